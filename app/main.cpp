@@ -1,0 +1,44 @@
+#include "app/cli.h"
+#include "ui/mainwindow.h"
+#include "core/util/appidentity.h"
+#include "core/util/threads.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtWidgets/QApplication>
+#include <cstdio>
+
+namespace {
+
+/** Qt aborts with a long message when it finds no display; say it in one line instead. */
+bool displayAvailable()
+{
+    if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        return true;
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    configureComputeThreads();
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    if (isHeadlessInvocation(arguments)) {
+        QCoreApplication app(argc, argv);
+        setupApplicationIdentity();
+        return runHeadless(arguments);
+    }
+    if (!displayAvailable()) {
+        std::fprintf(stderr, "%s\n", qPrintable(headlessHint()));
+        return 2;
+    }
+    QApplication app(argc, argv);
+    setupApplicationIdentity();
+    MainWindow window;
+    window.show();
+    window.openInitialDataset(arguments.value(1));
+    return app.exec();
+}

@@ -1,0 +1,9 @@
+#pragma once
+
+#include <QtCore/QStringList>
+
+// Headless subcommands. Each parses its own arguments (those after the subcommand name),
+// prints results on stdout, messages on stderr, and returns the process exit code.
+
+int runDemoDataCommand(const QStringList &arguments);
+int runCheckDataCommand(const QStringList &arguments);

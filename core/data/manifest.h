@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/data/columnmap.h"
+#include "core/data/dataissue.h"
+#include "core/data/samplerecord.h"
+
+#include <QtCore/QStringList>
+#include <vector>
+
+/**
+ * A dataset's manifest after parsing and validation (no decoding yet). Every bad line or
+ * file is a DataIssue; the samples that survive are usable.
+ */
+struct Manifest
+{
+    QString root;        ///< absolute dataset folder
+    QString path;        ///< absolute manifest file
+    std::vector<SampleRecord> samples;
+    DataIssues issues;
+    QStringList labels;  ///< sorted, unique class names of the loaded samples
+
+    /** Index of `label` in labels, -1 if absent (unlabeled). */
+    int labelIndex(const QString &label) const;
+};
+
+/**
+ * Reads `manifest.jsonl` or `manifest.csv` from a folder (or the given manifest file).
+ * Never throws: an unreadable manifest gives an empty sample list and an issue saying why.
+ * Checks every referenced file exists and stays inside the dataset folder; decoding
+ * happens later (DatasetLoader).
+ */
+Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &columns = {});
+
+/** The manifest file inside a dataset folder ("" if none); accepts a manifest path too. */
+QString findManifest(const QString &datasetOrManifestPath);

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "core/data/modality.h"
+#include "core/data/split.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+
+/** One manifest row after validation: paths are absolute and inside the dataset folder. */
+struct SampleRecord
+{
+    QString id;
+    int line = 0;          ///< 1-based manifest line (CSV: the data row's line)
+    QString text;          ///< inline text, or the contents of text_file
+    QString textFile;      ///< absolute path when the text came from text_file
+    QString imagePath;     ///< absolute; empty when the sample has no image
+    QString audioPath;     ///< absolute; empty when the sample has no audio
+    QString label;         ///< class name; empty for unlabeled samples
+    Split split = Split::Train;
+    bool splitFromHash = false; ///< true when the manifest gave no split
+    QJsonObject meta;      ///< passed through untouched (e.g. target_box)
+
+    bool hasText() const { return !text.isEmpty(); }
+    bool hasImage() const { return !imagePath.isEmpty(); }
+    bool hasAudio() const { return !audioPath.isEmpty(); }
+};

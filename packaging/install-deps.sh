@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package FusionScope's build, app, tests and benchmarks need.
+# Idempotent: packages already present are skipped, so a second run takes a second.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # Qt 6: Widgets, Test, PrintSupport (QCustomPlot), Multimedia (sample playback)
+  qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev libgl-dev
+  libqcustomplot-dev
+  # LibTorch, and OpenBLAS: the reference BLAS makes LibTorch ~14x slower here
+  libtorch-dev libopenblas0-pthread
+  # decoding
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+  # tokenizer
+  libsentencepiece-dev
+  # demo data (speech), audio tools, headless GUI runs and screenshots
+  espeak-ng libespeak-ng-dev sox xvfb xauth imagemagick
+  # the Python PyTorch peer for interop tests and benchmarks
+  python3-torch python3-numpy python3-opencv
+  # .deb packaging
+  dpkg-dev file
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# LibTorch calls whatever libblas.so.3 points to; make sure that is OpenBLAS.
+blas=$(readlink -f /etc/alternatives/libblas.so.3-x86_64-linux-gnu 2>/dev/null || true)
+case "$blas" in
+  *openblas*) ;;
+  *) echo "warning: libblas.so.3 points to '$blas', not OpenBLAS: training will be slow" >&2 ;;
+esac
