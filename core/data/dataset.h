@@ -5,6 +5,7 @@
 #include "core/data/tokenizer.h"
 #include "core/util/progress.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QString>
 #include <cstdint>
 #include <memory>
@@ -97,5 +98,10 @@ private:
     std::vector<PresenceMask> m_presence;
     std::vector<int> m_labelIndex;
     std::vector<std::vector<std::int64_t>> m_tokens;
+    std::vector<const std::uint8_t *> m_images; ///< into m_features' mapping
+    std::vector<const float *> m_mels;
+    std::vector<int> m_melFrames;
+    std::vector<double> m_audioSeconds;
+    QHash<QString, int> m_indexOfId;
     std::unique_ptr<FeatureStore> m_features;
 };

@@ -1,0 +1,98 @@
+#include "core/data/datasetsummary.h"
+
+#include "core/data/dataset.h"
+
+#include <QtCore/QJsonArray>
+
+DatasetSummary DatasetSummary::of(const Dataset &dataset)
+{
+    DatasetSummary s;
+    s.root = dataset.root();
+    s.manifest = dataset.manifest().path;
+    s.samples = dataset.size();
+    s.labels = dataset.labels();
+    s.issues = dataset.issues();
+    s.loadError = dataset.loadError();
+    for (const QString &label : std::as_const(s.labels))
+        s.classCounts.insert(label, {0, 0, 0});
+    for (int i = 0; i < dataset.size(); ++i) {
+        const SampleRecord &r = dataset.record(i);
+        ++s.perSplit[std::size_t(r.split)];
+        const PresenceMask mask = dataset.presence(i);
+        for (int m = 0; m < kModalityCount; ++m)
+            s.withModality[std::size_t(m)] += mask[std::size_t(m)] ? 1 : 0;
+        if (r.label.isEmpty())
+            ++s.unlabeled;
+        else
+            ++s.classCounts[r.label][std::size_t(r.split)];
+    }
+    return s;
+}
+
+QJsonObject DatasetSummary::toJson() const
+{
+    QJsonObject splits;
+    for (Split split : {Split::Train, Split::Val, Split::Test})
+        splits.insert(splitName(split), perSplit[std::size_t(split)]);
+    QJsonObject coverage;
+    for (Modality m : kAllModalities)
+        coverage.insert(modalityName(m), withModality[std::size_t(m)]);
+    QJsonObject classes;
+    for (auto it = classCounts.constBegin(); it != classCounts.constEnd(); ++it) {
+        QJsonObject counts;
+        for (Split split : {Split::Train, Split::Val, Split::Test})
+            counts.insert(splitName(split), it.value()[std::size_t(split)]);
+        classes.insert(it.key(), counts);
+    }
+    QJsonArray issueArray;
+    for (const DataIssue &issue : issues) {
+        issueArray.append(QJsonObject{{QStringLiteral("sample"), issue.sampleId},
+                                      {QStringLiteral("file"), issue.file},
+                                      {QStringLiteral("line"), issue.line},
+                                      {QStringLiteral("reason"), issue.reason}});
+    }
+    QJsonObject json{{QStringLiteral("dataset"), root},
+                     {QStringLiteral("manifest"), manifest},
+                     {QStringLiteral("samples"), samples},
+                     {QStringLiteral("splits"), splits},
+                     {QStringLiteral("modalities"), coverage},
+                     {QStringLiteral("labels"), QJsonArray::fromStringList(labels)},
+                     {QStringLiteral("classes"), classes},
+                     {QStringLiteral("unlabeled"), unlabeled},
+                     {QStringLiteral("issues"), issueArray}};
+    if (!loadError.isEmpty())
+        json.insert(QStringLiteral("error"), loadError);
+    return json;
+}
+
+QString DatasetSummary::toText() const
+{
+    QString out;
+    if (!loadError.isEmpty())
+        return QStringLiteral("error: %1\n").arg(loadError);
+    out += QStringLiteral("Dataset   %1\nManifest  %2\n").arg(root, manifest);
+    out += QStringLiteral("Samples   %1 loaded (train %2, val %3, test %4), %5 issue(s)\n")
+               .arg(samples).arg(perSplit[0]).arg(perSplit[1]).arg(perSplit[2]).arg(issues.size());
+    out += QStringLiteral("Coverage ");
+    for (Modality m : kAllModalities) {
+        const int n = withModality[std::size_t(m)];
+        out += QStringLiteral("  %1 %2 (%3%)").arg(modalityName(m)).arg(n)
+                   .arg(samples ? 100.0 * n / samples : 0.0, 0, 'f', 1);
+    }
+    out += QStringLiteral("\nClasses   %1%2\n").arg(labels.size())
+               .arg(unlabeled ? QStringLiteral(", %1 unlabeled sample(s)").arg(unlabeled) : QString());
+    int width = 5;
+    for (const QString &label : labels)
+        width = std::max(width, int(label.size()));
+    out += QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("class"), -width)
+               .arg(QStringLiteral("train"), 7).arg(QStringLiteral("val"), 7).arg(QStringLiteral("test"), 7);
+    for (auto it = classCounts.constBegin(); it != classCounts.constEnd(); ++it)
+        out += QStringLiteral("  %1 %2 %3 %4\n").arg(it.key(), -width)
+                   .arg(it.value()[0], 7).arg(it.value()[1], 7).arg(it.value()[2], 7);
+    if (!issues.isEmpty()) {
+        out += QStringLiteral("Issues\n");
+        for (const DataIssue &issue : issues)
+            out += QStringLiteral("  %1\n").arg(issue.toString());
+    }
+    return out;
+}

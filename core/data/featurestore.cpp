@@ -1,0 +1,291 @@
+#include "core/data/featurestore.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QSaveFile>
+#include <QtCore/QSet>
+
+namespace {
+
+const QString kIndexName = QStringLiteral("index.json");
+const QString kImagesName = QStringLiteral("images.u8");
+const QString kMelsName = QStringLiteral("mels.f32");
+constexpr int kIndexVersion = 1;
+
+QJsonObject entryToJson(const FeatureEntry &e)
+{
+    QJsonObject o{{QStringLiteral("s"), e.fileSize}, {QStringLiteral("m"), e.fileMtimeMs},
+                  {QStringLiteral("o"), e.offset}, {QStringLiteral("n"), e.length}};
+    if (e.isAudio)
+        o.insert(QStringLiteral("a"), true);
+    if (e.frames > 0) {
+        o.insert(QStringLiteral("f"), e.frames);
+        o.insert(QStringLiteral("t"), e.seconds);
+    }
+    if (!e.error.isEmpty())
+        o.insert(QStringLiteral("e"), e.error);
+    return o;
+}
+
+FeatureEntry entryFromJson(const QJsonObject &o)
+{
+    FeatureEntry e;
+    e.fileSize = o.value(QStringLiteral("s")).toInteger(-1);
+    e.fileMtimeMs = o.value(QStringLiteral("m")).toInteger(-1);
+    e.offset = o.value(QStringLiteral("o")).toInteger(-1);
+    e.length = o.value(QStringLiteral("n")).toInteger();
+    e.isAudio = o.value(QStringLiteral("a")).toBool();
+    e.frames = o.value(QStringLiteral("f")).toInt();
+    e.seconds = o.value(QStringLiteral("t")).toDouble();
+    e.error = o.value(QStringLiteral("e")).toString();
+    return e;
+}
+
+} // namespace
+
+/** A blob file and its read-only mapping. */
+struct FeatureStore::Blob
+{
+    QFile file;
+    const uchar *data = nullptr;
+    qint64 size = 0;
+
+    void unmap()
+    {
+        if (data)
+            file.unmap(const_cast<uchar *>(data));
+        data = nullptr;
+        file.close();
+    }
+    bool map()
+    {
+        unmap();
+        size = file.size();
+        if (size == 0)
+            return true;
+        if (!file.open(QIODevice::ReadOnly))
+            return false;
+        data = file.map(0, size);
+        return data != nullptr;
+    }
+};
+
+FeatureStore::FeatureStore(const QString &directory)
+    : m_directory(directory), m_images(std::make_unique<Blob>()), m_mels(std::make_unique<Blob>())
+{
+    if (m_directory.isEmpty())
+        return;
+    m_images->file.setFileName(QDir(m_directory).filePath(kImagesName));
+    m_mels->file.setFileName(QDir(m_directory).filePath(kMelsName));
+    if (!loadIndex() || !m_images->map() || !m_mels->map()) {
+        // A damaged cache is only a slower load: start empty.
+        m_entries.clear();
+        m_images->unmap();
+        m_mels->unmap();
+    }
+}
+
+FeatureStore::~FeatureStore()
+{
+    m_images->unmap();
+    m_mels->unmap();
+}
+
+bool FeatureStore::loadIndex()
+{
+    QFile file(QDir(m_directory).filePath(kIndexName));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    if (root.value(QStringLiteral("version")).toInt() != kIndexVersion)
+        return false;
+    // Sizes recorded at commit time guard against blobs truncated or appended behind our back.
+    if (root.value(QStringLiteral("images_size")).toInteger(-1) != m_images->file.size()
+        || root.value(QStringLiteral("mels_size")).toInteger(-1) != m_mels->file.size())
+        return false;
+    const QJsonObject entries = root.value(QStringLiteral("entries")).toObject();
+    m_entries.reserve(entries.size());
+    for (auto it = entries.begin(); it != entries.end(); ++it)
+        m_entries.insert(it.key(), entryFromJson(it.value().toObject()));
+    return true;
+}
+
+const FeatureEntry *FeatureStore::lookup(const QString &key, qint64 size, qint64 mtimeMs) const
+{
+    const auto it = m_entries.constFind(key);
+    if (it == m_entries.constEnd() || it->fileSize != size || it->fileMtimeMs != mtimeMs)
+        return nullptr;
+    return &it.value();
+}
+
+const FeatureEntry *FeatureStore::entry(const QString &key) const
+{
+    const auto it = m_entries.constFind(key);
+    return it == m_entries.constEnd() ? nullptr : &it.value();
+}
+
+void FeatureStore::addImage(const QString &key, qint64 size, qint64 mtimeMs,
+                            const std::vector<std::uint8_t> &chw)
+{
+    FeatureEntry e;
+    e.fileSize = size;
+    e.fileMtimeMs = mtimeMs;
+    e.offset = qint64(m_pendingImages.size());
+    e.length = qint64(chw.size());
+    e.inMemory = true;
+    m_pendingImages.insert(m_pendingImages.end(), chw.begin(), chw.end());
+    m_entries.insert(key, e);
+    m_dirty = true;
+}
+
+void FeatureStore::addAudio(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<float> &mel,
+                            int frames, double seconds)
+{
+    FeatureEntry e;
+    e.fileSize = size;
+    e.fileMtimeMs = mtimeMs;
+    e.offset = qint64(m_pendingMels.size() * sizeof(float));
+    e.length = qint64(mel.size() * sizeof(float));
+    e.isAudio = true;
+    e.frames = frames;
+    e.seconds = seconds;
+    e.inMemory = true;
+    m_pendingMels.insert(m_pendingMels.end(), mel.begin(), mel.end());
+    m_entries.insert(key, e);
+    m_dirty = true;
+}
+
+void FeatureStore::addFailure(const QString &key, qint64 size, qint64 mtimeMs, const QString &error)
+{
+    FeatureEntry e;
+    e.fileSize = size;
+    e.fileMtimeMs = mtimeMs;
+    e.error = error.isEmpty() ? QStringLiteral("cannot decode") : error;
+    m_entries.insert(key, e);
+    m_dirty = true;
+}
+
+const std::uint8_t *FeatureStore::imageData(const FeatureEntry &entry) const
+{
+    if (entry.offset < 0)
+        return nullptr;
+    if (entry.inMemory)
+        return m_pendingImages.data() + entry.offset;
+    return m_images->data ? m_images->data + entry.offset : nullptr;
+}
+
+const float *FeatureStore::melData(const FeatureEntry &entry) const
+{
+    if (entry.offset < 0)
+        return nullptr;
+    if (entry.inMemory)
+        return m_pendingMels.data() + entry.offset / qint64(sizeof(float));
+    return m_mels->data ? reinterpret_cast<const float *>(m_mels->data + entry.offset) : nullptr;
+}
+
+void FeatureStore::commit(const QSet<QString> &liveKeys, QString *warning)
+{
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (liveKeys.contains(it.key())) {
+            ++it;
+        } else {
+            it = m_entries.erase(it);
+            m_dirty = true;
+        }
+    }
+    if (!m_dirty || m_directory.isEmpty())
+        return;
+    QString error;
+    if (!writeToDisk(&error) && warning)
+        *warning = QStringLiteral("feature cache not written (%1): features kept in memory").arg(error);
+}
+
+bool FeatureStore::writeToDisk(QString *error)
+{
+    if (!QDir().mkpath(m_directory)) {
+        *error = QStringLiteral("cannot create %1").arg(m_directory);
+        return false;
+    }
+    qint64 liveImages = 0;
+    qint64 liveMels = 0;
+    for (const FeatureEntry &e : std::as_const(m_entries)) {
+        if (!e.inMemory && e.offset >= 0)
+            (e.isAudio ? liveMels : liveImages) += e.length;
+    }
+    // Append while most of a blob is live; rewrite it when dead records (changed or removed
+    // files) outweigh the live ones, so the cache never grows without bound.
+    const bool compact = (m_images->size - liveImages) > liveImages || (m_mels->size - liveMels) > liveMels;
+    const QByteArray pendingImages = QByteArray::fromRawData(
+        reinterpret_cast<const char *>(m_pendingImages.data()), qsizetype(m_pendingImages.size()));
+    const QByteArray pendingMels = QByteArray::fromRawData(
+        reinterpret_cast<const char *>(m_pendingMels.data()), qsizetype(m_pendingMels.size() * sizeof(float)));
+
+    QHash<QString, FeatureEntry> updated = m_entries;
+    auto writeBlob = [&](Blob &blob, bool audio, const QByteArray &pending) -> bool {
+        QSaveFile out(blob.file.fileName());
+        qint64 position = 0;
+        if (compact) {
+            if (!out.open(QIODevice::WriteOnly))
+                return false;
+            for (auto it = updated.begin(); it != updated.end(); ++it) {
+                FeatureEntry &e = it.value();
+                if (e.isAudio != audio || e.inMemory || e.offset < 0)
+                    continue;
+                if (out.write(reinterpret_cast<const char *>(blob.data + e.offset), e.length) != e.length)
+                    return false;
+                e.offset = position;
+                position += e.length;
+            }
+        } else {
+            position = blob.size;
+        }
+        for (auto it = updated.begin(); it != updated.end(); ++it) {
+            FeatureEntry &e = it.value();
+            if (e.isAudio == audio && e.inMemory && e.offset >= 0) {
+                e.offset += position;
+                e.inMemory = false;
+            }
+        }
+        if (compact) {
+            return out.write(pending) == pending.size() && out.commit();
+        }
+        out.cancelWriting();
+        blob.unmap();
+        QFile append(blob.file.fileName());
+        return append.open(QIODevice::WriteOnly | QIODevice::Append) && append.write(pending) == pending.size();
+    };
+    if (!writeBlob(*m_images, false, pendingImages) || !writeBlob(*m_mels, true, pendingMels)) {
+        *error = QStringLiteral("cannot write blobs in %1").arg(m_directory);
+        // The index on disk no longer matches the blob sizes, so the next load starts afresh;
+        // this load keeps serving the old mappings and the pending memory.
+        m_images->map();
+        m_mels->map();
+        return false;
+    }
+    m_images->unmap();
+    m_mels->unmap();
+
+    QJsonObject entries;
+    for (auto it = updated.constBegin(); it != updated.constEnd(); ++it)
+        entries.insert(it.key(), entryToJson(it.value()));
+    const QJsonObject root{{QStringLiteral("version"), kIndexVersion},
+                           {QStringLiteral("images_size"), m_images->file.size()},
+                           {QStringLiteral("mels_size"), m_mels->file.size()},
+                           {QStringLiteral("entries"), entries}};
+    QSaveFile index(QDir(m_directory).filePath(kIndexName));
+    if (!index.open(QIODevice::WriteOnly) || index.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0
+        || !index.commit()) {
+        *error = QStringLiteral("cannot write %1").arg(index.fileName());
+        return false;
+    }
+    if (!m_images->map() || !m_mels->map()) {
+        *error = QStringLiteral("cannot map the cache blobs");
+        return false;
+    }
+    m_entries = std::move(updated);
+    m_pendingImages = {};
+    m_pendingMels = {};
+    m_dirty = false;
+    return true;
+}

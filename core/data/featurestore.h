@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QtCore/QFile>
+#include <QtCore/QHash>
+#include <QtCore/QString>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+/** Where one decoded media file lives and what it was decoded from. */
+struct FeatureEntry
+{
+    qint64 fileSize = -1;
+    qint64 fileMtimeMs = -1;
+    qint64 offset = -1;     ///< byte offset in its blob; -1 when decoding failed
+    qint64 length = 0;      ///< bytes in its blob
+    bool isAudio = false;
+    int frames = 0;         ///< audio: mel frames
+    double seconds = 0.0;   ///< audio: clip length before cropping
+    QString error;          ///< why decoding failed (cached too: a broken file stays broken until it changes)
+    bool inMemory = false;  ///< true when held in memory because the cache could not be written
+};
+
+/**
+ * Decoded image bytes and log-mel floats for a dataset's media files, keyed by path relative
+ * to the dataset folder. Persisted as two append-only blobs plus index.json in a cache folder
+ * and memory-mapped, so reopening a dataset costs a stat per file. Entries are invalidated
+ * per file when its size or mtime changes. Built on one thread, then read-only (thread-safe).
+ */
+class FeatureStore
+{
+public:
+    /** Opens (or starts) the cache in `directory`; an empty directory means memory only. */
+    explicit FeatureStore(const QString &directory);
+    ~FeatureStore();
+
+    /** The cached entry for `key` if it still matches the file's size and mtime. */
+    const FeatureEntry *lookup(const QString &key, qint64 size, qint64 mtimeMs) const;
+
+    void addImage(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<std::uint8_t> &chw);
+    void addAudio(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<float> &mel,
+                  int frames, double seconds);
+    void addFailure(const QString &key, qint64 size, qint64 mtimeMs, const QString &error);
+
+    /**
+     * Writes new entries to disk, drops entries not in `liveKeys` and compacts when over half
+     * of the blobs is dead, then maps the blobs. Falls back to memory when the folder is not
+     * writable (the message goes to *warning).
+     */
+    void commit(const QSet<QString> &liveKeys, QString *warning);
+
+    const std::uint8_t *imageData(const FeatureEntry &entry) const;
+    const float *melData(const FeatureEntry &entry) const;
+    const FeatureEntry *entry(const QString &key) const;
+    QString directory() const { return m_directory; }
+
+private:
+    struct Blob;
+    bool loadIndex();
+    bool writeToDisk(QString *error);
+
+    QString m_directory;
+    QHash<QString, FeatureEntry> m_entries;
+    std::vector<std::uint8_t> m_pendingImages; ///< bytes of entries not yet on disk (inMemory)
+    std::vector<float> m_pendingMels;
+    std::unique_ptr<Blob> m_images;
+    std::unique_ptr<Blob> m_mels;
+    bool m_dirty = false;
+};

@@ -1,0 +1,33 @@
+#pragma once
+
+// Internal to core (includes torch).
+
+#include "core/data/dataset.h"
+#include "core/eval/evalreport.h"
+#include "core/util/progress.h"
+
+#include <torch/script.h>
+
+#include <vector>
+
+/** Per-sample output of an evaluation pass. */
+struct SamplePrediction
+{
+    int index = -1;          ///< dataset index
+    int predicted = -1;
+    std::vector<float> probabilities;
+};
+
+/**
+ * Evaluates under eval() and NoGradGuard on the calling thread, batched. With `subsets`,
+ * also the accuracy of every non-empty modality subset, by masking `present`.
+ * `classNames` are the model's classes (logit columns) when they differ from the dataset's
+ * labels (an exported model on new data): dataset labels are matched by name, and samples
+ * whose label is not among them count as unlabeled. Scores cover the labeled samples;
+ * predictions cover all. Never throws: a failing forward or a cancel sets report.error.
+ */
+EvalReport evaluateModel(torch::jit::Module &module, const Dataset &dataset,
+                         const std::vector<int> &indices, int batchSize, bool subsets,
+                         std::vector<SamplePrediction> *predictions = nullptr,
+                         const ProgressCallback &progress = {}, const CancelFlag *cancel = nullptr,
+                         const QStringList &classNames = {});

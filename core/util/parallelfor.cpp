@@ -1,0 +1,27 @@
+#include "core/util/parallelfor.h"
+#include "core/util/threads.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+bool parallelFor(int count, int threads, const std::function<void(int)> &body, const CancelFlag *cancel)
+{
+    const int workers = std::max(1, std::min(count, threads > 0 ? threads : availableCores()));
+    std::atomic_int next{0};
+    auto work = [&] {
+        for (int i = next++; i < count; i = next++) {
+            if (cancel && cancel->load())
+                return;
+            body(i);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int w = 1; w < workers; ++w)
+        pool.emplace_back(work);
+    work();
+    for (std::thread &t : pool)
+        t.join();
+    return !(cancel && cancel->load());
+}

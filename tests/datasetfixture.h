@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QtCore/QString>
+
+/** Synthesises small paired datasets on disk for the data-layer tests. */
+namespace datasetfixture {
+
+struct Options
+{
+    int samples = 12;
+    int imageSize = 32;
+    bool withAudio = true;
+    bool withSplits = true;
+};
+
+/**
+ * Writes manifest.jsonl + images/*.png + audio/*.wav under dir. Sample i: label "a" (red
+ * image, 440 Hz tone, "the red one") for even i, "b" (blue, 880 Hz, "the blue one") for odd;
+ * clip length 0.5 + 0.1·(i mod 5) s; split train/val/test by i mod 6 (0–3 train, 4 val, 5 test).
+ */
+void write(const QString &dir, const Options &options = {});
+
+/** Overwrites sample i's image with a solid colour (for cache invalidation tests). */
+void rewriteImage(const QString &dir, int index, int red, int green, int blue, int size = 32);
+
+} // namespace datasetfixture
