@@ -45,4 +45,8 @@ private:
     std::vector<float> m_window;
     std::vector<float> m_filterbank;
     std::vector<float> m_centresHz;
+    // Non-zero span [start, end) of each filterbank row: the triangles are narrow, so the
+    // mel projection touches ~2 weights per frequency bin instead of melBins.
+    std::vector<int> m_bandStart;
+    std::vector<int> m_bandEnd;
 };
