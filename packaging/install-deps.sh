@@ -19,7 +19,7 @@ packages=(
   # demo data (speech), audio tools, headless GUI runs and screenshots
   espeak-ng libespeak-ng-dev sox xvfb xauth imagemagick
   # the Python PyTorch peer for interop tests and benchmarks
-  python3-torch python3-numpy python3-opencv
+  python3-torch python3-numpy python3-opencv python3-soundfile
   # .deb packaging
   dpkg-dev file
 )

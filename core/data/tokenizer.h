@@ -7,12 +7,11 @@
 #include <string>
 #include <vector>
 
-namespace sentencepiece { class SentencePieceProcessor; }
-
 /**
  * SentencePiece (unigram) tokenizer trained on a dataset's training texts; works for any
  * language, Chinese included. Id 0 is padding, 1 is unknown. Not thread-safe while training
- * or loading; encode() is const and safe to call from several threads.
+ * or loading; encode() is const and safe to call from several threads. SentencePiece runs in
+ * a module loaded at first use; if it cannot be loaded, every call fails with a message.
  */
 class Tokenizer
 {
@@ -40,10 +39,14 @@ public:
     std::vector<std::int64_t> encode(const QString &text, int maxLength) const;
     /** Unpadded piece count, for choosing a text length. */
     int tokenCount(const QString &text) const;
-    /** The pieces the text splits into (display: token shading in the GUI). */
+    /** The pieces the text splits into (display: token shading in the GUI); a piece starting
+        a word begins with U+2581 (▁), SentencePiece's marker for the preceding space. */
     QStringList pieces(const QString &text) const;
+    /** Skips kPadId; an id outside the vocabulary decodes as an unknown piece (" ⁇ "). */
     QString decode(const std::vector<std::int64_t> &ids) const;
 
 private:
-    std::unique_ptr<sentencepiece::SentencePieceProcessor> m_processor;
+    /** A model inside the dlopen()ed SentencePiece module (see sentencepiecelibrary.h). */
+    class Model;
+    std::unique_ptr<Model> m_model;
 };
