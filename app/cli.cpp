@@ -19,6 +19,11 @@ struct Subcommand
 const Subcommand kSubcommands[] = {
     {"demo-data", "write the Shapes-AV demo dataset", &runDemoDataCommand},
     {"check-data", "load a dataset and report counts, coverage and every data issue", &runCheckDataCommand},
+    {"eval", "score a model file on a dataset (accuracy, F1, confusion, modality subsets)", &runEvalCommand},
+    {"explain", "attention overlays, modality contributions, pointing game and robustness curves", &runExplainCommand},
+    {"export", "copy a finished run's model.pt to a file, checked", &runExportCommand},
+    {"info", "show what a model file holds: labels, fusion, parameters, preprocessing", &runInfoCommand},
+    {"train", "train a fusion model into a run folder (resumable)", &runTrainCommand},
 };
 
 void printHelp(QTextStream &out)

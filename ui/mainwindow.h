@@ -1,13 +1,66 @@
 #pragma once
 
-#include <QtWidgets/QMainWindow>
+#include "core/data/dataset.h"
+#include "core/data/manifest.h"
 
-/** The FusionScope main window (GUI thread). */
+#include <QtWidgets/QMainWindow>
+#include <memory>
+
+class DataPanel;
+class DatasetController;
+class ErrorBanner;
+class LoadProgressWidget;
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+/**
+ * The FusionScope main window (GUI thread): menus, the panel tabs (Data now; Model, Train
+ * and Inspect join the same QTabWidget later), the error banner, the status bar with load
+ * progress, drag-and-drop of datasets, and persisted window state.
+ */
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
     /** Opens `path` if given, else the last dataset, else the demo dataset. */
     void openInitialDataset(const QString &path = {});
+    /** Starts loading a dataset folder or manifest file; the window stays responsive. */
+    void openDataset(const QString &path);
+
+    DatasetController *datasetController() const { return m_controller; }
+    /** The central tabs, for panels added later. */
+    QTabWidget *panelTabs() const { return m_tabs; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createMenus();
+    void rebuildRecentMenu();
+    void chooseDatasetFolder();
+    void chooseManifestFile();
+    void showAbout();
+    void restoreWindowState();
+    void saveWindowState();
+
+    void onLoadStarted(const QString &path);
+    void onManifestReady(std::shared_ptr<const Manifest> manifest);
+    void onDatasetReady(std::shared_ptr<const Dataset> dataset);
+    void onLoadFailed(const QString &message, const QString &details);
+    void onLoadCancelled();
+
+    DatasetController *m_controller;
+    ErrorBanner *m_banner;
+    QTabWidget *m_tabs;
+    DataPanel *m_dataPanel;
+    LoadProgressWidget *m_progress;
+    QLabel *m_summaryLabel;
+    QMenu *m_recentMenu = nullptr;
+    qint64 m_loadStartedMs = 0;
 };

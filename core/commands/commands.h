@@ -7,3 +7,8 @@
 
 int runDemoDataCommand(const QStringList &arguments);
 int runCheckDataCommand(const QStringList &arguments);
+int runEvalCommand(const QStringList &arguments);
+int runExplainCommand(const QStringList &arguments);
+int runExportCommand(const QStringList &arguments);
+int runInfoCommand(const QStringList &arguments);
+int runTrainCommand(const QStringList &arguments);

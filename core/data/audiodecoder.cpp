@@ -1,6 +1,8 @@
 // decodeAudio: the first audio stream of anything FFmpeg opens → mono float at one rate.
 // Runs in several decoding threads at once: every FFmpeg object is local to the call.
 #include "core/data/audiodecoder.h"
+#include "core/data/oggvorbis.h"
+#include "core/data/vorbisdecoderpool.h"
 
 #include <QtCore/QFile>
 
@@ -8,6 +10,11 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -56,9 +63,45 @@ QString wavTruncation(const QByteArray &path)
     return {};
 }
 
+// Ogg clips up to this size are read whole for the fast path (10 s of speech is ~50 KB).
+constexpr qint64 kWholeFileBytes = qint64(4) << 20;
+
+/** The container, when the file's first bytes name it unambiguously (the same test the
+ *  demuxer's own probe makes), so FFmpeg need not try all ~300 demuxers' probes on it; for
+ *  a small Ogg file also its bytes, for OggVorbisStream. */
+const AVInputFormat *sniffContainer(const QByteArray &path, QByteArray *whole)
+{
+    const int fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return nullptr; // avformat_open_input reports why
+    auto readInto = [fd](QByteArray *bytes, qsizetype from) {
+        qsizetype got = from;
+        while (got < bytes->size()) {
+            const ssize_t n = ::read(fd, bytes->data() + got, std::size_t(bytes->size() - got));
+            if (n <= 0)
+                break;
+            got += qsizetype(n);
+        }
+        return got;
+    };
+    QByteArray bytes(8, Qt::Uninitialized);
+    const auto *head = reinterpret_cast<const unsigned char *>(bytes.constData());
+    const bool ogg = readInto(&bytes, 0) == bytes.size() && std::memcmp(head, "OggS", 5) == 0 && head[5] <= 7;
+    struct stat info;
+    if (ogg && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= kWholeFileBytes) {
+        bytes.resize(qsizetype(info.st_size));
+        if (readInto(&bytes, 8) == bytes.size())
+            *whole = std::move(bytes);
+    }
+    ::close(fd);
+    static const AVInputFormat *const oggFormat = av_find_input_format("ogg");
+    return ogg ? oggFormat : nullptr;
+}
+
 /** Owns every FFmpeg object of one decode, so each early return cleans up. */
 struct DecodeState
 {
+    AVCodecParameters *parameters = nullptr; ///< the Ogg/Vorbis fast path's own
     AVFormatContext *format = nullptr;
     AVCodecContext *codec = nullptr;
     SwrContext *swr = nullptr;
@@ -77,8 +120,23 @@ struct DecodeState
         swr_free(&swr);
         avcodec_free_context(&codec);
         avformat_close_input(&format);
+        avcodec_parameters_free(&parameters);
     }
 };
+
+/** Whether the demuxer's header alone gave the first audio stream's decoder all it needs. */
+bool headerDescribesAudio(const AVFormatContext *format)
+{
+    if (format->ctx_flags & AVFMTCTX_NOHEADER)
+        return false; // streams may still appear with the packets
+    for (unsigned i = 0; i < format->nb_streams; ++i) {
+        const AVCodecParameters *par = format->streams[i]->codecpar;
+        if (par->codec_type == AVMEDIA_TYPE_AUDIO)
+            return par->codec_id != AV_CODEC_ID_NONE && par->sample_rate > 0 && par->ch_layout.nb_channels > 0
+                   && par->extradata_size > 0;
+    }
+    return false;
+}
 
 class Decoder
 {
@@ -89,6 +147,12 @@ public:
     std::vector<float> &samples() { return m_samples; }
 
 private:
+    QString runDemuxed(const QByteArray &path, const AVInputFormat *container);
+    QString runOggVorbis(const OggVorbisStream &ogg);
+    QString openDecoder(const AVCodecParameters *parameters);
+    void reserveFor(double declaredSeconds);
+    void decodePacket(const AVPacket *packet);
+    QString finish(double declaredSeconds, const QString &readError, bool wav, const QByteArray &path);
     QString configureResampler(const AVFrame *frame);
     QString appendFrame(const AVFrame *frame);
     QString drainResampler();
@@ -99,6 +163,13 @@ private:
     int m_rate;
     std::size_t m_maxSamples;
     std::vector<float> m_samples;
+    // A damaged packet is skipped (the decoder conceals it); whether the file as a whole is
+    // usable is judged from how much audio came out.
+    int m_decodeFailures = 0;
+    QString m_lastDecodeError;
+    /** Samples to cut from the next frame, as libavcodec cuts a packet's end-trim side data
+     *  (only when they do not exceed the frame). */
+    std::int64_t m_trimNextFrame = 0;
 };
 
 QString Decoder::configureResampler(const AVFrame *frame)
@@ -145,6 +216,21 @@ QString Decoder::appendFrame(const AVFrame *frame)
 {
     if (frame->nb_samples <= 0 || frame->sample_rate <= 0)
         return {};
+    // Mono float at the target rate is already what we want: swr would only copy it (the
+    // same bytes), after a setup that costs more than the copy.
+    const bool planar = frame->format == AV_SAMPLE_FMT_FLTP;
+    if ((planar || frame->format == AV_SAMPLE_FMT_FLT) && frame->sample_rate == m_rate
+        && frame->ch_layout.nb_channels == 1) {
+        if (m_s.swr) {
+            const QString error = drainResampler();
+            if (!error.isEmpty())
+                return error;
+            swr_free(&m_s.swr);
+        }
+        const auto *in = reinterpret_cast<const float *>(frame->extended_data[0]);
+        m_samples.insert(m_samples.end(), in, in + frame->nb_samples);
+        return {};
+    }
     const QString error = configureResampler(frame);
     if (!error.isEmpty())
         return error;
@@ -185,6 +271,9 @@ QString Decoder::receiveFrames()
             return {};
         if (rc < 0)
             return QStringLiteral("cannot decode audio: %1").arg(avError(rc));
+        if (m_trimNextFrame > 0 && m_trimNextFrame <= m_s.frame->nb_samples)
+            m_s.frame->nb_samples -= int(m_trimNextFrame);
+        m_trimNextFrame = 0;
         const QString error = appendFrame(m_s.frame);
         av_frame_unref(m_s.frame);
         if (!error.isEmpty())
@@ -194,17 +283,75 @@ QString Decoder::receiveFrames()
 
 QString Decoder::run(const QByteArray &path)
 {
+    QByteArray whole;
+    const AVInputFormat *container = sniffContainer(path, &whole);
+    if (!whole.isEmpty()) {
+        // libavformat's Ogg demuxer costs more than decoding a short clip; a plain Vorbis
+        // stream at the target rate is split here instead, with the same packets and length.
+        OggVorbisStream ogg;
+        if (ogg.parse(whole) && ogg.sampleRate() == m_rate)
+            return runOggVorbis(ogg);
+    }
+    return runDemuxed(path, container);
+}
+
+QString Decoder::runOggVorbis(const OggVorbisStream &ogg)
+{
+    m_s.parameters = avcodec_parameters_alloc();
+    m_s.frame = av_frame_alloc();
+    m_s.packet = av_packet_alloc();
+    if (!m_s.parameters || !m_s.frame || !m_s.packet)
+        return QStringLiteral("out of memory");
+    AVCodecParameters *par = m_s.parameters;
+    par->codec_type = AVMEDIA_TYPE_AUDIO;
+    par->codec_id = AV_CODEC_ID_VORBIS;
+    par->sample_rate = ogg.sampleRate();
+    av_channel_layout_default(&par->ch_layout, ogg.channels());
+    const std::vector<std::uint8_t> &headers = ogg.extradata();
+    par->extradata = static_cast<std::uint8_t *>(av_mallocz(headers.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+    if (!par->extradata)
+        return QStringLiteral("out of memory");
+    std::memcpy(par->extradata, headers.data(), headers.size());
+    par->extradata_size = int(headers.size());
+    const QString error = openDecoder(par);
+    if (!error.isEmpty())
+        return error;
+
+    const double declared = double(ogg.declaredSamples()) / ogg.sampleRate();
+    reserveFor(declared);
+    const std::vector<OggVorbisStream::Packet> &packets = ogg.packets();
+    for (const OggVorbisStream::Packet &p : packets) {
+        if (full())
+            break;
+        if (&p == &packets.back())
+            m_trimNextFrame = ogg.endTrim();
+        // A padded copy, as a demuxer hands over: decoders may read a little past the end.
+        if (av_new_packet(m_s.packet, p.size) < 0)
+            return QStringLiteral("out of memory");
+        std::memcpy(m_s.packet->data, ogg.payload() + p.offset, std::size_t(p.size));
+        decodePacket(m_s.packet);
+        av_packet_unref(m_s.packet);
+    }
+    return finish(declared, {}, false, {});
+}
+
+QString Decoder::runDemuxed(const QByteArray &path, const AVInputFormat *container)
+{
     // FFmpeg re-probes 16-bit WAV data for disguised MP3/AC3 at every doubling up to 32
     // packets: ~15 ms per 10 s clip, more than decoding it. Two packets (8 KB) still catch it.
     AVDictionary *options = nullptr;
     av_dict_set(&options, "max_probe_packets", "2", 0);
-    int rc = avformat_open_input(&m_s.format, path.constData(), nullptr, &options);
+    int rc = avformat_open_input(&m_s.format, path.constData(), container, &options);
     av_dict_free(&options);
     if (rc < 0)
         return QStringLiteral("cannot open audio: %1").arg(avError(rc));
-    rc = avformat_find_stream_info(m_s.format, nullptr);
-    if (rc < 0)
-        return QStringLiteral("cannot read stream info: %1").arg(avError(rc));
+    // Ogg states every codec parameter in its header pages; find_stream_info would only open
+    // and run a second decoder on the first packets (half of a short clip's decode time).
+    if (!container || !headerDescribesAudio(m_s.format)) {
+        rc = avformat_find_stream_info(m_s.format, nullptr);
+        if (rc < 0)
+            return QStringLiteral("cannot read stream info: %1").arg(avError(rc));
+    }
 
     AVStream *stream = nullptr;
     for (unsigned i = 0; i < m_s.format->nb_streams; ++i) {
@@ -216,24 +363,23 @@ QString Decoder::run(const QByteArray &path)
     }
     if (!stream)
         return QStringLiteral("no audio stream");
-    const AVCodec *decoder = avcodec_find_decoder(stream->codecpar->codec_id);
-    if (!decoder)
-        return QStringLiteral("no decoder for audio codec %1")
-            .arg(QString::fromUtf8(avcodec_get_name(stream->codecpar->codec_id)));
-    m_s.codec = avcodec_alloc_context3(decoder);
     m_s.frame = av_frame_alloc();
     m_s.packet = av_packet_alloc();
-    if (!m_s.codec || !m_s.frame || !m_s.packet)
+    if (!m_s.frame || !m_s.packet)
         return QStringLiteral("out of memory");
-    if ((rc = avcodec_parameters_to_context(m_s.codec, stream->codecpar)) < 0)
-        return QStringLiteral("cannot configure the %1 decoder: %2").arg(QString::fromUtf8(decoder->name), avError(rc));
-    m_s.codec->thread_count = 1; // parallelism comes from decoding many files at once
-    if ((rc = avcodec_open2(m_s.codec, decoder, nullptr)) < 0)
-        return QStringLiteral("cannot open the %1 decoder: %2").arg(QString::fromUtf8(decoder->name), avError(rc));
+    const QString error = openDecoder(stream->codecpar);
+    if (!error.isEmpty())
+        return error;
 
+    // A cut-off file decodes "successfully" up to the cut; its header still states the full
+    // length, which is how a truncated download is told from a short clip.
+    auto declared = [stream] {
+        if (stream->duration > 0 && stream->duration != AV_NOPTS_VALUE)
+            return double(stream->duration) * av_q2d(stream->time_base);
+        return 0.0;
+    };
+    reserveFor(declared());
     QString readError;
-    int decodeFailures = 0;
-    QString lastDecodeError;
     while (!full()) {
         rc = av_read_frame(m_s.format, m_s.packet);
         if (rc == AVERROR_EOF)
@@ -242,28 +388,65 @@ QString Decoder::run(const QByteArray &path)
             readError = avError(rc);
             break;
         }
-        if (m_s.packet->stream_index == stream->index) {
-            rc = avcodec_send_packet(m_s.codec, m_s.packet);
-            // A damaged packet is skipped (the decoder conceals it); whether the file as a
-            // whole is usable is judged from how much audio came out.
-            if (rc < 0 && rc != AVERROR(EAGAIN)) {
-                ++decodeFailures;
-                lastDecodeError = QStringLiteral("cannot decode audio: %1").arg(avError(rc));
-            }
-            const QString error = receiveFrames();
-            if (!error.isEmpty()) {
-                ++decodeFailures;
-                lastDecodeError = error;
-            }
-        }
+        if (m_s.packet->stream_index == stream->index)
+            decodePacket(m_s.packet);
         av_packet_unref(m_s.packet);
     }
+    return finish(declared(), readError, std::strcmp(m_s.format->iformat->name, "wav") == 0, path);
+}
+
+QString Decoder::openDecoder(const AVCodecParameters *parameters)
+{
+    if (parameters->codec_id == AV_CODEC_ID_VORBIS)
+        m_s.codec = VorbisDecoderPool::take(parameters->extradata, std::size_t(std::max(0, parameters->extradata_size)));
+    if (m_s.codec)
+        return {};
+    const AVCodec *decoder = avcodec_find_decoder(parameters->codec_id);
+    if (!decoder)
+        return QStringLiteral("no decoder for audio codec %1")
+            .arg(QString::fromUtf8(avcodec_get_name(parameters->codec_id)));
+    m_s.codec = avcodec_alloc_context3(decoder);
+    if (!m_s.codec)
+        return QStringLiteral("out of memory");
+    int rc = avcodec_parameters_to_context(m_s.codec, parameters);
+    if (rc < 0)
+        return QStringLiteral("cannot configure the %1 decoder: %2").arg(QString::fromUtf8(decoder->name), avError(rc));
+    m_s.codec->thread_count = 1; // parallelism comes from decoding many files at once
+    if ((rc = avcodec_open2(m_s.codec, decoder, nullptr)) < 0)
+        return QStringLiteral("cannot open the %1 decoder: %2").arg(QString::fromUtf8(decoder->name), avError(rc));
+    return {};
+}
+
+void Decoder::reserveFor(double declaredSeconds)
+{
+    // Sized once from the declared length (a frame of slack): growing by doubling copied
+    // and zero-filled the clip several times over.
+    if (declaredSeconds > 0.0 && declaredSeconds < 3600.0)
+        m_samples.reserve(std::min(m_maxSamples + 8192, std::size_t(declaredSeconds * m_rate) + 8192));
+}
+
+void Decoder::decodePacket(const AVPacket *packet)
+{
+    const int rc = avcodec_send_packet(m_s.codec, packet);
+    if (rc < 0 && rc != AVERROR(EAGAIN)) {
+        ++m_decodeFailures;
+        m_lastDecodeError = QStringLiteral("cannot decode audio: %1").arg(avError(rc));
+    }
+    const QString error = receiveFrames();
+    if (!error.isEmpty()) {
+        ++m_decodeFailures;
+        m_lastDecodeError = error;
+    }
+}
+
+QString Decoder::finish(double declared, const QString &readError, bool wav, const QByteArray &path)
+{
     if (!full()) {
         avcodec_send_packet(m_s.codec, nullptr);
         const QString error = receiveFrames();
         if (!error.isEmpty()) {
-            ++decodeFailures;
-            lastDecodeError = error;
+            ++m_decodeFailures;
+            m_lastDecodeError = error;
         }
         const QString drained = drainResampler();
         if (!drained.isEmpty())
@@ -276,25 +459,21 @@ QString Decoder::run(const QByteArray &path)
     if (m_samples.empty()) {
         if (!readError.isEmpty())
             return QStringLiteral("cannot read audio: %1").arg(readError);
-        if (decodeFailures > 0)
-            return lastDecodeError;
+        if (m_decodeFailures > 0)
+            return m_lastDecodeError;
         return QStringLiteral("audio stream is empty");
     }
     if (!capped) {
-        // A cut-off file decodes "successfully" up to the cut; its header still states the
-        // full length, which is how a truncated download is told from a short clip.
-        double declared = 0.0;
-        if (stream->duration > 0 && stream->duration != AV_NOPTS_VALUE)
-            declared = double(stream->duration) * av_q2d(stream->time_base);
         const double decoded = double(m_samples.size()) / m_rate;
         if (declared > 0.0 && decoded + 0.1 + 0.02 * declared < declared)
             return QStringLiteral("truncated file: decoded %1 s of the %2 s its header declares")
                 .arg(decoded, 0, 'f', 2).arg(declared, 0, 'f', 2);
-        // AAC in MP4 ends with encoder padding the demuxer does not cut; the header knows
-        // the true length. Only padding-sized excess is cut, never real audio.
+        // AAC in MP4 ends with encoder padding the demuxer does not cut, Vorbis with a partly
+        // used last block; the header knows the true length. Only padding-sized excess is
+        // cut, never real audio.
         if (declared > 0.0 && decoded > declared && decoded - declared < 0.25)
             m_samples.resize(std::size_t(std::llround(declared * m_rate)));
-        if (std::strcmp(m_s.format->iformat->name, "wav") == 0) {
+        if (wav) {
             const QString error = wavTruncation(path);
             if (!error.isEmpty())
                 return error;
@@ -306,6 +485,9 @@ QString Decoder::run(const QByteArray &path)
         // Lossy decoders overshoot full scale slightly; NaN from a broken stream becomes 0.
         sample = std::isfinite(sample) ? std::clamp(sample, -1.0f, 1.0f) : 0.0f;
     }
+    // Only a decoder that went through a clean file is worth keeping.
+    if (m_decodeFailures == 0)
+        VorbisDecoderPool::keep(&m_s.codec);
     return {};
 }
 

@@ -7,12 +7,15 @@
 #include "core/util/parallelfor.h"
 
 #include <QtCore/QCryptographicHash>
-#include <QtCore/QDateTime>
 #include <QtCore/QDir>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QStandardPaths>
 
 #include <mutex>
+#include <thread>
+
+#include <sys/stat.h>
 
 namespace {
 
@@ -29,6 +32,58 @@ struct Decoded
 QString issueReason(const QString &modality, const QString &error)
 {
     return QStringLiteral("%1 dropped: %2").arg(modality, error);
+}
+
+/** A media file's cache key, its path relative to the dataset root. The manifest hands over
+ *  clean absolute paths inside the root, so a prefix cut gives what QDir::relativeFilePath
+ *  would, without its per-call path cleaning (a fifth of a warm reopen); anything else still
+ *  goes through QDir. */
+class MediaKeys
+{
+public:
+    explicit MediaKeys(const QString &root) : m_root(root)
+    {
+        const QString absolute = m_root.absolutePath();
+        m_prefix = absolute.endsWith(QLatin1Char('/')) ? absolute : absolute + QLatin1Char('/');
+    }
+
+    QString key(const QString &path) const
+    {
+        if (path.size() > m_prefix.size() && path.startsWith(m_prefix)) {
+            const QStringView rest = QStringView(path).mid(m_prefix.size());
+            if (isPlain(rest))
+                return rest.toString();
+        }
+        return m_root.relativeFilePath(path);
+    }
+
+private:
+    /** No segment starting with '.' (covers "." and "..") or empty ("//"), no trailing '/'. */
+    static bool isPlain(QStringView p)
+    {
+        for (qsizetype i = 0; i < p.size(); ++i) {
+            const bool segmentStart = i == 0 || p[i - 1] == QLatin1Char('/');
+            if (segmentStart && (p[i] == QLatin1Char('.') || p[i] == QLatin1Char('/')))
+                return false;
+        }
+        return !p.endsWith(QLatin1Char('/'));
+    }
+
+    QDir m_root;
+    QString m_prefix;
+};
+
+/** Size and mtime (ms, as QFileInfo reports them) without QFileInfo's QDateTime: one stat. */
+void statFile(const QString &path, qint64 *size, qint64 *mtimeMs)
+{
+    struct stat info;
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0) {
+        *size = 0;
+        *mtimeMs = 0;
+        return;
+    }
+    *size = qint64(info.st_size);
+    *mtimeMs = qint64(info.st_mtim.tv_sec) * 1000 + info.st_mtim.tv_nsec / 1000000;
 }
 
 } // namespace
@@ -72,13 +127,19 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
     QSet<QString> live;
     for (const MediaFile &file : files)
         live.insert(file.key);
+    // Noted before decoding: a fresh cache's new entries may be on disk before commit.
+    std::vector<const MediaFile *> stale;
+    for (const MediaFile &file : files) {
+        if (!dataset->m_features->lookup(file.key, file.size, file.mtimeMs))
+            stale.push_back(&file);
+    }
     if (!decodeMissing(files, *dataset->m_features))
         return nullptr;
     dataset->m_cacheStats.decoded = 0;
-    for (const MediaFile &file : files) {
-        // decodeMissing added fresh entries as in-memory: those are the ones decoded now.
-        const FeatureEntry *entry = dataset->m_features->entry(file.key);
-        if (entry && entry->inMemory)
+    for (const MediaFile *file : stale) {
+        // Decoded now, and successfully (a failure is cached too, and counts as reused).
+        const FeatureEntry *entry = dataset->m_features->entry(file->key);
+        if (entry && entry->error.isEmpty())
             ++dataset->m_cacheStats.decoded;
     }
     dataset->m_cacheStats.reused = int(files.size()) - dataset->m_cacheStats.decoded;
@@ -113,18 +174,20 @@ QString DatasetBuilder::cacheDirectory(const QString &root) const
 std::vector<DatasetBuilder::MediaFile> DatasetBuilder::collectMediaFiles(const Manifest &manifest) const
 {
     std::vector<MediaFile> files;
+    files.reserve(manifest.samples.size() * 2);
     QSet<QString> seen;
-    const QDir root(manifest.root);
+    seen.reserve(qsizetype(manifest.samples.size() * 2));
+    const MediaKeys keys(manifest.root);
     auto add = [&](const QString &path, bool audio) {
         if (path.isEmpty())
             return;
-        const QString key = root.relativeFilePath(path);
+        QString key = keys.key(path);
         if (seen.contains(key))
             return;
         seen.insert(key);
-        const QFileInfo info(path);
-        files.push_back({key, path, audio, info.size(),
-                         info.lastModified().toMSecsSinceEpoch()});
+        MediaFile file{std::move(key), path, audio, 0, 0};
+        statFile(path, &file.size, &file.mtimeMs);
+        files.push_back(std::move(file));
     };
     for (const SampleRecord &record : manifest.samples) {
         add(record.imagePath, false);
@@ -151,7 +214,7 @@ bool DatasetBuilder::decodeMissing(const std::vector<MediaFile> &files, FeatureS
     std::mutex progressMutex;
     const int total = int(missing.size());
     report(QStringLiteral("decoding"), 0, total);
-    const bool finished = parallelFor(total, m_options.threads, [&](int job) {
+    auto decode = [&](int job) {
         const MediaFile &f = files[std::size_t(missing[std::size_t(job)])];
         Decoded &out = results[std::size_t(job)];
         if (f.audio) {
@@ -176,28 +239,63 @@ bool DatasetBuilder::decodeMissing(const std::vector<MediaFile> &files, FeatureS
             std::lock_guard<std::mutex> lock(progressMutex);
             report(QStringLiteral("decoding"), finishedCount, total);
         }
-    }, m_cancel);
+    };
+    // Stored in file order, not completion order, so the cache layout is deterministic. A
+    // fresh cache takes each stored chunk to disk at once (FeatureStore::writePending), so
+    // memory holds about one chunk of features and the writing overlaps the decoding.
+    // Otherwise features wait in memory for commit, with room reserved from the first
+    // chunk's sizes (growing by doubling copied and faulted them in about twice over).
+    bool writing = true;
+    auto storeResults = [&](int first, int end) {
+        std::size_t imageBytes = 0;
+        std::size_t melValues = 0;
+        for (int job = first; job < end; ++job) {
+            const MediaFile &f = files[std::size_t(missing[std::size_t(job)])];
+            Decoded &d = results[std::size_t(job)];
+            imageBytes += d.image.size();
+            melValues += d.mel.size();
+            if (!d.error.isEmpty())
+                store.addFailure(f.key, f.size, f.mtimeMs, d.error);
+            else if (f.audio)
+                store.addAudio(f.key, f.size, f.mtimeMs, d.mel, d.frames, d.seconds);
+            else
+                store.addImage(f.key, f.size, f.mtimeMs, d.image);
+            d = Decoded(); // the store holds its copy now; don't keep two
+        }
+        if (end == first || !writing)
+            return;
+        QString error; // a failed write is retried, and reported, by commit
+        writing = store.writePending(&error);
+        if (!writing && first == 0) {
+            const double scale = 1.25 * (total - end) / (end - first);
+            store.reserve(std::size_t(double(imageBytes) * scale), std::size_t(double(melValues) * scale));
+        }
+    };
+
+    // Decoded a chunk at a time on the worker threads while this thread stores the chunk
+    // before, so storing overlaps the decoding.
+    constexpr int kChunk = 512;
+    bool finished = true;
+    int stored = 0;
+    for (int first = 0; first < total && finished; first += kChunk) {
+        const int count = std::min(kChunk, total - first);
+        std::thread decoder([&, first, count] {
+            finished = parallelFor(count, m_options.threads, [&](int i) { decode(first + i); }, m_cancel);
+        });
+        storeResults(stored, first);
+        stored = first;
+        decoder.join();
+    }
     if (!finished)
         return false;
-
-    // Stored in file order, not completion order, so the cache layout is deterministic.
-    for (std::size_t job = 0; job < missing.size(); ++job) {
-        const MediaFile &f = files[std::size_t(missing[job])];
-        Decoded &d = results[job];
-        if (!d.error.isEmpty())
-            store.addFailure(f.key, f.size, f.mtimeMs, d.error);
-        else if (f.audio)
-            store.addAudio(f.key, f.size, f.mtimeMs, d.mel, d.frames, d.seconds);
-        else
-            store.addImage(f.key, f.size, f.mtimeMs, d.image);
-    }
+    storeResults(stored, total);
     return true;
 }
 
 void DatasetBuilder::attachFeatures(Dataset &dataset)
 {
     Manifest &manifest = dataset.m_manifest;
-    const QDir root(manifest.root);
+    const MediaKeys keys(manifest.root);
     const FeatureStore &store = *dataset.m_features;
     std::vector<SampleRecord> kept;
     kept.reserve(manifest.samples.size());
@@ -207,7 +305,7 @@ void DatasetBuilder::attachFeatures(Dataset &dataset)
         int frames = 0;
         double seconds = 0.0;
         if (record.hasImage()) {
-            const FeatureEntry *e = store.entry(root.relativeFilePath(record.imagePath));
+            const FeatureEntry *e = store.entry(keys.key(record.imagePath));
             if (e && e->error.isEmpty()) {
                 image = store.imageData(*e);
             } else {
@@ -217,7 +315,7 @@ void DatasetBuilder::attachFeatures(Dataset &dataset)
             }
         }
         if (record.hasAudio()) {
-            const FeatureEntry *e = store.entry(root.relativeFilePath(record.audioPath));
+            const FeatureEntry *e = store.entry(keys.key(record.audioPath));
             if (e && e->error.isEmpty()) {
                 mel = store.melData(*e);
                 frames = e->frames;

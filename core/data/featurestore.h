@@ -41,6 +41,16 @@ public:
     void addAudio(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<float> &mel,
                   int frames, double seconds);
     void addFailure(const QString &key, qint64 size, qint64 mtimeMs, const QString &error);
+    /** Room for this many more pending image bytes and mel values, so adding never regrows. */
+    void reserve(std::size_t imageBytes, std::size_t melValues);
+    /**
+     * For a cache that started empty: appends the pending features to the blobs now (commit
+     * still writes the index), so a large first import neither holds every feature in memory
+     * nor writes them all at the end. Entries stay readable. Returns false, changing nothing,
+     * for a cache that held features (a cancelled update must not cost the old ones) or a
+     * memory-only store; false with *error when the write failed (commit tries again).
+     */
+    bool writePending(QString *error);
 
     /**
      * Writes new entries to disk, drops entries not in `liveKeys` and compacts when over half
@@ -66,4 +76,5 @@ private:
     std::unique_ptr<Blob> m_images;
     std::unique_ptr<Blob> m_mels;
     bool m_dirty = false;
+    bool m_startedEmpty = false; ///< no blob bytes at open: writePending may append early
 };

@@ -22,7 +22,11 @@ struct LoadedModel
 
 /**
  * Writes module + fusionscope/meta.json + fusionscope/tokenizer.model as one TorchScript
- * archive, atomically (temp file, then rename). False with a reason on failure.
+ * archive, atomically (temp file, then rename). False with a reason on failure. The extra
+ * files land in the zip as <archive>/extra/fusionscope/...; Python reads them with
+ * torch.jit.load(f, _extra_files={"fusionscope/meta.json": ""}). A module in training mode
+ * is saved as an eval-mode deep copy, so Python predicts without dropout; the caller's
+ * module is untouched.
  */
 bool saveModelFile(const QString &path, const torch::jit::Module &module, const ModelMeta &meta,
                    const std::string &tokenizerModel, QString *error);

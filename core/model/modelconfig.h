@@ -16,8 +16,11 @@ struct ModelConfig
     QString audioEncoder = QStringLiteral("cnn"); ///< cnn|gru, or a path to a TorchScript encoder file
     int dim = 64;         ///< token/feature width shared by all encoders
     int heads = 4;
-    int layers = 2;
+    int layers = 0;       ///< fusion depth (attention, graph); 0 = the fusion's default, fusionLayers()
     double dropout = 0.1;
+    int textLayers = 1;   ///< layers of the transformer text encoder (1..4)
+    QString norm = QStringLiteral("batch"); ///< batch|group: normalisation in the CNN encoders
+    int rank = 4;         ///< rank of the low-rank (LMF) fusion
 
     // Input shapes, from the dataset's PreprocessConfig and label list.
     int numClasses = 2;
@@ -29,10 +32,22 @@ struct ModelConfig
 
     static QStringList fusionNames();
     static QStringList textEncoderNames();
+    static QStringList imageEncoderNames();
     static QStringList audioEncoderNames();
+    static QStringList normNames();
+
+    /** The fusion depth built: `layers`, or when 0 one attention layer or two graph layers. */
+    int fusionLayers() const;
+
+    /** True when `name` is not a built-in encoder name and so names a TorchScript file. */
+    static bool isEncoderFile(const QString &name);
 
     /** Empty when valid, else a sentence naming the bad field. */
     QString validate() const;
     QJsonObject toJson() const;
-    static ModelConfig fromJson(const QJsonObject &json);
+    /**
+     * Missing fields keep their defaults. An unknown key or a value of the wrong type is an
+     * error naming the key, reported through `error`.
+     */
+    static ModelConfig fromJson(const QJsonObject &json, QString *error = nullptr);
 };

@@ -1,0 +1,230 @@
+// `fusionscope eval MODEL DATASET`: scores a model file on a dataset with nothing else at hand.
+#include "core/commands/commands.h"
+
+#include "core/data/batch.h"
+#include "core/eval/evaloutputs.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/modelio.h"
+#include "core/eval/reporttext.h"
+#include "core/util/terminalprogress.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSet>
+#include <QtCore/QTextStream>
+
+namespace {
+
+const char *const kCommand = "fusionscope eval";
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << kCommand << ": " << message << "\n(see " << kCommand << " --help)\n";
+    return 2;
+}
+
+int failure(const QString &message)
+{
+    QTextStream(stderr) << kCommand << ": " << message << '\n';
+    return 1;
+}
+
+bool parseInt(const QCommandLineParser &parser, const QCommandLineOption &option, int lo, int hi, int *value,
+              QString *error)
+{
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    const int parsed = parser.value(option).trimmed().toInt(&ok);
+    if (!ok || parsed < lo || parsed > hi) {
+        *error = QStringLiteral("--%1 must be a whole number from %2 to %3, got '%4'")
+                     .arg(option.names().constFirst()).arg(lo).arg(hi).arg(parser.value(option));
+        return false;
+    }
+    *value = parsed;
+    return true;
+}
+
+/** Dataset indices of the requested split ("all" = every loaded sample). */
+std::vector<int> splitIndices(const Dataset &dataset, const QString &split)
+{
+    if (split == QLatin1String("all")) {
+        std::vector<int> all(std::size_t(dataset.size()));
+        for (int i = 0; i < dataset.size(); ++i)
+            all[std::size_t(i)] = i;
+        return all;
+    }
+    return dataset.indices(*splitFromName(split));
+}
+
+void printIssues(const Dataset &dataset, const QString &datasetPath)
+{
+    const DataIssues &issues = dataset.issues();
+    if (issues.isEmpty())
+        return;
+    QTextStream err(stderr);
+    err << kCommand << ": " << issues.size() << " data issue(s) in " << datasetPath
+        << "; affected samples are skipped or lack that modality:\n";
+    for (int i = 0; i < std::min<int>(5, int(issues.size())); ++i)
+        err << "  " << issues.at(i).toString() << '\n';
+    if (issues.size() > 5)
+        err << "  ... (fusionscope check-data " << datasetPath << " lists them all)\n";
+}
+
+} // namespace
+
+int runEvalCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Scores a TorchScript model on a dataset: accuracy, macro-F1, per-class precision/recall, confusion "
+        "and accuracy for every modality subset. A FusionScope model file carries its tokenizer, labels and "
+        "preprocessing; any other TorchScript file with the model contract's forward also runs (its classes "
+        "are the dataset's labels in sorted order)."));
+    parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Model file (model.pt)."));
+    parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Dataset folder or manifest file."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption split(QStringLiteral("split"), QStringLiteral("test (default), val, train or all."), QStringLiteral("SPLIT"), QStringLiteral("test"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document instead of tables."));
+    const QCommandLineOption map(QStringLiteral("map"), QStringLiteral("Column mapping, e.g. text=caption,image=file_name."), QStringLiteral("SPEC"));
+    const QCommandLineOption predictions(QStringLiteral("predictions"), QStringLiteral("Write per-sample predictions and probabilities as JSON lines."), QStringLiteral("FILE"));
+    const QCommandLineOption dump(QStringLiteral("dump-batch"), QStringLiteral("Write the first batch's input tensors and logits (torch.load reads it)."), QStringLiteral("FILE"));
+    const QCommandLineOption batchOption(QStringLiteral("batch"), QStringLiteral("Batch size (default 64)."), QStringLiteral("B"));
+    const QCommandLineOption noSubsets(QStringLiteral("no-subsets"), QStringLiteral("Skip the per-modality-subset accuracies (7 extra passes)."));
+    const QCommandLineOption textLength(QStringLiteral("text-length"), QStringLiteral("Tokens per text, for a model without FusionScope metadata (default 16)."), QStringLiteral("T"));
+    const QCommandLineOption imageSize(QStringLiteral("image-size"), QStringLiteral("Image side, for a model without FusionScope metadata (default 64)."), QStringLiteral("S"));
+    const QCommandLineOption audioSeconds(QStringLiteral("audio-seconds"), QStringLiteral("Clip length, for a model without FusionScope metadata (default: from the train split)."), QStringLiteral("SECONDS"));
+    parser.addOptions({help, split, json, map, predictions, dump, batchOption, noSubsets, textLength, imageSize, audioSeconds});
+
+    if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        text.replace(0, text.indexOf(QLatin1Char('\n')), QStringLiteral("Usage: %1 MODEL DATASET [options]").arg(QLatin1String(kCommand)));
+        QTextStream(stdout) << text;
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2)
+        return usageError(positional.size() < 2 ? QStringLiteral("MODEL and DATASET are required")
+                                                : QStringLiteral("unexpected argument '%1'").arg(positional.at(2)));
+    const QString modelPath = positional.at(0);
+    const QString datasetPath = positional.at(1);
+    const QString splitName = parser.value(split).trimmed().toLower();
+    if (splitName != QLatin1String("all") && !splitFromName(splitName))
+        return usageError(QStringLiteral("--split must be test, val, train or all, got '%1'").arg(parser.value(split)));
+    int batchSize = 64;
+    DatasetOptions options;
+    QString error;
+    if (!parseInt(parser, batchOption, 1, 65536, &batchSize, &error)
+        || !parseInt(parser, textLength, 1, 4096, &options.preprocess.textLength, &error)
+        || !parseInt(parser, imageSize, 8, 4096, &options.preprocess.imageSize, &error))
+        return usageError(error);
+    if (parser.isSet(audioSeconds)) {
+        bool ok = false;
+        options.preprocess.audioSeconds = parser.value(audioSeconds).toDouble(&ok);
+        if (!ok || options.preprocess.audioSeconds <= 0.0 || options.preprocess.audioSeconds > 600.0)
+            return usageError(QStringLiteral("--audio-seconds must be a number of seconds up to 600, got '%1'").arg(parser.value(audioSeconds)));
+    }
+    if (parser.isSet(map) && !options.columns.parse(parser.value(map), &error))
+        return usageError(error);
+
+    std::optional<LoadedModel> model = loadModelFile(modelPath, &error);
+    if (!model)
+        return failure(error);
+    if (model->hasMeta) {
+        if (parser.isSet(textLength) || parser.isSet(imageSize) || parser.isSet(audioSeconds))
+            return usageError(QStringLiteral("%1 records its own preprocessing; --text-length, --image-size and "
+                                             "--audio-seconds are for models without FusionScope metadata").arg(modelPath));
+        // The model's own preprocessing and tokenizer: new data is read exactly as in training.
+        options.preprocess = model->meta.preprocess;
+        options.tokenizerModel = model->tokenizerModel;
+        options.frozenPreprocess = true;
+        if (model->tokenizerModel.empty())
+            QTextStream(stderr) << kCommand << ": warning: " << modelPath << " has no fusionscope/tokenizer.model; texts "
+                                << "are tokenized by one trained on " << datasetPath << ", which the model never saw\n";
+    }
+
+    TerminalProgress loading(QStringLiteral("loading"));
+    const std::shared_ptr<Dataset> dataset =
+        Dataset::load(datasetPath, options, [&](const Progress &progress) { loading.update(progress); });
+    loading.finish();
+    if (!dataset)
+        return failure(QStringLiteral("loading %1 was cancelled").arg(datasetPath));
+    if (!dataset->loadError().isEmpty())
+        return failure(dataset->loadError());
+    printIssues(*dataset, datasetPath);
+    const std::vector<int> indices = splitIndices(*dataset, splitName);
+    if (indices.empty())
+        return failure(QStringLiteral("the %1 split of %2 has no usable samples (try --split all)").arg(splitName, datasetPath));
+
+    // The contract with the shapes this dataset produces; a model without meta meets them here first.
+    ModelMeta shapes = model->meta;
+    shapes.preprocess = dataset->preprocess();
+    const int expected = model->hasMeta ? int(model->meta.labels.size()) : int(dataset->labels().size());
+    int classes = 0;
+    const QString contract = checkModelContract(model->module, shapes, 0, &classes);
+    if (!contract.isEmpty())
+        return failure(QStringLiteral("%1 does not follow the model contract: %2").arg(modelPath, contract));
+    if (expected > 0 && classes != expected) {
+        return failure(model->hasMeta
+                           ? QStringLiteral("%1 gives %2 logits per sample but names %3 classes").arg(modelPath).arg(classes).arg(expected)
+                           : QStringLiteral("%1 gives %2 logits per sample but %3 has %4 labels (%5)")
+                                 .arg(modelPath).arg(classes).arg(datasetPath).arg(expected)
+                                 .arg(dataset->labels().join(QStringLiteral(", "))));
+    }
+
+    QStringList classNames = model->hasMeta ? model->meta.labels : dataset->labels();
+    for (int c = int(classNames.size()); c < classes; ++c)
+        classNames << QString::number(c);
+    QStringList unknown;
+    for (int index : indices) {
+        const QString label = dataset->record(index).label;
+        if (!label.isEmpty() && !classNames.contains(label) && !unknown.contains(label))
+            unknown << label;
+    }
+    if (!unknown.isEmpty())
+        return failure(QStringLiteral("%1 has label%2 %3 that %4 does not know (its classes: %5)")
+                           .arg(datasetPath, unknown.size() == 1 ? QString() : QStringLiteral("s"),
+                                unknown.join(QStringLiteral(", ")), modelPath, classNames.join(QStringLiteral(", "))));
+
+    if (parser.isSet(dump)) {
+        const std::vector<int> first(indices.begin(), indices.begin() + std::min<std::ptrdiff_t>(batchSize, std::ptrdiff_t(indices.size())));
+        const Batch batch = makeBatch(*dataset, first);
+        at::Tensor labels = torch::full({batch.size()}, -1, torch::kInt64);
+        for (std::size_t i = 0; i < first.size(); ++i)
+            labels[std::int64_t(i)] = std::int64_t(classNames.indexOf(dataset->record(first[i]).label));
+        if (!dumpBatch(parser.value(dump), model->module, batch, labels, nullptr, &error))
+            return failure(error);
+    }
+
+    std::vector<SamplePrediction> samplePredictions;
+    TerminalProgress evaluating(QStringLiteral("evaluating"));
+    const EvalReport report = evaluateModel(model->module, *dataset, indices, batchSize, !parser.isSet(noSubsets),
+                                            &samplePredictions, [&](const Progress &p) { evaluating.update(p); },
+                                            nullptr, classNames);
+    evaluating.finish();
+    if (!report.error.isEmpty())
+        return failure(report.error);
+    if (parser.isSet(predictions) && !writePredictions(parser.value(predictions), *dataset, samplePredictions, classNames, &error))
+        return failure(error);
+
+    QTextStream out(stdout);
+    if (parser.isSet(json)) {
+        QJsonObject document = report.toJson();
+        document.insert(QStringLiteral("model"), modelPath);
+        document.insert(QStringLiteral("dataset"), datasetPath);
+        document.insert(QStringLiteral("split"), splitName);
+        document.insert(QStringLiteral("evaluated"), int(indices.size()));
+        document.insert(QStringLiteral("data_issues"), int(dataset->issues().size()));
+        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    const QString fusion = model->hasMeta && model->meta.builtIn ? model->meta.model.fusion : QStringLiteral("external");
+    out << QStringLiteral("model    %1 (%2, %3 classes)\n").arg(modelPath, fusion).arg(classNames.size());
+    out << QStringLiteral("dataset  %1, split %2: %3 samples\n\n").arg(datasetPath, splitName).arg(indices.size());
+    out << formatEvalReport(report);
+    return 0;
+}

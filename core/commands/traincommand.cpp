@@ -1,0 +1,322 @@
+// `fusionscope train`: trains a fusion model into a run folder (DESIGN.md "Jobs and threads").
+#include "core/commands/commands.h"
+
+#include "core/train/runconfig.h"
+#include "core/train/trainingjob.h"
+#include "core/util/terminalprogress.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QTextStream>
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <memory>
+
+namespace {
+
+const char *const kCommand = "fusionscope train";
+constexpr int kExitInterrupted = 130;
+
+/** The running job's cancel flag; the SIGINT handler only stores into it. */
+std::atomic<std::atomic_bool *> g_cancelFlag{nullptr};
+
+extern "C" void onInterrupt(int)
+{
+    if (std::atomic_bool *flag = g_cancelFlag.load())
+        flag->store(true);
+    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the process at once
+}
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << kCommand << ": " << message << "\n(see " << kCommand << " --help)\n";
+    return 2;
+}
+
+QString percent(double value)
+{
+    return std::isfinite(value) ? QStringLiteral("%1 %").arg(100.0 * value, 0, 'f', 1) : QStringLiteral("n/a");
+}
+
+QString number(double value, int decimals = 4)
+{
+    return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("n/a");
+}
+
+/**
+ * Reads --config: a flat train config, or {"train":…, "model":…, "preprocess":…} such as a
+ * run's config.json (so a recorded run can be repeated).
+ */
+bool readConfigFile(const QString &path, TrainConfig *train, ModelConfig *model, PreprocessConfig *preprocess,
+                    QString *error)
+{
+    QJsonObject json;
+    if (!runfiles::readJsonFile(path, &json, error))
+        return false;
+    const bool sectioned = json.value(QStringLiteral("train")).isObject() || json.value(QStringLiteral("model")).isObject();
+    QString problem;
+    if (sectioned) {
+        if (json.value(QStringLiteral("model")).isObject())
+            *model = ModelConfig::fromJson(json.value(QStringLiteral("model")).toObject(), &problem);
+        if (problem.isEmpty())
+            *train = TrainConfig::fromJson(json.value(QStringLiteral("train")).toObject(), &problem);
+        if (json.value(QStringLiteral("preprocess")).isObject())
+            *preprocess = PreprocessConfig::fromJson(json.value(QStringLiteral("preprocess")).toObject());
+    } else {
+        *train = TrainConfig::fromJson(json, &problem);
+    }
+    if (!problem.isEmpty()) {
+        *error = QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem);
+        return false;
+    }
+    return true;
+}
+
+template<typename T>
+bool parseNumber(const QCommandLineParser &parser, const QCommandLineOption &option, T lo, T hi, T *value,
+                 QString *error)
+{
+    if (!parser.isSet(option))
+        return true;
+    const QString text = parser.value(option).trimmed();
+    bool ok = false;
+    const double parsed = text.toDouble(&ok);
+    if (!ok || !(parsed >= double(lo) && parsed <= double(hi)) || (std::is_integral<T>::value && parsed != std::floor(parsed))) {
+        *error = QStringLiteral("--%1 must be a %2 from %3 to %4, got '%5'")
+                     .arg(option.names().constFirst(),
+                          std::is_integral<T>::value ? QStringLiteral("whole number") : QStringLiteral("number"))
+                     .arg(double(lo))
+                     .arg(double(hi))
+                     .arg(text);
+        return false;
+    }
+    *value = T(parsed);
+    return true;
+}
+
+/** Prints the report.json summary the user came for. */
+void printSummary(QTextStream &out, const QString &runDir)
+{
+    QJsonObject report;
+    QString error;
+    if (!runfiles::readJsonFile(runfiles::reportPath(runDir), &report, &error))
+        return;
+    const QJsonObject test = report.value(QStringLiteral("test")).toObject();
+    if (!test.isEmpty()) {
+        out << QStringLiteral("test: accuracy %1, macro-F1 %2 (%3 samples)\n")
+                   .arg(percent(test.value(QStringLiteral("accuracy")).toDouble()),
+                        number(test.value(QStringLiteral("macro_f1")).toDouble(), 3))
+                   .arg(test.value(QStringLiteral("samples")).toInt());
+        const QJsonObject subsets = test.value(QStringLiteral("subset_accuracy")).toObject();
+        QStringList parts;
+        for (auto it = subsets.begin(); it != subsets.end(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.key(), percent(it.value().toDouble()));
+        if (!parts.isEmpty())
+            out << QStringLiteral("test accuracy by modality subset: %1\n").arg(parts.join(QStringLiteral(", ")));
+    }
+    const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
+    out << QStringLiteral("validation: loss %1, accuracy %2\n")
+               .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
+                    percent(val.value(QStringLiteral("accuracy")).toDouble(std::nan(""))));
+    out << QStringLiteral("trained %1 epochs (%2 steps) in %3 min%4\n")
+               .arg(report.value(QStringLiteral("epochs_trained")).toInt())
+               .arg(qint64(report.value(QStringLiteral("steps")).toDouble()))
+               .arg(report.value(QStringLiteral("training_seconds")).toDouble() / 60.0, 0, 'f', 1)
+               .arg(report.value(QStringLiteral("stopped_early")).toBool() ? QStringLiteral(", stopped early") : QString());
+    out << QStringLiteral("model: %1\n").arg(QDir::toNativeSeparators(runfiles::modelPath(runDir)));
+}
+
+} // namespace
+
+int runTrainCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Trains a fusion model on a dataset into a run folder (config.json, metrics.jsonl, checkpoints/, "
+        "model.pt, report.json). Ctrl-C stops after the current batch with a checkpoint; --resume continues it."));
+    parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Dataset folder or manifest."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption fusion(QStringLiteral("fusion"),
+        QStringLiteral("Fusion strategy: %1 (default attention).").arg(ModelConfig::fusionNames().join(QStringLiteral(", "))),
+        QStringLiteral("NAME"));
+    const QCommandLineOption config(QStringLiteral("config"),
+        QStringLiteral("JSON training config (flat, or with \"train\"/\"model\" sections like a run's config.json); "
+                       "flags override it."), QStringLiteral("FILE"));
+    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs."), QStringLiteral("N"));
+    const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Batch size."), QStringLiteral("B"));
+    const QCommandLineOption lr(QStringLiteral("lr"), QStringLiteral("Peak learning rate."), QStringLiteral("X"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (same seed, data and config: the same run)."), QStringLiteral("S"));
+    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Run folder (default runs/<dataset>-<fusion>-<time>)."), QStringLiteral("RUNDIR"));
+    const QCommandLineOption resume(QStringLiteral("resume"), QStringLiteral("Continue the run in RUNDIR from its last checkpoint."), QStringLiteral("RUNDIR"));
+    const QCommandLineOption init(QStringLiteral("init"), QStringLiteral("Start from this model file (fine-tuning)."), QStringLiteral("MODEL"));
+    const QCommandLineOption map(QStringLiteral("map"), QStringLiteral("Manifest column mapping, e.g. text=caption,image=file_name."), QStringLiteral("SPEC"));
+    const QCommandLineOption textEncoder(QStringLiteral("text-encoder"),
+        QStringLiteral("Text encoder: %1.").arg(ModelConfig::textEncoderNames().join(QStringLiteral(", "))), QStringLiteral("NAME"));
+    const QCommandLineOption imageEncoder(QStringLiteral("image-encoder"),
+        QStringLiteral("Image encoder: cnn, or a TorchScript encoder file."), QStringLiteral("NAME"));
+    const QCommandLineOption audioEncoder(QStringLiteral("audio-encoder"),
+        QStringLiteral("Audio encoder: %1, or a TorchScript encoder file.").arg(ModelConfig::audioEncoderNames().join(QStringLiteral(", "))),
+        QStringLiteral("NAME"));
+    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Compute threads (default: all cores)."), QStringLiteral("N"));
+    parser.addOptions({help, fusion, config, epochs, batch, lr, seed, out, resume, init, map, textEncoder, imageEncoder,
+                       audioEncoder, threads});
+
+    if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        text.replace(0, text.indexOf(QLatin1Char('\n')),
+                     QStringLiteral("Usage: %1 DATASET --fusion NAME [options]\n       %1 --resume RUNDIR").arg(QLatin1String(kCommand)));
+        QTextStream(stdout) << text;
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        return usageError(QStringLiteral("unexpected argument '%1'").arg(positional.at(1)));
+
+    QString error;
+    int threadCount = 0;
+    if (!parseNumber(parser, threads, 0, 1024, &threadCount, &error))
+        return usageError(error);
+    std::unique_ptr<TrainingJob> job;
+    if (parser.isSet(resume)) {
+        for (const QCommandLineOption *fixed : {&fusion, &config, &epochs, &batch, &lr, &seed, &out, &init, &map,
+                                                &textEncoder, &imageEncoder, &audioEncoder}) {
+            if (parser.isSet(*fixed))
+                return usageError(QStringLiteral("--resume continues the recorded configuration; --%1 cannot change it")
+                                      .arg(fixed->names().constFirst()));
+        }
+        job = TrainingJob::resumeRun(parser.value(resume), &error);
+        if (!job) {
+            QTextStream(stderr) << kCommand << ": " << error << '\n';
+            return 1;
+        }
+        if (parser.isSet(threads))
+            job->setThreads(threadCount);
+    } else {
+        if (positional.isEmpty())
+            return usageError(QStringLiteral("DATASET is required (or --resume RUNDIR)"));
+        TrainConfig train;
+        ModelConfig model;
+        DatasetOptions options;
+        if (parser.isSet(config) && !readConfigFile(parser.value(config), &train, &model, &options.preprocess, &error))
+            return usageError(error);
+        qint64 seedValue = qint64(train.seed);
+        if (!parseNumber(parser, epochs, 1, 1000000, &train.epochs, &error)
+            || !parseNumber(parser, batch, 1, 65536, &train.batchSize, &error)
+            || !parseNumber(parser, lr, 0.0, 1e300, &train.learningRate, &error)
+            || !parseNumber<qint64>(parser, seed, 0, qint64(1) << 53, &seedValue, &error))
+            return usageError(error);
+        train.seed = std::uint64_t(seedValue);
+        if (parser.isSet(threads))
+            train.threads = threadCount;
+        if (parser.isSet(init))
+            train.initModel = QFileInfo(parser.value(init)).absoluteFilePath();
+        if (parser.isSet(fusion))
+            model.fusion = parser.value(fusion).trimmed();
+        if (parser.isSet(textEncoder))
+            model.textEncoder = parser.value(textEncoder).trimmed();
+        if (parser.isSet(imageEncoder))
+            model.imageEncoder = parser.value(imageEncoder).trimmed();
+        if (parser.isSet(audioEncoder))
+            model.audioEncoder = parser.value(audioEncoder).trimmed();
+        if (const QString bad = train.validate(); !bad.isEmpty())
+            return usageError(bad);
+        if (const QString bad = model.validate(); !bad.isEmpty())
+            return usageError(bad);
+        if (parser.isSet(map) && !options.columns.parse(parser.value(map), &error))
+            return usageError(error);
+        const QString dataset = QDir::cleanPath(positional.constFirst());
+        QString runDir = parser.value(out);
+        if (runDir.isEmpty()) {
+            runDir = QStringLiteral("runs/%1-%2-%3")
+                         .arg(QFileInfo(dataset).fileName(), model.fusion,
+                              QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+        }
+        job = std::make_unique<TrainingJob>(dataset, options, model, train, QDir::cleanPath(runDir));
+    }
+
+    QTextStream stdoutStream(stdout);
+    QTextStream stderrStream(stderr);
+    std::unique_ptr<TerminalProgress> bar;
+    QString barStage;
+    qint64 firstStep = -1;
+    const auto clearBar = [&] {
+        if (bar) {
+            bar->finish();
+            bar.reset();
+            barStage.clear();
+        }
+    };
+    const auto barFor = [&](const QString &stage) -> TerminalProgress & {
+        if (!bar || barStage != stage) {
+            clearBar();
+            bar = std::make_unique<TerminalProgress>(QStringLiteral("train"));
+            barStage = stage;
+        }
+        return *bar;
+    };
+
+    const int epochCount = job->trainConfig().epochs;
+    TrainingCallbacks callbacks;
+    callbacks.progress = [&](const Progress &progress) { barFor(progress.stage).update(progress); };
+    callbacks.stepFinished = [&](const StepReport &step) {
+        if (firstStep < 0)
+            firstStep = step.step - 1;
+        Progress progress;
+        progress.stage = QStringLiteral("training");
+        progress.done = step.step - firstStep; // this session's steps, so rate and ETA are right after a resume
+        progress.total = step.totalSteps - firstStep;
+        // Most important first: a narrow terminal cuts the line's end.
+        progress.detail = QStringLiteral("loss %1  %2 samples/s  epoch %3/%4")
+                              .arg(step.loss, 0, 'f', 4)
+                              .arg(step.samplesPerSecond, 0, 'f', 0)
+                              .arg(step.epoch + 1)
+                              .arg(epochCount);
+        barFor(progress.stage).update(progress);
+    };
+    callbacks.epochFinished = [&](const EpochReport &epoch) {
+        if (bar && bar->isActive())
+            stderrStream << "\r\x1b[K" << Qt::flush; // the bar redraws itself on the next step
+        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  val accuracy %5  %6 s\n")
+                            .arg(epoch.epoch + 1)
+                            .arg(epoch.epochs)
+                            .arg(number(epoch.trainLoss), number(epoch.valLoss), percent(epoch.valAccuracy))
+                            .arg(epoch.seconds, 0, 'f', 1)
+                     << Qt::flush;
+    };
+    callbacks.message = [&](MessageLevel level, const QString &text) {
+        if (level == MessageLevel::Error)
+            return; // the final reason is printed once, below
+        if (bar && bar->isActive())
+            stderrStream << "\r\x1b[K";
+        stderrStream << kCommand << ": " << text << '\n' << Qt::flush;
+    };
+    job->setCallbacks(callbacks);
+
+    g_cancelFlag.store(&job->cancelFlag());
+    const auto previousHandler = std::signal(SIGINT, onInterrupt);
+    const FinishReport result = job->run();
+    std::signal(SIGINT, previousHandler);
+    g_cancelFlag.store(nullptr);
+    clearBar();
+
+    const QString runDir = QDir::toNativeSeparators(result.runDir);
+    if (result.cancelled) {
+        stderrStream << kCommand << ": " << result.reason << '\n';
+        if (QFileInfo::exists(runfiles::lastCheckpointPath(result.runDir)))
+            stderrStream << "resume with: fusionscope train --resume " << runDir << '\n';
+        return kExitInterrupted;
+    }
+    if (!result.ok) {
+        stderrStream << kCommand << ": " << result.reason << '\n';
+        return 1;
+    }
+    stdoutStream << result.reason << " into " << runDir << '\n';
+    printSummary(stdoutStream, result.runDir);
+    return 0;
+}

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/util/progress.h"
+
+#include <QtCore/QString>
+#include <cstdint>
+
+inline constexpr int kShapesAvMinImageSize = 24; ///< cells of 8 px still show the shapes
+inline constexpr int kShapesAvMaxImageSize = 1024;
+
+/** What `fusionscope demo-data` was asked to write. */
+struct ShapesAvOptions
+{
+    QString outDir;
+    int samples = 12000;      ///< the attention fusion needs ≥ 10 000 scenes to generalise
+    std::uint64_t seed = 1;
+    int imageSize = 64;
+    bool force = false;       ///< overwrite an existing Shapes-AV folder
+    int threads = 0;          ///< 0 = every available core
+};
+
+/** What was written. */
+struct ShapesAvSummary
+{
+    int samples = 0;
+    int splitCounts[3] = {0, 0, 0}; ///< train, val, test
+    qint64 bytes = 0;               ///< total size of the files written
+    double seconds = 0.0;
+};
+
+/**
+ * Writes the Shapes-AV dataset (DESIGN.md "Demo dataset"): images/, audio/ (16 kHz mono
+ * Ogg/Vorbis), manifest.jsonl and README.txt. Refuses a non-empty folder that is not a
+ * Shapes-AV dataset, and an existing one unless options.force. Renders and encodes on
+ * options.threads worker threads; the output depends only on (seed, samples, imageSize).
+ * progress is called on the calling thread. Never throws; false with *error on failure.
+ */
+bool generateShapesAv(const ShapesAvOptions &options, const ProgressCallback &progress, ShapesAvSummary *summary,
+                      QString *error, const CancelFlag *cancel = nullptr);

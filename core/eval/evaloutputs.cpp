@@ -1,0 +1,73 @@
+#include "core/eval/evaloutputs.h"
+
+#include "core/eval/modelio.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSaveFile>
+
+#include <torch/csrc/jit/serialization/pickle.h>
+
+namespace {
+
+bool writeAtomically(const QString &path, const char *data, qint64 size, QString *error)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data, size) != size || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool writePredictions(const QString &path, const Dataset &dataset, const std::vector<SamplePrediction> &predictions,
+                      const QStringList &classNames, QString *error)
+{
+    QByteArray lines;
+    for (const SamplePrediction &prediction : predictions) {
+        const SampleRecord &record = dataset.record(prediction.index);
+        QJsonObject line;
+        line.insert(QStringLiteral("id"), record.id);
+        line.insert(QStringLiteral("label"), record.label.isEmpty() ? QJsonValue() : QJsonValue(record.label));
+        line.insert(QStringLiteral("predicted"), classNames.value(prediction.predicted));
+        QJsonObject probabilities;
+        for (std::size_t c = 0; c < prediction.probabilities.size(); ++c)
+            probabilities.insert(classNames.value(int(c)), double(prediction.probabilities[c]));
+        line.insert(QStringLiteral("probabilities"), probabilities);
+        lines += QJsonDocument(line).toJson(QJsonDocument::Compact);
+        lines += '\n';
+    }
+    return writeAtomically(path, lines.constData(), lines.size(), error);
+}
+
+bool dumpBatch(const QString &path, torch::jit::Module &module, const Batch &batch, const at::Tensor &labels,
+               at::Tensor *logits, QString *error)
+{
+    std::vector<char> bytes;
+    try {
+        torch::NoGradGuard noGrad;
+        setTrainingMode(module, false);
+        const c10::IValue output = module.forward({batch.text, batch.image, batch.audio, batch.present});
+        const at::Tensor values = output.toGenericDict().at(c10::IValue(std::string("logits"))).toTensor();
+        c10::Dict<std::string, at::Tensor> dump;
+        dump.insert("text", batch.text);
+        dump.insert("image", batch.image);
+        dump.insert("audio", batch.audio);
+        dump.insert("present", batch.present);
+        dump.insert("labels", labels);
+        dump.insert("logits", values);
+        bytes = torch::pickle_save(c10::IValue(dump));
+        if (logits)
+            *logits = values;
+    } catch (const std::exception &exception) {
+        if (error)
+            *error = QStringLiteral("cannot dump the first batch to %1: %2").arg(path, torchErrorSentence(exception));
+        return false;
+    }
+    return writeAtomically(path, bytes.data(), qint64(bytes.size()), error);
+}

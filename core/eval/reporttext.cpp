@@ -1,0 +1,147 @@
+#include "core/eval/reporttext.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
+#include <algorithm>
+
+namespace {
+
+QString percent(double value)
+{
+    return QStringLiteral("%1 %").arg(100.0 * value, 5, 'f', 1);
+}
+
+/** A JSON value on one line: numbers without trailing noise, arrays and objects compact. */
+QString compact(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String: return value.toString();
+    case QJsonValue::Double: return QString::number(value.toDouble(), 'g', 6);
+    case QJsonValue::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Array:
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Object:
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    default: return QStringLiteral("null");
+    }
+}
+
+/** "  key  value" lines, keys aligned; nested objects one level deep as "outer.inner". */
+QString keyValueLines(const QJsonObject &json, const QString &indent)
+{
+    QList<QPair<QString, QString>> rows;
+    for (auto it = json.constBegin(); it != json.constEnd(); ++it) {
+        if (it.value().isObject() && !it.value().toObject().isEmpty()) {
+            const QJsonObject inner = it.value().toObject();
+            for (auto in = inner.constBegin(); in != inner.constEnd(); ++in)
+                rows.append({it.key() + QLatin1Char('.') + in.key(), compact(in.value())});
+        } else {
+            rows.append({it.key(), compact(it.value())});
+        }
+    }
+    int width = 0;
+    for (const auto &row : rows)
+        width = std::max(width, int(row.first.size()));
+    QString text;
+    for (const auto &row : rows)
+        text += indent + row.first.leftJustified(width + 2) + row.second + QLatin1Char('\n');
+    return text;
+}
+
+} // namespace
+
+QString formatEvalReport(const EvalReport &report)
+{
+    QString text;
+    if (!report.error.isEmpty())
+        text += QStringLiteral("incomplete: %1\n").arg(report.error);
+    if (report.samples == 0) {
+        text += QStringLiteral("no labeled samples: nothing to score\n");
+        return text;
+    }
+    text += QStringLiteral("accuracy  %1   macro-F1 %2   loss %3   (%4 labeled samples)\n\n")
+                .arg(percent(report.accuracy).trimmed())
+                .arg(report.macroF1, 0, 'f', 3)
+                .arg(report.loss, 0, 'f', 4)
+                .arg(report.samples);
+
+    int labelWidth = 5;
+    for (const QString &label : report.labels)
+        labelWidth = std::max(labelWidth, int(label.size()));
+    text += QStringLiteral("%1  precision  recall     F1  support\n").arg(QStringLiteral("class"), -labelWidth);
+    for (int c = 0; c < report.perClass.size(); ++c) {
+        const EvalReport::ClassScores &scores = report.perClass.at(c);
+        text += QStringLiteral("%1  %2  %3  %4  %5\n")
+                    .arg(report.labels.value(c), -labelWidth)
+                    .arg(scores.precision, 9, 'f', 3)
+                    .arg(scores.recall, 6, 'f', 3)
+                    .arg(scores.f1, 5, 'f', 3)
+                    .arg(scores.support, 7);
+    }
+
+    int cellWidth = 4;
+    for (const auto &row : report.confusion)
+        for (int count : row)
+            cellWidth = std::max(cellWidth, int(QString::number(count).size()) + 1);
+    text += QStringLiteral("\nconfusion (rows: true class, columns: predicted, in class order)\n");
+    text += QString(labelWidth, QLatin1Char(' '));
+    for (int c = 0; c < int(report.confusion.size()); ++c)
+        text += QStringLiteral("%1").arg(c, cellWidth);
+    text += QLatin1Char('\n');
+    for (int t = 0; t < int(report.confusion.size()); ++t) {
+        text += QStringLiteral("%1").arg(report.labels.value(t), -labelWidth);
+        for (int count : report.confusion[std::size_t(t)])
+            text += QStringLiteral("%1").arg(count, cellWidth);
+        text += QLatin1Char('\n');
+    }
+
+    if (!report.subsetAccuracy.isEmpty()) {
+        text += QStringLiteral("\naccuracy with only these modalities present\n");
+        for (const QString &name : EvalReport::subsetNames()) {
+            if (report.subsetAccuracy.contains(name))
+                text += QStringLiteral("  %1%2\n").arg(name, -18).arg(percent(report.subsetAccuracy.value(name)));
+        }
+    }
+    return text;
+}
+
+QString formatModelMeta(const ModelMeta &meta)
+{
+    QString text;
+    text += QStringLiteral("labels (%1)").arg(meta.labels.size()).leftJustified(13) + meta.labels.join(QStringLiteral(", ")) + QLatin1Char('\n');
+    if (meta.builtIn) {
+        const ModelConfig &m = meta.model;
+        text += QStringLiteral("fusion       %1 (dim %2, %3 heads, %4 layers, dropout %5)\n")
+                    .arg(m.fusion)
+                    .arg(m.dim)
+                    .arg(m.heads)
+                    .arg(m.layers)
+                    .arg(m.dropout);
+        text += QStringLiteral("encoders     text %1, image %2, audio %3\n").arg(m.textEncoder, m.imageEncoder, m.audioEncoder);
+    } else {
+        text += QStringLiteral("model        external TorchScript model with FusionScope metadata\n");
+    }
+    const PreprocessConfig &p = meta.preprocess;
+    text += QStringLiteral("image        %1x%1 RGB, mean [%2 %3 %4], std [%5 %6 %7]\n")
+                .arg(p.imageSize)
+                .arg(p.imageMean[0], 0, 'g', 4).arg(p.imageMean[1], 0, 'g', 4).arg(p.imageMean[2], 0, 'g', 4)
+                .arg(p.imageStd[0], 0, 'g', 4).arg(p.imageStd[1], 0, 'g', 4).arg(p.imageStd[2], 0, 'g', 4);
+    text += QStringLiteral("audio        %1 s at %2 Hz -> %3 mels x %4 frames (window %5, hop %6), mean %7, std %8\n")
+                .arg(p.audioSeconds, 0, 'g', 4)
+                .arg(p.mel.sampleRate)
+                .arg(p.mel.melBins)
+                .arg(p.audioFrames())
+                .arg(p.mel.windowLength)
+                .arg(p.mel.hopLength)
+                .arg(p.melMean, 0, 'g', 4)
+                .arg(p.melStd, 0, 'g', 4);
+    text += QStringLiteral("text         %1 tokens, SentencePiece vocabulary up to %2\n").arg(p.textLength).arg(p.vocabSize);
+    if (!meta.tokenLayout.isEmpty())
+        text += QStringLiteral("token layout\n") + keyValueLines(meta.tokenLayout, QStringLiteral("  "));
+    if (!meta.trainConfig.isEmpty())
+        text += QStringLiteral("training\n") + keyValueLines(meta.trainConfig, QStringLiteral("  "));
+    if (!meta.metrics.isEmpty())
+        text += QStringLiteral("final metrics\n") + keyValueLines(meta.metrics, QStringLiteral("  "));
+    return text;
+}

@@ -1,0 +1,212 @@
+#include "core/explain/contributions.h"
+
+#include "core/explain/modelrunner.h"
+#include "core/explain/shapley.h"
+#include "core/explain/singlethreadedops.h"
+
+#include <cmath>
+#include <future>
+#include <limits>
+
+namespace {
+
+unsigned presentBits(const at::Tensor &present)
+{
+    const at::Tensor row = present.select(0, 0).to(torch::kFloat32).contiguous();
+    unsigned bits = 0;
+    for (int k = 0; k < 3; ++k) {
+        if (row.data_ptr<float>()[k] > 0.5f)
+            bits |= 1U << k;
+    }
+    return bits;
+}
+
+double gradTimesInput(const at::Tensor &grad, const at::Tensor &input)
+{
+    if (!grad.defined())
+        return 0.0; // the model never reads this input
+    return (grad * input).abs().sum().item<double>();
+}
+
+/** Σ over the sample's distinct token ids of |∂f/∂e_t · e_t|: gradient × input at the embedding. */
+double embeddingGradTimesInput(const at::Tensor &grad, const at::Tensor &embedding, const at::Tensor &text)
+{
+    if (!grad.defined())
+        return 0.0;
+    const at::Tensor ids = std::get<0>(at::_unique(text.flatten(), /*sorted=*/true, /*return_inverse=*/false));
+    const at::Tensor used = ids.masked_select(ids != 0);
+    if (used.numel() == 0)
+        return 0.0;
+    return (grad.index_select(0, used) * embedding.detach().index_select(0, used)).sum(1).abs().sum().item<double>();
+}
+
+/** Turns requires_grad on for a parameter that lacks it, and off again when it goes. */
+class GradFlag
+{
+public:
+    GradFlag() = default;
+    GradFlag(const GradFlag &) = delete;
+    GradFlag &operator=(const GradFlag &) = delete;
+    ~GradFlag()
+    {
+        if (m_tensor.defined())
+            m_tensor.requires_grad_(false);
+    }
+    void enable(const at::Tensor &tensor)
+    {
+        if (tensor.requires_grad())
+            return;
+        m_tensor = tensor;
+        m_tensor.requires_grad_(true);
+    }
+
+private:
+    at::Tensor m_tensor;
+};
+
+} // namespace
+
+std::pair<std::string, at::Tensor> findTextEmbedding(const torch::jit::Module &module, std::int64_t vocabulary)
+{
+    std::pair<std::string, at::Tensor> best;
+    for (const auto &parameter : module.named_parameters(/*recurse=*/true)) {
+        QString name = QString::fromStdString(parameter.name).toLower();
+        const at::Tensor &value = parameter.value;
+        if (value.dim() != 2 || !value.is_floating_point() || value.size(0) < vocabulary || !name.contains(QLatin1String("embed"))
+            || name.contains(QLatin1String("type")) || name.contains(QLatin1String("pos")))
+            continue;
+        if (best.first.empty() || (name.contains(QLatin1String("text")) && !QString::fromStdString(best.first).contains(QLatin1String("text"))))
+            best = {parameter.name, value};
+    }
+    return best;
+}
+
+void fillContribution(ModalityContribution *contribution, unsigned players, const std::array<double, 8> &logProbability,
+                      const std::array<int, 8> &predicted)
+{
+    contribution->players = players;
+    for (unsigned mask = 0; mask < 8; ++mask) {
+        contribution->subsetValues[mask] = logProbability[mask & players];
+        contribution->subsetPredicted[mask] = predicted[mask & players];
+    }
+    contribution->fAll = logProbability[players];
+    contribution->fNone = logProbability[0];
+    contribution->shapley = exactShapley(logProbability, players);
+    contribution->probability = std::exp(contribution->fAll);
+    for (int k = 0; k < 3; ++k) {
+        const unsigned bit = 1U << k;
+        const bool player = players & bit;
+        contribution->probabilityWithout[std::size_t(k)] = player ? std::exp(logProbability[players & ~bit]) : contribution->probability;
+        contribution->leaveOneOut[std::size_t(k)] = contribution->probability - contribution->probabilityWithout[std::size_t(k)];
+    }
+}
+
+SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool gradInput)
+{
+    const unsigned players = presentBits(one.present);
+    std::vector<unsigned> masks; // every subset of the present modalities but the full one
+    for (unsigned mask = 0; mask < 8; ++mask) {
+        if ((mask & players) == mask && mask != players)
+            masks.push_back(mask);
+    }
+    // The text embedding must take gradients for the surrogate; its flag is set before the
+    // second thread starts and put back after it has finished (declared first, undone last).
+    std::pair<std::string, at::Tensor> embedding;
+    GradFlag embeddingFlag;
+    if (gradInput) {
+        embedding = findTextEmbedding(module, one.text.max().item<std::int64_t>() + 1);
+        if (!embedding.first.empty())
+            embeddingFlag.enable(embedding.second);
+    }
+
+    // Pass 2 (the subsets, as one no-grad batch) runs on a second thread while this one runs
+    // pass 1: small ops gain from running side by side, not from intra-op threads.
+    std::future<at::Tensor> subsetPass;
+    if (!masks.empty()) {
+        subsetPass = std::async(std::launch::async, [&module, &one, &masks]() {
+            const SingleThreadedOps singleThreaded;
+            torch::NoGradGuard noGrad;
+            const auto rows = std::int64_t(masks.size());
+            at::Tensor present = torch::zeros({rows, 3}, torch::kFloat32);
+            float *flags = present.data_ptr<float>();
+            for (std::int64_t r = 0; r < rows; ++r) {
+                for (int k = 0; k < 3; ++k)
+                    flags[r * 3 + k] = (masks[std::size_t(r)] >> k) & 1U ? 1.0f : 0.0f;
+            }
+            const ForwardOutput output = runForward(module, one.text.expand({rows, -1}).contiguous(),
+                                                    one.image.expand({rows, -1, -1, -1}).contiguous(),
+                                                    one.audio.expand({rows, -1, -1, -1}).contiguous(), present,
+                                                    /*keepAttention=*/false);
+            return torch::log_softmax(output.logits, 1).contiguous();
+        });
+    }
+
+    const SingleThreadedOps singleThreaded;
+    SampleForward result;
+    ModalityContribution &contribution = result.contribution;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    contribution.gradInput = {nan, nan, nan};
+    // Pass 1, with every present modality: prediction, maps, gates and gradients.
+    double fullValue = 0.0;
+    {
+        torch::AutoGradMode gradMode(gradInput);
+        at::Tensor image = one.image.detach().clone();
+        at::Tensor audio = one.audio.detach().clone();
+        if (gradInput) {
+            image.requires_grad_(true);
+            audio.requires_grad_(true);
+        }
+        const ForwardOutput output = runForward(module, one.text, image, audio, one.present, /*keepAttention=*/true);
+        const at::Tensor logProbabilities = torch::log_softmax(output.logits, 1);
+        result.predicted = int(logProbabilities.select(0, 0).argmax().item<std::int64_t>());
+        const at::Tensor probabilities = logProbabilities.select(0, 0).detach().exp().contiguous();
+        result.probabilities.assign(probabilities.data_ptr<float>(), probabilities.data_ptr<float>() + probabilities.numel());
+        fullValue = logProbabilities[0][result.predicted].item<double>();
+        result.maps = attentionMapsOf(output, 0);
+        if (output.gates.defined()) {
+            contribution.hasGates = true;
+            for (int k = 0; k < 3; ++k)
+                contribution.gates[std::size_t(k)] = output.gates[0][k].item<double>();
+        }
+        if (gradInput) {
+            std::vector<at::Tensor> inputs{image, audio};
+            if (!embedding.first.empty())
+                inputs.push_back(embedding.second);
+            const at::Tensor target = logProbabilities[0][result.predicted];
+            std::vector<at::Tensor> grads(inputs.size());
+            if (target.requires_grad())
+                grads = torch::autograd::grad({target}, inputs, {}, /*retain_graph=*/false, /*create_graph=*/false, /*allow_unused=*/true);
+            contribution.gradInput[1] = (players & 2U) ? gradTimesInput(grads[0], image.detach()) : 0.0;
+            contribution.gradInput[2] = (players & 4U) ? gradTimesInput(grads[1], audio.detach()) : 0.0;
+            if (!(players & 1U)) {
+                contribution.gradInput[0] = 0.0;
+                contribution.textGradMethod = QStringLiteral("text absent");
+            } else if (!embedding.first.empty()) {
+                contribution.gradInput[0] = embeddingGradTimesInput(grads[2], embedding.second, one.text);
+                contribution.textGradMethod = QStringLiteral("surrogate: gradient x embedding row of %1, summed over the "
+                                                             "text's distinct token ids (token ids are integers, no gradient reaches them)")
+                                                  .arg(QString::fromStdString(embedding.first));
+            } else {
+                contribution.textGradMethod = QStringLiteral("unavailable: text is int64 token ids and the model has no "
+                                                             "recognisable text embedding matrix to differentiate instead");
+            }
+        } else {
+            contribution.textGradMethod = QStringLiteral("not computed");
+        }
+    }
+
+    std::array<double, 8> values{};
+    std::array<int, 8> predicted{};
+    values[players] = fullValue;
+    predicted[players] = result.predicted;
+    if (subsetPass.valid()) {
+        const at::Tensor subsetLog = subsetPass.get();
+        const at::Tensor subsetArgmax = subsetLog.argmax(1).contiguous();
+        for (std::size_t r = 0; r < masks.size(); ++r) {
+            values[masks[r]] = subsetLog[std::int64_t(r)][result.predicted].item<double>();
+            predicted[masks[r]] = int(subsetArgmax.data_ptr<std::int64_t>()[r]);
+        }
+    }
+    fillContribution(&contribution, players, values, predicted);
+    return result;
+}

@@ -1,0 +1,38 @@
+#pragma once
+
+// Internal to core (includes torch): prediction, attention and modality contributions of one
+// sample, the part of a sample explanation that needs the model.
+
+#include "core/data/batch.h"
+#include "core/explain/explanation.h"
+
+#include <torch/script.h>
+
+/** What the model says about one sample. */
+struct SampleForward
+{
+    std::vector<float> probabilities;
+    int predicted = -1;
+    std::vector<AttentionMap> maps;
+    ModalityContribution contribution;
+};
+
+/**
+ * Explains row 0 of a one-sample batch with the module in eval mode: one forward with
+ * gradients (prediction, attention, gates, gradient × input) and one no-grad forward of the
+ * other 2^|present| − 1 modality subsets as one batch (Shapley and leave-one-out). Text's
+ * gradient × input goes through the text embedding matrix when the model has one (see
+ * findTextEmbedding), else it is NaN with the reason in textGradMethod. Throws on a forward
+ * that breaks the contract.
+ */
+SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool gradInput = true);
+
+/**
+ * The parameter a model looks token ids up in: 2-D, float, a name with "embed" but not
+ * "type"/"pos", at least `vocabulary` rows; one under "text" preferred. Empty name when none.
+ */
+std::pair<std::string, at::Tensor> findTextEmbedding(const torch::jit::Module &module, std::int64_t vocabulary);
+
+/** Fills shapley, fAll, fNone, leave-one-out and subsetValues from log-probabilities per mask. */
+void fillContribution(ModalityContribution *contribution, unsigned players, const std::array<double, 8> &logProbability,
+                      const std::array<int, 8> &predicted);

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/data/dataset.h"
+#include "core/eval/modelmeta.h"
+#include "core/explain/explanation.h"
+#include "core/explain/splitexplanation.h"
+#include "core/util/progress.h"
+
+#include <QtCore/QString>
+#include <memory>
+#include <string>
+#include <vector>
+
+/**
+ * The explanation engine behind one model file: opens it, checks it against a dataset, then
+ * explains single samples (attention, rollout, contributions) and whole splits (Shapley
+ * summary, subset accuracy, confusion, pointing game, robustness). Torch-free header. Not
+ * thread-safe: one thread at a time drives it (the GUI's worker, or the CLI's main thread).
+ */
+class Explainer
+{
+public:
+    /** Opens any TorchScript file that follows the model contract; nullptr with a reason on failure. */
+    static std::unique_ptr<Explainer> open(const QString &modelPath, QString *error);
+    ~Explainer();
+    Explainer(const Explainer &) = delete;
+    Explainer &operator=(const Explainer &) = delete;
+
+    QString modelPath() const;
+    bool hasMeta() const;               ///< false for an external file without fusionscope/meta.json
+    const ModelMeta &meta() const;
+    /** "attention", "graph", ... or "external". */
+    QString fusionName() const;
+
+    /** Options that read data as this model was trained: its preprocessing and tokenizer (when it has meta). */
+    DatasetOptions datasetOptions(DatasetOptions base = {}) const;
+
+    /**
+     * Binds the dataset to explain: runs the contract check with its shapes and matches class
+     * counts. Empty when usable, else a sentence. Must succeed before explaining.
+     */
+    QString attach(std::shared_ptr<const Dataset> dataset);
+    /** Logit columns: the model's labels, or the dataset's for a model without meta. */
+    QStringList classNames() const;
+    /** Token layout in use (from meta, or filled in from the maps of the first explained sample). */
+    TokenGeometry geometry() const;
+
+    /** One sample by dataset index; a failure is the result's error. */
+    SampleExplanation explainSample(int index, bool gradInput = true);
+    SplitExplanation explainSplit(const std::vector<int> &indices, const SplitOptions &options = {},
+                                  const ProgressCallback &progress = {}, const CancelFlag *cancel = nullptr);
+
+private:
+    Explainer();
+    struct Private;
+    std::unique_ptr<Private> d;
+};

@@ -1,0 +1,161 @@
+// JSON and terminal tables of a split-level explanation.
+#include "core/explain/splitexplanation.h"
+
+#include "core/data/modality.h"
+
+#include <QtCore/QJsonArray>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+QJsonValue number(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
+}
+
+template <typename T>
+QJsonObject perModality(const std::array<T, 3> &values)
+{
+    QJsonObject object;
+    for (Modality modality : kAllModalities)
+        object.insert(modalityName(modality), number(double(values[std::size_t(modality)])));
+    return object;
+}
+
+QJsonArray numbers(const std::vector<double> &values)
+{
+    QJsonArray array;
+    for (double value : values)
+        array.append(number(value));
+    return array;
+}
+
+QJsonObject pointingJson(const PointingScore &score)
+{
+    return {{QStringLiteral("source"), score.source}, {QStringLiteral("hits"), score.hits},
+            {QStringLiteral("total"), score.total}, {QStringLiteral("rate"), score.rate()}};
+}
+
+QString fixed(double value, int decimals = 3)
+{
+    return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("-");
+}
+
+} // namespace
+
+QJsonObject SplitExplanation::toJson() const
+{
+    QJsonObject json;
+    json.insert(QStringLiteral("samples"), samples);
+    json.insert(QStringLiteral("labeled"), labeled);
+    json.insert(QStringLiteral("accuracy"), accuracy);
+    if (!error.isEmpty())
+        json.insert(QStringLiteral("error"), error);
+    json.insert(QStringLiteral("shapley"),
+                QJsonObject{{QStringLiteral("value"), QStringLiteral("log-probability of the class predicted with every present modality")},
+                            {QStringLiteral("mean_abs"), perModality(meanAbsShapley)},
+                            {QStringLiteral("mean"), perModality(meanShapley)},
+                            {QStringLiteral("samples_present"), perModality(playerCount)},
+                            {QStringLiteral("max_efficiency_error"), maxEfficiencyError}});
+    json.insert(QStringLiteral("gates"), hasGates ? QJsonValue(perModality(meanGates)) : QJsonValue(QJsonValue::Null));
+    QJsonObject subsets;
+    for (auto it = subsetAccuracy.cbegin(); it != subsetAccuracy.cend(); ++it)
+        subsets.insert(it.key(), it.value());
+    json.insert(QStringLiteral("subset_accuracy"), subsets);
+    QJsonArray matrix;
+    for (const std::vector<int> &row : confusion) {
+        QJsonArray line;
+        for (int count : row)
+            line.append(count);
+        matrix.append(line);
+    }
+    json.insert(QStringLiteral("confusion"), QJsonObject{{QStringLiteral("labels"), QJsonArray::fromStringList(classNames)},
+                                                         {QStringLiteral("matrix"), matrix}});
+    QJsonArray cases;
+    for (const DisagreementCase &c : disagreements) {
+        QJsonObject unimodalJson;
+        for (Modality modality : kAllModalities) {
+            const QString &name = c.unimodal[std::size_t(modality)];
+            unimodalJson.insert(modalityName(modality), name.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(name));
+        }
+        cases.append(QJsonObject{{QStringLiteral("id"), c.sampleId}, {QStringLiteral("index"), c.index},
+                                 {QStringLiteral("label"), c.label}, {QStringLiteral("predicted"), c.predicted},
+                                 {QStringLiteral("score"), c.score}, {QStringLiteral("sign_conflict"), c.signConflict},
+                                 {QStringLiteral("unimodal"), unimodalJson}, {QStringLiteral("shapley"), perModality(c.shapley)},
+                                 {QStringLiteral("reason"), c.reason}});
+    }
+    json.insert(QStringLiteral("disagreements"), cases);
+    if (!pointing.empty()) {
+        QJsonArray sources;
+        for (const PointingScore &score : pointing)
+            sources.append(pointingJson(score));
+        json.insert(QStringLiteral("pointing_game"), QJsonObject{{QStringLiteral("samples"), targetBoxes},
+                                                                 {QStringLiteral("primary"), pointingJson(pointing.front())},
+                                                                 {QStringLiteral("sources"), sources}});
+    } else {
+        json.insert(QStringLiteral("pointing_game"), QJsonValue(QJsonValue::Null));
+    }
+    if (hasRobustness) {
+        QJsonArray curves;
+        for (const RobustnessCurve &curve : robustness)
+            curves.append(QJsonObject{{QStringLiteral("modality"), curve.modality}, {QStringLiteral("corruption"), curve.corruption},
+                                      {QStringLiteral("level_unit"), curve.levelUnit}, {QStringLiteral("severity"), numbers(curve.severities)},
+                                      {QStringLiteral("level"), numbers(curve.levels)}, {QStringLiteral("accuracy"), numbers(curve.accuracy)}});
+        json.insert(QStringLiteral("robustness"), QJsonObject{{QStringLiteral("clean_accuracy"), cleanAccuracy},
+                                                              {QStringLiteral("missing"), perModality(missingAccuracy)},
+                                                              {QStringLiteral("curves"), curves}});
+    }
+    return json;
+}
+
+QString SplitExplanation::toText() const
+{
+    QString text;
+    text += QStringLiteral("accuracy %1 on %2 labeled of %3 samples\n\n").arg(fixed(accuracy)).arg(labeled).arg(samples);
+    text += QStringLiteral("modality contribution (Shapley on the predicted class's log-probability)\n");
+    text += QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("modality"), -10).arg(QStringLiteral("mean|phi|"), 10)
+                .arg(QStringLiteral("mean phi"), 10).arg(hasGates ? QStringLiteral("gate") : QString(), 8);
+    for (Modality modality : kAllModalities) {
+        const auto m = std::size_t(modality);
+        text += QStringLiteral("  %1 %2 %3 %4\n").arg(modalityName(modality), -10).arg(fixed(meanAbsShapley[m]), 10)
+                    .arg(fixed(meanShapley[m]), 10).arg(hasGates ? fixed(meanGates[m]) : QString(), 8);
+    }
+    text += QStringLiteral("  efficiency: max |sum phi - (f(all) - f(none))| = %1\n\n").arg(maxEfficiencyError, 0, 'g', 3);
+    text += QStringLiteral("accuracy by modality subset\n");
+    for (auto it = subsetAccuracy.cbegin(); it != subsetAccuracy.cend(); ++it)
+        text += QStringLiteral("  %1 %2\n").arg(it.key(), -18).arg(fixed(it.value()));
+    if (!pointing.empty()) {
+        text += QStringLiteral("\npointing game (%1 samples with a target box)\n").arg(targetBoxes);
+        for (const PointingScore &score : pointing)
+            text += QStringLiteral("  %1 %2  (%3/%4)\n").arg(score.source, -40).arg(fixed(score.rate())).arg(score.hits).arg(score.total);
+    }
+    if (hasRobustness && !robustness.empty()) {
+        text += QStringLiteral("\nrobustness: accuracy as one modality is degraded (severity 0 to 1)\n  %1").arg(QString(), -28);
+        for (double severity : robustness.front().severities)
+            text += QStringLiteral(" %1").arg(fixed(severity, 2), 6);
+        text += QLatin1Char('\n');
+        for (const RobustnessCurve &curve : robustness) {
+            text += QStringLiteral("  %1").arg(curve.modality + QLatin1Char(' ') + curve.corruption, -28);
+            for (double value : curve.accuracy)
+                text += QStringLiteral(" %1").arg(fixed(value), 6);
+            text += QLatin1Char('\n');
+        }
+        text += QStringLiteral("  missing entirely:");
+        for (Modality modality : kAllModalities)
+            text += QStringLiteral(" %1 %2").arg(modalityName(modality), fixed(missingAccuracy[std::size_t(modality)]));
+        text += QLatin1Char('\n');
+    }
+    if (!disagreements.empty()) {
+        text += QStringLiteral("\nsamples where the modalities disagree most (%1 listed in the JSON)\n").arg(disagreements.size());
+        for (std::size_t i = 0; i < std::min<std::size_t>(10, disagreements.size()); ++i) {
+            const DisagreementCase &c = disagreements[i];
+            text += QStringLiteral("  %1 %2 %3 (label %4, predicted %5)\n")
+                        .arg(c.sampleId, -12).arg(fixed(c.score)).arg(c.reason, c.label.isEmpty() ? QStringLiteral("-") : c.label, c.predicted);
+        }
+    }
+    if (!error.isEmpty())
+        text += QStringLiteral("\nstopped early: %1\n").arg(error);
+    return text;
+}

@@ -1,0 +1,80 @@
+#include "core/train/metricslog.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSaveFile>
+#include <cmath>
+
+namespace {
+
+QJsonValue jsonNumber(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
+}
+
+} // namespace
+
+MetricsLog::MetricsLog(QString path) : m_path(std::move(path)) {}
+
+bool MetricsLog::open(qint64 keepUpToStep, int keepEpochsBefore, QString *error)
+{
+    const auto fail = [&](const QString &why) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), why);
+        return false;
+    };
+    if (keepUpToStep >= 0 && QFile::exists(m_path)) {
+        QFile in(m_path);
+        if (!in.open(QIODevice::ReadOnly))
+            return fail(in.errorString());
+        QByteArray kept;
+        while (!in.atEnd()) {
+            const QByteArray line = in.readLine();
+            const QJsonObject record = QJsonDocument::fromJson(line).object();
+            if (record.isEmpty())
+                continue; // a line cut short by a kill
+            const QString type = record.value(QStringLiteral("type")).toString();
+            if (type == QLatin1String("step") && record.value(QStringLiteral("step")).toDouble() > double(keepUpToStep))
+                continue;
+            if (type == QLatin1String("epoch") && record.value(QStringLiteral("epoch")).toInt() >= keepEpochsBefore)
+                continue;
+            kept += line.endsWith('\n') ? line : line + '\n';
+        }
+        QSaveFile out(m_path);
+        if (!out.open(QIODevice::WriteOnly) || out.write(kept) != kept.size() || !out.commit())
+            return fail(out.errorString());
+    }
+    m_file.setFileName(m_path);
+    const QIODevice::OpenMode mode = keepUpToStep >= 0 ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate;
+    if (!m_file.open(mode | QIODevice::Text))
+        return fail(m_file.errorString());
+    return true;
+}
+
+bool MetricsLog::append(const QJsonObject &record)
+{
+    const QByteArray line = QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n';
+    return m_file.write(line) == line.size() && m_file.flush();
+}
+
+bool MetricsLog::appendStep(const StepReport &step, double meanLoss)
+{
+    return append({{QStringLiteral("type"), QStringLiteral("step")},
+                   {QStringLiteral("epoch"), step.epoch},
+                   {QStringLiteral("step"), double(step.step)},
+                   {QStringLiteral("loss"), jsonNumber(step.loss)},
+                   {QStringLiteral("mean_loss"), jsonNumber(meanLoss)},
+                   {QStringLiteral("lr"), step.learningRate},
+                   {QStringLiteral("samples_per_second"), step.samplesPerSecond}});
+}
+
+bool MetricsLog::appendEpoch(const EpochReport &epoch, qint64 step)
+{
+    return append({{QStringLiteral("type"), QStringLiteral("epoch")},
+                   {QStringLiteral("epoch"), epoch.epoch},
+                   {QStringLiteral("step"), double(step)},
+                   {QStringLiteral("train_loss"), jsonNumber(epoch.trainLoss)},
+                   {QStringLiteral("val_loss"), jsonNumber(epoch.valLoss)},
+                   {QStringLiteral("val_accuracy"), jsonNumber(epoch.valAccuracy)},
+                   {QStringLiteral("seconds"), epoch.seconds}});
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/train/trainevents.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+#include <QtCore/QtGlobal>
+
+/**
+ * metrics.jsonl: one compact JSON object per line, appended and flushed per record so a
+ * live plot (or a killed process) never sees half a run. Owned by the training thread.
+ */
+class MetricsLog
+{
+public:
+    explicit MetricsLog(QString path);
+
+    /**
+     * Opens for appending. With `keepUpToStep` ≥ 0 (a resume), first drops the records a
+     * killed run wrote after its last checkpoint: step records past that step and epoch
+     * records of epochs it had not finished, so the file reads as one uninterrupted run.
+     */
+    bool open(qint64 keepUpToStep, int keepEpochsBefore, QString *error);
+    bool append(const QJsonObject &record);
+    /** {"type":"step", epoch, step, loss, mean_loss (since the previous record), lr, samples_per_second} */
+    bool appendStep(const StepReport &step, double meanLoss);
+    /** {"type":"epoch", epoch, step, train_loss, val_loss, val_accuracy, seconds}; NaN becomes null. */
+    bool appendEpoch(const EpochReport &epoch, qint64 step);
+    QString path() const { return m_path; }
+
+private:
+    QString m_path;
+    QFile m_file;
+};

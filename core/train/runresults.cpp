@@ -1,0 +1,47 @@
+#include "core/train/runresults.h"
+
+#include "core/eval/modelio.h"
+#include "core/train/runconfig.h"
+
+#include <cmath>
+
+namespace {
+
+QJsonValue jsonNumber(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
+}
+
+} // namespace
+
+bool writeRunResults(const QString &runDir, const torch::jit::Module &module, ModelMeta meta, const Dataset &dataset,
+                     const TrainConfig &config, const RunOutcome &outcome, QString *error)
+{
+    QJsonObject metrics{{QStringLiteral("val_loss"), jsonNumber(outcome.valLoss)},
+                        {QStringLiteral("val_accuracy"), jsonNumber(outcome.valAccuracy)}};
+    if (outcome.hasTest) {
+        metrics.insert(QStringLiteral("test_accuracy"), outcome.test.accuracy);
+        metrics.insert(QStringLiteral("test_macro_f1"), outcome.test.macroF1);
+        metrics.insert(QStringLiteral("test_samples"), outcome.test.samples);
+    }
+    meta.labels = dataset.labels();
+    meta.preprocess = dataset.preprocess();
+    meta.trainConfig = config.toJson();
+    meta.metrics = metrics;
+    if (!saveModelFile(runfiles::modelPath(runDir), module, meta, dataset.tokenizer().serialized(), error))
+        return false;
+
+    const QJsonObject report{
+        {QStringLiteral("test"), outcome.hasTest ? QJsonValue(outcome.test.toJson()) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("validation"), QJsonObject{{QStringLiteral("loss"), jsonNumber(outcome.valLoss)},
+                                                   {QStringLiteral("accuracy"), jsonNumber(outcome.valAccuracy)},
+                                                   {QStringLiteral("samples"), outcome.valSamples}}},
+        {QStringLiteral("training_seconds"), outcome.trainingSeconds},
+        {QStringLiteral("epochs_trained"), outcome.epochsTrained},
+        {QStringLiteral("steps"), double(outcome.steps)},
+        {QStringLiteral("stopped_early"), outcome.stoppedEarly},
+        {QStringLiteral("best_val_loss"), jsonNumber(outcome.bestValLoss)},
+        {QStringLiteral("train_samples"), outcome.trainSamples},
+    };
+    return runfiles::writeJsonFile(runfiles::reportPath(runDir), report, error);
+}

@@ -1,0 +1,187 @@
+#include "core/train/trainconfig.h"
+
+#include <QtCore/QJsonValue>
+#include <QtCore/QStringList>
+#include <cmath>
+#include <functional>
+#include <map>
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kMaxExactDouble = 9007199254740992.0; // 2^53: larger seeds travel as strings
+
+/** Reads one JSON field into a config member; false with a sentence when the type is wrong. */
+using FieldReader = std::function<bool(const QJsonValue &, TrainConfig &)>;
+
+FieldReader intField(int TrainConfig::*member)
+{
+    return [member](const QJsonValue &value, TrainConfig &config) {
+        const double d = value.toDouble(std::nan(""));
+        if (!value.isDouble() || d != std::floor(d) || std::abs(d) > 2e9)
+            return false;
+        config.*member = int(d);
+        return true;
+    };
+}
+
+FieldReader doubleField(double TrainConfig::*member)
+{
+    return [member](const QJsonValue &value, TrainConfig &config) {
+        if (!value.isDouble())
+            return false;
+        config.*member = value.toDouble();
+        return true;
+    };
+}
+
+FieldReader stringField(QString TrainConfig::*member)
+{
+    return [member](const QJsonValue &value, TrainConfig &config) {
+        if (!value.isString() && !value.isNull())
+            return false;
+        config.*member = value.toString();
+        return true;
+    };
+}
+
+bool readSeed(const QJsonValue &value, TrainConfig &config)
+{
+    if (value.isString()) {
+        bool ok = false;
+        const qulonglong seed = value.toString().toULongLong(&ok);
+        config.seed = seed;
+        return ok;
+    }
+    const double d = value.toDouble(-1.0);
+    if (!value.isDouble() || d < 0 || d != std::floor(d) || d > kMaxExactDouble)
+        return false;
+    config.seed = std::uint64_t(d);
+    return true;
+}
+
+const std::map<QString, FieldReader> &fieldReaders()
+{
+    static const std::map<QString, FieldReader> readers{
+        {QStringLiteral("epochs"), intField(&TrainConfig::epochs)},
+        {QStringLiteral("batch_size"), intField(&TrainConfig::batchSize)},
+        {QStringLiteral("learning_rate"), doubleField(&TrainConfig::learningRate)},
+        {QStringLiteral("weight_decay"), doubleField(&TrainConfig::weightDecay)},
+        {QStringLiteral("warmup_steps"), intField(&TrainConfig::warmupSteps)},
+        {QStringLiteral("warmup_fraction"), doubleField(&TrainConfig::warmupFraction)},
+        {QStringLiteral("min_learning_rate_ratio"), doubleField(&TrainConfig::minLearningRateRatio)},
+        {QStringLiteral("grad_clip_norm"), doubleField(&TrainConfig::gradClipNorm)},
+        {QStringLiteral("label_smoothing"), doubleField(&TrainConfig::labelSmoothing)},
+        {QStringLiteral("early_stopping_patience"), intField(&TrainConfig::earlyStoppingPatience)},
+        {QStringLiteral("modality_dropout"), doubleField(&TrainConfig::modalityDropout)},
+        {QStringLiteral("class_weights"), stringField(&TrainConfig::classWeights)},
+        {QStringLiteral("seed"), &readSeed},
+        {QStringLiteral("threads"), intField(&TrainConfig::threads)},
+        {QStringLiteral("log_every_steps"), intField(&TrainConfig::logEverySteps)},
+        {QStringLiteral("checkpoint_every_steps"), intField(&TrainConfig::checkpointEverySteps)},
+        {QStringLiteral("init_model"), stringField(&TrainConfig::initModel)},
+    };
+    return readers;
+}
+
+} // namespace
+
+int TrainConfig::warmupStepCount(std::int64_t totalSteps) const
+{
+    if (warmupSteps > 0)
+        return warmupSteps;
+    return int(std::llround(warmupFraction * double(totalSteps)));
+}
+
+double TrainConfig::learningRateAt(std::int64_t step, std::int64_t totalSteps) const
+{
+    const std::int64_t warmup = warmupStepCount(totalSteps);
+    if (step < warmup)
+        return learningRate * double(step + 1) / double(warmup);
+    const double floorRate = learningRate * minLearningRateRatio;
+    const std::int64_t decaySteps = totalSteps - warmup;
+    if (decaySteps <= 1)
+        return learningRate;
+    const double progress = std::min(1.0, double(step - warmup) / double(decaySteps - 1));
+    return floorRate + (learningRate - floorRate) * 0.5 * (1.0 + std::cos(kPi * progress));
+}
+
+QString TrainConfig::validate() const
+{
+    auto bad = [](const char *field, const QString &why) {
+        return QStringLiteral("train config: %1 %2").arg(QLatin1String(field), why);
+    };
+    if (epochs < 1)
+        return bad("epochs", QStringLiteral("must be at least 1 (is %1)").arg(epochs));
+    if (batchSize < 1)
+        return bad("batch_size", QStringLiteral("must be at least 1 (is %1)").arg(batchSize));
+    if (!(learningRate > 0.0) || !std::isfinite(learningRate))
+        return bad("learning_rate", QStringLiteral("must be a positive number"));
+    if (!(weightDecay >= 0.0))
+        return bad("weight_decay", QStringLiteral("must not be negative"));
+    if (warmupSteps < 0)
+        return bad("warmup_steps", QStringLiteral("must not be negative"));
+    if (!(warmupFraction >= 0.0 && warmupFraction < 1.0))
+        return bad("warmup_fraction", QStringLiteral("must be in [0, 1)"));
+    if (!(minLearningRateRatio >= 0.0 && minLearningRateRatio <= 1.0))
+        return bad("min_learning_rate_ratio", QStringLiteral("must be in [0, 1]"));
+    if (!(gradClipNorm >= 0.0))
+        return bad("grad_clip_norm", QStringLiteral("must not be negative (0 turns clipping off)"));
+    if (!(labelSmoothing >= 0.0 && labelSmoothing < 1.0))
+        return bad("label_smoothing", QStringLiteral("must be in [0, 1)"));
+    if (earlyStoppingPatience < 0)
+        return bad("early_stopping_patience", QStringLiteral("must not be negative (0 turns it off)"));
+    if (!(modalityDropout >= 0.0 && modalityDropout < 1.0))
+        return bad("modality_dropout", QStringLiteral("must be in [0, 1)"));
+    if (classWeights != QLatin1String("none") && classWeights != QLatin1String("balanced"))
+        return bad("class_weights", QStringLiteral("must be \"none\" or \"balanced\" (is \"%1\")").arg(classWeights));
+    if (threads < 0)
+        return bad("threads", QStringLiteral("must not be negative (0 = all cores)"));
+    if (logEverySteps < 1)
+        return bad("log_every_steps", QStringLiteral("must be at least 1"));
+    if (checkpointEverySteps < 0)
+        return bad("checkpoint_every_steps", QStringLiteral("must not be negative (0 = once per epoch)"));
+    return {};
+}
+
+QJsonObject TrainConfig::toJson() const
+{
+    const QJsonValue seedValue = double(seed) <= kMaxExactDouble ? QJsonValue(double(seed))
+                                                                  : QJsonValue(QString::number(seed));
+    return {
+        {QStringLiteral("epochs"), epochs},
+        {QStringLiteral("batch_size"), batchSize},
+        {QStringLiteral("learning_rate"), learningRate},
+        {QStringLiteral("weight_decay"), weightDecay},
+        {QStringLiteral("warmup_steps"), warmupSteps},
+        {QStringLiteral("warmup_fraction"), warmupFraction},
+        {QStringLiteral("min_learning_rate_ratio"), minLearningRateRatio},
+        {QStringLiteral("grad_clip_norm"), gradClipNorm},
+        {QStringLiteral("label_smoothing"), labelSmoothing},
+        {QStringLiteral("early_stopping_patience"), earlyStoppingPatience},
+        {QStringLiteral("modality_dropout"), modalityDropout},
+        {QStringLiteral("class_weights"), classWeights},
+        {QStringLiteral("seed"), seedValue},
+        {QStringLiteral("threads"), threads},
+        {QStringLiteral("log_every_steps"), logEverySteps},
+        {QStringLiteral("checkpoint_every_steps"), checkpointEverySteps},
+        {QStringLiteral("init_model"), initModel},
+    };
+}
+
+TrainConfig TrainConfig::fromJson(const QJsonObject &json, QString *error)
+{
+    TrainConfig config;
+    QStringList problems;
+    const auto &readers = fieldReaders();
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        const auto reader = readers.find(it.key());
+        if (reader == readers.end())
+            problems << QStringLiteral("unknown key \"%1\"").arg(it.key());
+        else if (!reader->second(it.value(), config))
+            problems << QStringLiteral("\"%1\" has the wrong type").arg(it.key());
+    }
+    if (error)
+        *error = problems.isEmpty() ? QString() : QStringLiteral("train config: ") + problems.join(QStringLiteral("; "));
+    return config;
+}

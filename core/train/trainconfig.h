@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+#include <cstdint>
+
+/**
+ * How to train: optimiser, schedule, regularisation, stopping and bookkeeping. Plain values,
+ * torch-free; saved in every run's config.json and exported model. Every field has a default
+ * that trains the built-in models well on the demo data.
+ */
+struct TrainConfig
+{
+    int epochs = 30;
+    int batchSize = 64;
+    double learningRate = 1e-3;   ///< peak AdamW learning rate, reached after warm-up
+    double weightDecay = 0.01;    ///< AdamW decoupled decay, on weight matrices only (not biases/norms)
+    int warmupSteps = 0;          ///< linear warm-up steps; 0 = warmupFraction of all steps
+    double warmupFraction = 0.05;
+    double minLearningRateRatio = 0.05; ///< cosine decays to learningRate × this
+    double gradClipNorm = 1.0;    ///< 0 = no clipping
+    double labelSmoothing = 0.0;
+    int earlyStoppingPatience = 0; ///< epochs without a lower validation loss before stopping; 0 = off
+    double modalityDropout = 0.0; ///< drop each present modality per sample with this probability (never all)
+    QString classWeights = QStringLiteral("none"); ///< none|balanced
+    std::uint64_t seed = 1;
+    int threads = 0;              ///< intra-op threads; 0 = all cores
+    int logEverySteps = 10;       ///< one metrics.jsonl step record per this many steps
+    int checkpointEverySteps = 200; ///< 0 = only at the end of each epoch
+    QString initModel;            ///< model file to start from (fine-tuning); empty = fresh weights
+
+    /** Steps of linear warm-up for a run of totalSteps. */
+    int warmupStepCount(std::int64_t totalSteps) const;
+    /** Learning rate for 0-based `step` of a run of `totalSteps`: linear warm-up, cosine to the floor. */
+    double learningRateAt(std::int64_t step, std::int64_t totalSteps) const;
+
+    /** Empty when valid, else a sentence naming the bad field. */
+    QString validate() const;
+    QJsonObject toJson() const;
+    /**
+     * Missing fields keep their defaults. An unknown key or a value of the wrong type is an
+     * error naming the key (a typo in a config file must not silently train something else).
+     */
+    static TrainConfig fromJson(const QJsonObject &json, QString *error = nullptr);
+};

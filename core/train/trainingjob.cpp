@@ -1,0 +1,288 @@
+#include "core/train/trainingjob.h"
+
+#include "core/eval/modelio.h"
+#include "core/model/modelfactory.h"
+#include "core/train/runconfig.h"
+#include "core/train/trainer.h"
+#include "core/util/threads.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <chrono>
+
+void applyDatasetShapes(ModelConfig *model, const Dataset &dataset)
+{
+    const PreprocessConfig &pre = dataset.preprocess();
+    model->numClasses = int(dataset.labels().size());
+    model->vocabSize = dataset.tokenizer().isLoaded() ? dataset.tokenizer().vocabSize() : pre.vocabSize;
+    model->textLength = pre.textLength;
+    model->imageSize = pre.imageSize;
+    model->melBins = pre.mel.melBins;
+    model->audioFrames = pre.audioFrames();
+}
+
+namespace {
+
+/** What the exported meta.json tells a reader about token positions (for attention maps). */
+QJsonObject tokenLayout(const torch::jit::Module &module, const ModelConfig &model, const PreprocessConfig &pre)
+{
+    const double hopSeconds = double(pre.mel.hopLength) / double(pre.mel.sampleRate);
+    QJsonObject layout{
+        {QStringLiteral("text_length"), model.textLength},
+        {QStringLiteral("image_size"), model.imageSize},
+        {QStringLiteral("mel_bins"), model.melBins},
+        {QStringLiteral("audio_frames"), model.audioFrames},
+        {QStringLiteral("audio_hop_seconds"), hopSeconds},
+    };
+    // Built-in models record how their encoders tile the inputs; external ones may not.
+    const auto intAttribute = [&module](const char *name) -> std::int64_t {
+        if (!module.hasattr(name))
+            return 0;
+        const c10::IValue value = module.attr(name);
+        return value.isInt() ? value.toInt() : 0;
+    };
+    const std::int64_t gridH = intAttribute("image_grid_h");
+    const std::int64_t gridW = intAttribute("image_grid_w");
+    if (gridH > 0 && gridW > 0)
+        layout.insert(QStringLiteral("image_grid"), QJsonArray{double(gridH), double(gridW)});
+    if (const std::int64_t audioTokens = intAttribute("audio_tokens"); audioTokens > 0) {
+        layout.insert(QStringLiteral("audio_tokens"), double(audioTokens));
+        layout.insert(QStringLiteral("audio_token_seconds"), hopSeconds * model.audioFrames / double(audioTokens));
+    }
+    return layout;
+}
+
+bool readBytes(const QString &path, std::string *bytes)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    *bytes = file.readAll().toStdString();
+    return true;
+}
+
+} // namespace
+
+TrainingJob::TrainingJob(const QString &datasetPath, const DatasetOptions &datasetOptions, const ModelConfig &model,
+                         const TrainConfig &train, const QString &runDir)
+    : m_datasetPath(datasetPath), m_datasetOptions(datasetOptions), m_model(model), m_train(train), m_runDir(runDir)
+{
+}
+
+TrainingJob::TrainingJob(std::shared_ptr<const Dataset> dataset, const ModelConfig &model, const TrainConfig &train,
+                         const QString &runDir)
+    : m_dataset(std::move(dataset)), m_model(model), m_train(train), m_runDir(runDir)
+{
+    if (m_dataset)
+        m_datasetPath = m_dataset->root();
+}
+
+TrainingJob::~TrainingJob() = default;
+
+std::unique_ptr<TrainingJob> TrainingJob::resumeRun(const QString &runDir, QString *error)
+{
+    QJsonObject json;
+    if (!runfiles::readJsonFile(runfiles::configPath(runDir), &json, error))
+        return nullptr;
+    RunConfig config;
+    if (!RunConfig::fromJson(json, &config, error))
+        return nullptr;
+    if (!QFileInfo::exists(runfiles::lastCheckpointPath(runDir))) {
+        if (error)
+            *error = QStringLiteral("%1 holds no checkpoint to resume from").arg(QDir::toNativeSeparators(runDir));
+        return nullptr;
+    }
+    // Same tokenizer and normalisation as the first session, so the features are identical.
+    DatasetOptions options;
+    options.columns = config.columns;
+    options.preprocess = config.preprocess;
+    options.frozenPreprocess = true;
+    readBytes(runfiles::tokenizerPath(runDir), &options.tokenizerModel);
+    auto job = std::make_unique<TrainingJob>(config.datasetPath, options, config.model, config.train, runDir);
+    job->m_resume = true;
+    job->m_expectedLabels = config.labels;
+    return job;
+}
+
+void TrainingJob::requestPause()
+{
+    m_pauseRequested.store(true);
+}
+
+void TrainingJob::resume()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_pauseMutex);
+        m_pauseRequested.store(false);
+    }
+    m_pauseChanged.notify_all();
+}
+
+void TrainingJob::cancel()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_pauseMutex);
+        m_cancel.store(true);
+    }
+    m_pauseChanged.notify_all();
+}
+
+bool TrainingJob::waitWhilePaused()
+{
+    if (m_cancel.load())
+        return false;
+    if (!m_pauseRequested.load())
+        return true;
+    emitMessage(MessageLevel::Info, QStringLiteral("paused"));
+    std::unique_lock<std::mutex> lock(m_pauseMutex);
+    // Timed waits: a signal handler may set the cancel flag without notifying.
+    while (m_pauseRequested.load() && !m_cancel.load())
+        m_pauseChanged.wait_for(lock, std::chrono::milliseconds(200));
+    lock.unlock();
+    if (!m_cancel.load())
+        emitMessage(MessageLevel::Info, QStringLiteral("resumed"));
+    return !m_cancel.load();
+}
+
+void TrainingJob::emitMessage(MessageLevel level, const QString &text) const
+{
+    if (m_callbacks.message)
+        m_callbacks.message(level, text);
+}
+
+FinishReport TrainingJob::finish(FinishReport report) const
+{
+    report.runDir = m_runDir;
+    if (!report.ok && !report.cancelled)
+        emitMessage(MessageLevel::Error, report.reason);
+    if (m_callbacks.finished)
+        m_callbacks.finished(report);
+    return report;
+}
+
+FinishReport TrainingJob::run()
+{
+    FinishReport failed;
+    try {
+        std::optional<LoadedModel> initial;
+        if (!prepare(&failed.reason, &initial))
+            return finish(failed);
+        if (!m_dataset) { // cancelled while loading
+            failed.cancelled = true;
+            failed.reason = QStringLiteral("cancelled while loading the dataset");
+            return finish(failed);
+        }
+        torch::jit::Module module;
+        ModelMeta meta;
+        if (initial) {
+            module = initial->module;
+            meta.builtIn = initial->hasMeta && initial->meta.builtIn;
+            meta.model = initial->hasMeta ? initial->meta.model : m_model;
+        } else {
+            module = buildModel(m_model, m_train.seed);
+            meta.model = m_model;
+        }
+        meta.tokenLayout = tokenLayout(module, m_model, m_dataset->preprocess());
+        Trainer trainer(*this, *m_dataset, module, meta);
+        return finish(trainer.train(m_resume));
+    } catch (const std::exception &e) {
+        failed.reason = torchErrorSentence(e);
+        return finish(failed);
+    }
+}
+
+bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
+{
+    *error = m_train.validate();
+    if (!error->isEmpty())
+        return false;
+    configureComputeThreads(m_train.threads);
+
+    if (!m_train.initModel.isEmpty()) {
+        *initial = loadModelFile(m_train.initModel, error);
+        if (!*initial)
+            return false;
+        const LoadedModel &loaded = **initial;
+        // A fine-tuned model must read text and pixels exactly as it was trained to.
+        if (!m_dataset && !m_resume && !loaded.tokenizerModel.empty())
+            m_datasetOptions.tokenizerModel = loaded.tokenizerModel;
+        if (!m_dataset && !m_resume && loaded.hasMeta) {
+            m_datasetOptions.preprocess = loaded.meta.preprocess;
+            m_datasetOptions.frozenPreprocess = true;
+        }
+    }
+
+    if (!m_dataset) {
+        m_dataset = Dataset::load(m_datasetPath, m_datasetOptions, m_callbacks.progress, &m_cancel);
+        if (!m_dataset)
+            return true; // cancelled
+        if (!m_dataset->loadError().isEmpty()) {
+            *error = m_dataset->loadError();
+            return false;
+        }
+    }
+    if (!m_dataset->issues().isEmpty()) {
+        emitMessage(MessageLevel::Warning, QStringLiteral("%1 data issue(s); the first: %2")
+                                               .arg(m_dataset->issues().size())
+                                               .arg(m_dataset->issues().first().toString()));
+    }
+    if (m_dataset->labels().size() < 2) {
+        *error = QStringLiteral("the dataset at %1 has %2 class(es); training needs at least two")
+                     .arg(QDir::toNativeSeparators(m_datasetPath))
+                     .arg(m_dataset->labels().size());
+        return false;
+    }
+    if (m_resume && !m_expectedLabels.isEmpty() && m_expectedLabels != m_dataset->labels()) {
+        *error = QStringLiteral("the dataset's classes changed since the run started (%1 then, %2 now)")
+                     .arg(m_expectedLabels.join(QLatin1Char(',')), m_dataset->labels().join(QLatin1Char(',')));
+        return false;
+    }
+    applyDatasetShapes(&m_model, *m_dataset);
+    if (*initial) {
+        ModelMeta shapes;
+        shapes.preprocess = m_dataset->preprocess();
+        const QString broken = checkModelContract((*initial)->module, shapes, m_model.numClasses);
+        if (!broken.isEmpty()) {
+            *error = QStringLiteral("%1 cannot be fine-tuned on this dataset: %2").arg(m_train.initModel, broken);
+            return false;
+        }
+    } else {
+        *error = m_model.validate();
+        if (!error->isEmpty())
+            return false;
+    }
+    return prepareRunFolder(error);
+}
+
+bool TrainingJob::prepareRunFolder(QString *error)
+{
+    if (!QDir().mkpath(runfiles::checkpointDir(m_runDir))) {
+        *error = QStringLiteral("cannot create the run folder %1").arg(QDir::toNativeSeparators(m_runDir));
+        return false;
+    }
+    if (m_resume)
+        return true;
+    if (QFileInfo::exists(runfiles::configPath(m_runDir)) || QFileInfo::exists(runfiles::lastCheckpointPath(m_runDir))) {
+        *error = QStringLiteral("%1 already holds a run; resume it or choose another folder")
+                     .arg(QDir::toNativeSeparators(m_runDir));
+        return false;
+    }
+    RunConfig config;
+    config.datasetPath = QFileInfo(m_datasetPath).absoluteFilePath();
+    config.columns = m_datasetOptions.columns;
+    config.preprocess = m_dataset->preprocess();
+    config.labels = m_dataset->labels();
+    config.model = m_model;
+    config.train = m_train;
+    if (!runfiles::writeJsonFile(runfiles::configPath(m_runDir), config.toJson(), error))
+        return false;
+    const std::string tokenizer = m_dataset->tokenizer().serialized();
+    QFile file(runfiles::tokenizerPath(m_runDir));
+    if (!file.open(QIODevice::WriteOnly) || file.write(tokenizer.data(), qint64(tokenizer.size())) != qint64(tokenizer.size())) {
+        *error = QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
+        return false;
+    }
+    return true;
+}
