@@ -50,7 +50,9 @@ bool isHeadlessInvocation(const QStringList &arguments)
         if (first == QLatin1String(command.name))
             return true;
     }
-    return first == QLatin1String("help") || !QFileInfo::exists(first);
+    // Something that looks like a path opens the window, which reports a missing one in its banner.
+    const bool looksLikePath = first.contains(QLatin1Char('/')) || QFileInfo::exists(first);
+    return !looksLikePath;
 }
 
 QString headlessHint()

@@ -18,6 +18,8 @@ packages=(
   libsentencepiece-dev
   # demo data (speech), audio tools, headless GUI runs and screenshots
   espeak-ng libespeak-ng-dev sox xvfb xauth imagemagick
+  # the demo's questions are partly Chinese: a CJK font for the window
+  fonts-wqy-microhei
   # the Python PyTorch peer for interop tests and benchmarks
   python3-torch python3-numpy python3-opencv python3-soundfile
   # .deb packaging
