@@ -54,7 +54,7 @@ int runDemoDataCommand(const QStringList &arguments)
         "that shape in that colour."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Folder to write (new or empty)."), QStringLiteral("DIR"));
-    const QCommandLineOption samples(QStringLiteral("samples"), QStringLiteral("Number of samples (default 12000)."), QStringLiteral("N"));
+    const QCommandLineOption samples(QStringLiteral("samples"), QStringLiteral("Number of samples (default 24000)."), QStringLiteral("N"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 1); the same seed writes the same bytes."), QStringLiteral("S"));
     const QCommandLineOption imageSize(QStringLiteral("image-size"), QStringLiteral("Image side in pixels (default 64)."), QStringLiteral("P"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("T"));

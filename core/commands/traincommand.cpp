@@ -146,7 +146,8 @@ int runTrainCommand(const QStringList &arguments)
     const QCommandLineOption config(QStringLiteral("config"),
         QStringLiteral("JSON training config (flat, or with \"train\"/\"model\" sections like a run's config.json); "
                        "flags override it."), QStringLiteral("FILE"));
-    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs."), QStringLiteral("N"));
+    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs; 0 = auto (about 1500 steps), the default."),
+                                    QStringLiteral("N"));
     const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Batch size."), QStringLiteral("B"));
     const QCommandLineOption lr(QStringLiteral("lr"), QStringLiteral("Peak learning rate."), QStringLiteral("X"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (same seed, data and config: the same run)."), QStringLiteral("S"));
@@ -206,7 +207,7 @@ int runTrainCommand(const QStringList &arguments)
         if (parser.isSet(config) && !readConfigFile(parser.value(config), &train, &model, &options.preprocess, &error))
             return usageError(error);
         qint64 seedValue = qint64(train.seed);
-        if (!parseNumber(parser, epochs, 1, 1000000, &train.epochs, &error)
+        if (!parseNumber(parser, epochs, 0, 1000000, &train.epochs, &error)
             || !parseNumber(parser, batch, 1, 65536, &train.batchSize, &error)
             || !parseNumber(parser, lr, 0.0, 1e300, &train.learningRate, &error)
             || !parseNumber<qint64>(parser, seed, 0, qint64(1) << 53, &seedValue, &error))
@@ -261,7 +262,6 @@ int runTrainCommand(const QStringList &arguments)
         return *bar;
     };
 
-    const int epochCount = job->trainConfig().epochs;
     TrainingCallbacks callbacks;
     callbacks.progress = [&](const Progress &progress) { barFor(progress.stage).update(progress); };
     callbacks.stepFinished = [&](const StepReport &step) {
@@ -276,7 +276,7 @@ int runTrainCommand(const QStringList &arguments)
                               .arg(step.loss, 0, 'f', 4)
                               .arg(step.samplesPerSecond, 0, 'f', 0)
                               .arg(step.epoch + 1)
-                              .arg(epochCount);
+                              .arg(job->trainConfig().epochs); // resolved by now when it was auto
         barFor(progress.stage).update(progress);
     };
     callbacks.epochFinished = [&](const EpochReport &epoch) {

@@ -2,6 +2,7 @@
 
 #include <QtCore/QJsonValue>
 #include <QtCore/QStringList>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -106,13 +107,23 @@ double TrainConfig::learningRateAt(std::int64_t step, std::int64_t totalSteps) c
     return floorRate + (learningRate - floorRate) * 0.5 * (1.0 + std::cos(kPi * progress));
 }
 
+int TrainConfig::resolvedEpochs(std::int64_t trainSamples) const
+{
+    if (epochs > 0)
+        return epochs;
+    // The trainer drops the ragged last batch, so whole batches are what count.
+    const std::int64_t stepsPerEpoch = std::max<std::int64_t>(1, trainSamples / std::max(1, batchSize));
+    const std::int64_t wanted = (kAutoEpochSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+    return int(std::clamp<std::int64_t>(wanted, 3, 100));
+}
+
 QString TrainConfig::validate() const
 {
     auto bad = [](const char *field, const QString &why) {
         return QStringLiteral("train config: %1 %2").arg(QLatin1String(field), why);
     };
-    if (epochs < 1)
-        return bad("epochs", QStringLiteral("must be at least 1 (is %1)").arg(epochs));
+    if (epochs < 0)
+        return bad("epochs", QStringLiteral("must be at least 1, or 0 for auto (is %1)").arg(epochs));
     if (batchSize < 1)
         return bad("batch_size", QStringLiteral("must be at least 1 (is %1)").arg(batchSize));
     if (!(learningRate > 0.0) || !std::isfinite(learningRate))

@@ -11,7 +11,11 @@
  */
 struct TrainConfig
 {
-    int epochs = 30;
+    /**
+     * 0 = auto: enough epochs for about kAutoEpochSteps optimiser steps (at least 3, at most
+     * 100), so a big dataset is not trained for hours and a small one not for a handful of steps.
+     */
+    int epochs = 0;
     int batchSize = 64;
     double learningRate = 1e-3;   ///< peak AdamW learning rate, reached after warm-up
     double weightDecay = 0.01;    ///< AdamW decoupled decay, on weight matrices only (not biases/norms)
@@ -28,6 +32,10 @@ struct TrainConfig
     int logEverySteps = 10;       ///< one metrics.jsonl step record per this many steps
     int checkpointEverySteps = 200; ///< 0 = only at the end of each epoch
     QString initModel;            ///< model file to start from (fine-tuning); empty = fresh weights
+
+    static constexpr int kAutoEpochSteps = 1500;
+    /** `epochs`, or the auto choice for a train split of `trainSamples` labeled samples. */
+    int resolvedEpochs(std::int64_t trainSamples) const;
 
     /** Steps of linear warm-up for a run of totalSteps. */
     int warmupStepCount(std::int64_t totalSteps) const;

@@ -240,6 +240,16 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
         return false;
     }
     applyDatasetShapes(&m_model, *m_dataset);
+    if (m_train.epochs == 0) {
+        std::int64_t trainSamples = 0;
+        for (int index : m_dataset->indices(Split::Train))
+            trainSamples += m_dataset->labelIndex(index) >= 0 ? 1 : 0;
+        m_train.epochs = m_train.resolvedEpochs(trainSamples);
+        emitMessage(MessageLevel::Info, QStringLiteral("epochs: auto, %1 (about %2 steps of %3 samples)")
+                                            .arg(m_train.epochs)
+                                            .arg(TrainConfig::kAutoEpochSteps)
+                                            .arg(m_train.batchSize));
+    }
     if (*initial) {
         ModelMeta shapes;
         shapes.preprocess = m_dataset->preprocess();
