@@ -89,6 +89,22 @@ private Q_SLOTS:
         QVERIFY(config.validate().contains(QStringLiteral("class_weights")));
     }
 
+    void autoEpochsAimAtAFixedStepBudget()
+    {
+        TrainConfig config; // epochs = 0: auto
+        QCOMPARE(config.epochs, 0);
+        QVERIFY(config.validate().isEmpty());
+        QCOMPARE(config.resolvedEpochs(19200), 5);  // the demo's train split: 300 steps an epoch
+        QCOMPARE(config.resolvedEpochs(1000000), 3); // never fewer than three passes
+        QCOMPARE(config.resolvedEpochs(200), 100);   // a tiny set is capped, not trained for ever
+        config.batchSize = 32;
+        QCOMPARE(config.resolvedEpochs(19200), 3);
+        config.epochs = 7;
+        QCOMPARE(config.resolvedEpochs(19200), 7);   // an explicit count wins
+        config.epochs = -1;
+        QVERIFY(config.validate().contains(QStringLiteral("epochs")));
+    }
+
     void scheduleWarmsUpThenDecaysToTheFloor()
     {
         TrainConfig config;
@@ -294,6 +310,32 @@ private Q_SLOTS:
         worker.join();
         QVERIFY2(result.ok, qPrintable(result.reason));
         QCOMPARE(steps.load(), 6);
+    }
+
+    void autoEpochsAreResolvedAndRecorded()
+    {
+        TrainConfig train = trainfixtures::tinyTraining();
+        train.epochs = 0;
+        const QString dir = runDir("auto-epochs");
+        TrainingJob job(m_dataset, trainfixtures::tinyModel(), train, dir);
+        int reportedEpochs = 0;
+        QStringList messages;
+        TrainingCallbacks callbacks;
+        callbacks.epochFinished = [&](const EpochReport &epoch) {
+            reportedEpochs = epoch.epochs;
+            job.cancel(); // one epoch shows the resolved count; the rest would only cost time
+        };
+        callbacks.message = [&](MessageLevel, const QString &text) { messages << text; };
+        job.setCallbacks(callbacks);
+        const FinishReport result = job.run();
+        QVERIFY2(result.cancelled, qPrintable(result.reason));
+        const int trainSamples = int(m_dataset->indices(Split::Train).size());
+        QCOMPARE(reportedEpochs, train.resolvedEpochs(trainSamples));
+        QVERIFY(reportedEpochs >= 3);
+        QVERIFY(!messages.filter(QStringLiteral("epochs: auto")).isEmpty());
+        // config.json holds the number trained, so a resume and the run history agree with it.
+        const QJsonObject trainJson = readJson(runfiles::configPath(dir)).value(QStringLiteral("train")).toObject();
+        QCOMPARE(trainJson.value(QStringLiteral("epochs")).toInt(), reportedEpochs);
     }
 
     void earlyStoppingEndsTheRunAndKeepsTheBestWeights()
