@@ -1,4 +1,5 @@
-# `cpack -G DEB` in the build folder produces fusionscope_<version>_amd64.deb for Debian 12.
+# `cpack -G DEB` in the build folder produces fusionscope_<version>_amd64.deb for Debian 12;
+# packaging/test-deb.sh builds, installs, runs and removes it.
 install(FILES ${CMAKE_SOURCE_DIR}/resources/fusionscope.desktop DESTINATION share/applications)
 install(FILES ${CMAKE_SOURCE_DIR}/resources/io.fusionscope.FusionScope.metainfo.xml DESTINATION share/metainfo)
 install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/fusionscope.png
@@ -17,4 +18,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 # runtime choices it cannot see (LibTorch is ~14x slower on the reference BLAS).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-pthread, espeak-ng-data")
+# The demo's questions are partly Chinese; without a CJK font they render as boxes.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-wqy-microhei")
+set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
-  # Qt 6: Widgets, Test, PrintSupport (QCustomPlot), Multimedia (sample playback)
-  qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev libgl-dev
+  # Qt 6: Widgets, Test, PrintSupport (QCustomPlot), Multimedia (sample playback), Svg (plot export)
+  qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-svg-dev libgl-dev
   libqcustomplot-dev
   # LibTorch, and OpenBLAS: the reference BLAS makes LibTorch ~14x slower here
   libtorch-dev libopenblas0-pthread
@@ -22,8 +22,8 @@ packages=(
   fonts-wqy-microhei
   # the Python PyTorch peer for interop tests and benchmarks
   python3-torch python3-numpy python3-opencv python3-soundfile
-  # .deb packaging
-  dpkg-dev file
+  # .deb packaging, and the checks packaging/test-deb.sh runs on the .desktop/metainfo files
+  dpkg-dev file desktop-file-utils appstream
 )
 
 missing=()

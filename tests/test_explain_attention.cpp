@@ -128,7 +128,8 @@ private Q_SLOTS:
         sample.maps.push_back(map(QStringLiteral("attn/readout->image/0"), 1, 1, 9, readout));
         summariseAttention(&sample);
         QCOMPARE(int(sample.imageHeats.size()), 4);
-        const TokenHeat &composed = sample.imageHeats[1];
+        const TokenHeat &composed = sample.imageHeats[0]; // the decision's rollout is preferred
+        QCOMPARE(sample.imageHeat()->source, composed.source);
         QCOMPARE(composed.source, QStringLiteral("rollout(all->all) via readout->image"));
         QVERIFY(std::abs(composed.weights[2] - 0.4f) < 1e-6 && std::abs(composed.weights[4] - 0.6f) < 1e-6);
         QCOMPARE(sample.imageHeats[3].source, QStringLiteral("readout->image"));

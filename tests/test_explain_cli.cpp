@@ -187,7 +187,7 @@ void TestExplainCli::summarisesASplit()
     const QJsonObject pointing = split.value(QStringLiteral("pointing_game")).toObject();
     QCOMPARE(pointing.value(QStringLiteral("samples")).toInt(), 12); // every Shapes-AV sample has a target box
     QCOMPARE(pointing.value(QStringLiteral("primary")).toObject().value(QStringLiteral("source")).toString(),
-             QStringLiteral("rollout(all->all) from text"));
+             QStringLiteral("rollout(all->all) via readout->image"));
     const QJsonObject robustness = split.value(QStringLiteral("robustness")).toObject();
     const QJsonArray curves = robustness.value(QStringLiteral("curves")).toArray();
     QCOMPARE(curves.size(), 7);

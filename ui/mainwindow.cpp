@@ -1,11 +1,16 @@
 #include "ui/mainwindow.h"
 
+#include "core/train/runconfig.h"
 #include "core/util/versioninfo.h"
 #include "ui/app/datasetcontroller.h"
 #include "ui/app/droppeddataset.h"
+#include "ui/app/droppedmodel.h"
 #include "ui/app/recentdatasets.h"
 #include "ui/data/loadsummary.h"
 #include "ui/panels/datapanel.h"
+#include "ui/panels/inspectpanel.h"
+#include "ui/panels/modelpanel.h"
+#include "ui/panels/trainpanel.h"
 #include "ui/widgets/errorbanner.h"
 #include "ui/widgets/loadprogresswidget.h"
 
@@ -34,6 +39,7 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kDataLayoutKey = QStringLiteral("mainWindow/dataPanelLayout");
 const QString kLastFolderKey = QStringLiteral("mainWindow/lastBrowseFolder");
+const QString kLastModelFolderKey = QStringLiteral("mainWindow/lastModelFolder");
 constexpr int kStateVersion = 1;
 
 } // namespace
@@ -52,6 +58,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_dataPanel = new DataPanel(this);
     m_dataPanel->setObjectName(QStringLiteral("dataPanel"));
     m_tabs->addTab(m_dataPanel, tr("&Data"));
+    // Model and Train follow Data: Train trains the Data tab's dataset on the Model tab's configs.
+    m_modelPanel = new ModelPanel(this);
+    m_modelPanel->setObjectName(QStringLiteral("modelPanel"));
+    m_tabs->addTab(m_modelPanel, tr("&Model"));
+    m_trainPanel = new TrainPanel(m_controller, m_modelPanel, this);
+    m_trainPanel->setObjectName(QStringLiteral("trainPanel"));
+    m_tabs->addTab(m_trainPanel, tr("&Train"));
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -78,6 +91,32 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_controller, &DatasetController::loadFailed, this, &MainWindow::onLoadFailed);
     connect(m_controller, &DatasetController::loadCancelled, this, &MainWindow::onLoadCancelled);
     connect(m_controller, &DatasetController::loadFinished, m_progress, &LoadProgressWidget::finish);
+
+    // Inspect comes after the other panels' tabs, which are added above.
+    m_inspectPanel = new InspectPanel(this);
+    m_inspectPanel->setObjectName(QStringLiteral("inspectPanel"));
+    m_tabs->addTab(m_inspectPanel, tr("&Inspect"));
+    connect(m_controller, &DatasetController::datasetReady, m_inspectPanel, &InspectPanel::setDataset);
+    connect(m_inspectPanel, &InspectPanel::errorOccurred, m_banner, &ErrorBanner::showError);
+
+    connect(m_controller, &DatasetController::loadStarted, m_modelPanel, [this] { m_modelPanel->setDataset(nullptr); });
+    connect(m_controller, &DatasetController::datasetReady, m_modelPanel, &ModelPanel::setDataset);
+    connect(m_trainPanel, &TrainPanel::errorOccurred, m_banner, &ErrorBanner::showError);
+    connect(m_trainPanel, &TrainPanel::modelTabRequested, this, [this] { m_tabs->setCurrentWidget(m_modelPanel); });
+    connect(m_trainPanel, &TrainPanel::openModelRequested, this, [this](const QString &path) {
+        m_tabs->setCurrentWidget(m_modelPanel);
+        m_modelPanel->openModelFile(path);
+    });
+    // A model opened in the Model tab, or just trained, is ready to inspect.
+    connect(m_modelPanel, &ModelPanel::modelFileOpened, m_inspectPanel, &InspectPanel::openModel);
+    connect(m_trainPanel, &TrainPanel::runFinished, this, [this](const QString &runDir) {
+        m_inspectPanel->openModel(runfiles::modelPath(runDir));
+        statusBar()->showMessage(tr("Training finished: %1").arg(QDir::toNativeSeparators(runDir)), 10000);
+    });
+    QMenu *trainMenu = new QMenu(tr("&Train"), this);
+    trainMenu->setObjectName(QStringLiteral("trainMenu"));
+    trainMenu->addActions(m_trainPanel->trainActions());
+    menuBar()->insertMenu(menuBar()->actions().constLast(), trainMenu); // before Help
 }
 
 MainWindow::~MainWindow() = default;
@@ -92,6 +131,10 @@ void MainWindow::createMenus()
     QAction *openManifest = file->addAction(tr("Open &Manifest File…"), this, &MainWindow::chooseManifestFile);
     openManifest->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     openManifest->setStatusTip(tr("Open a dataset by its manifest file (any .jsonl or .csv)"));
+    QAction *openModelAction = file->addAction(tr("Open &Model File…"), this, &MainWindow::chooseModelFile);
+    openModelAction->setObjectName(QStringLiteral("openModelAction"));
+    openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    openModelAction->setStatusTip(tr("Open a trained model file (.pt) in the Inspect tab"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
@@ -177,6 +220,26 @@ void MainWindow::chooseManifestFile()
     openDataset(file);
 }
 
+void MainWindow::chooseModelFile()
+{
+    QSettings settings;
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open Model File"), settings.value(kLastModelFolderKey, QDir::homePath()).toString(),
+        tr("TorchScript models (*.pt *.pth *.torchscript);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    settings.setValue(kLastModelFolderKey, QFileInfo(file).absolutePath());
+    openModel(file);
+}
+
+void MainWindow::openModel(const QString &path)
+{
+    m_banner->dismiss();
+    m_tabs->setCurrentWidget(m_inspectPanel);
+    m_inspectPanel->openModel(path);
+    statusBar()->showMessage(tr("Opening model %1…").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About FusionScope"),
@@ -237,12 +300,18 @@ void MainWindow::onLoadCancelled()
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (!droppedDatasetPath(event->mimeData()).isEmpty())
+    if (!droppedDatasetPath(event->mimeData()).isEmpty() || !droppedModelPath(event->mimeData()).isEmpty())
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent *event)
 {
+    const QString model = droppedModelPath(event->mimeData());
+    if (!model.isEmpty()) {
+        event->acceptProposedAction();
+        openModel(model);
+        return;
+    }
     const QString path = droppedDatasetPath(event->mimeData());
     if (path.isEmpty())
         return;
@@ -252,6 +321,10 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!stopTrainingForClose()) {
+        event->ignore();
+        return;
+    }
     saveWindowState();
     m_controller->cancel();
     QMainWindow::closeEvent(event);
@@ -275,4 +348,23 @@ void MainWindow::saveWindowState()
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState(kStateVersion));
     settings.setValue(kDataLayoutKey, m_dataPanel->saveLayout());
+}
+
+bool MainWindow::stopTrainingForClose()
+{
+    if (!m_trainPanel || !m_trainPanel->isTraining())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Training in Progress"),
+        tr("A training run is in progress. Stop it and quit?\n\nThe run stops after its current batch and "
+           "writes a checkpoint, so Train ▸ Resume Run… can continue it later."),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (answer != QMessageBox::Yes)
+        return false;
+    // Hidden while the worker finishes its batch; the event loop keeps running meanwhile.
+    saveWindowState();
+    hide();
+    if (!m_trainPanel->stopAndWait(120000))
+        qWarning("training did not stop within two minutes; quitting anyway");
+    return true;
 }

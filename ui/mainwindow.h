@@ -9,10 +9,13 @@
 class DataPanel;
 class DatasetController;
 class ErrorBanner;
+class InspectPanel;
 class LoadProgressWidget;
+class ModelPanel;
 class QLabel;
 class QMenu;
 class QTabWidget;
+class TrainPanel;
 
 /**
  * The FusionScope main window (GUI thread): menus, the panel tabs (Data now; Model, Train
@@ -34,6 +37,11 @@ public:
     DatasetController *datasetController() const { return m_controller; }
     /** The central tabs, for panels added later. */
     QTabWidget *panelTabs() const { return m_tabs; }
+    /** Opens a model file in the Inspect tab and shows that tab. */
+    void openModel(const QString &path);
+    InspectPanel *inspectPanel() const { return m_inspectPanel; }
+    ModelPanel *modelPanel() const { return m_modelPanel; }
+    TrainPanel *trainPanel() const { return m_trainPanel; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -45,9 +53,12 @@ private:
     void rebuildRecentMenu();
     void chooseDatasetFolder();
     void chooseManifestFile();
+    void chooseModelFile();
     void showAbout();
     void restoreWindowState();
     void saveWindowState();
+    /** Asks whether to stop a running training run; on yes stops it with a checkpoint. False = keep the window. */
+    bool stopTrainingForClose();
 
     void onLoadStarted(const QString &path);
     void onManifestReady(std::shared_ptr<const Manifest> manifest);
@@ -63,4 +74,7 @@ private:
     QLabel *m_summaryLabel;
     QMenu *m_recentMenu = nullptr;
     qint64 m_loadStartedMs = 0;
+    InspectPanel *m_inspectPanel = nullptr;
+    ModelPanel *m_modelPanel = nullptr;
+    TrainPanel *m_trainPanel = nullptr;
 };

@@ -170,6 +170,16 @@ void summariseAttention(SampleExplanation *sample)
     }
     sample->imageHeats.insert(sample->imageHeats.end(), keyedImage.begin(), keyedImage.end());
     sample->audioHeats.insert(sample->audioHeats.end(), keyedAudio.begin(), keyedAudio.end());
+    // Prefer the decision's own rollout: a readout's attention is what the classifier reads, so
+    // it (carried through the joint layers) explains the prediction better than what the text
+    // tokens happen to attend to. On Shapes-AV the text rollout points at the named shape in
+    // either colour; the readout's at the one answer.
+    const auto decisionFirst = [](std::vector<TokenHeat> *heats) {
+        std::stable_partition(heats->begin(), heats->end(),
+                              [](const TokenHeat &heat) { return heat.source.contains(QLatin1String(" via ")); });
+    };
+    decisionFirst(&sample->imageHeats);
+    decisionFirst(&sample->audioHeats);
 
     if (!sample->present[int(Modality::Text)])
         return;

@@ -157,6 +157,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                 }
                 const int label = dataset.labelIndex(index);
                 const std::int64_t truth = label >= 0 && std::size_t(label) < labelMap.size() ? labelMap[std::size_t(label)] : -1;
+                split.predictions.push_back(SplitPrediction{index, int(truth), predicted});
                 if (truth >= 0) {
                     ++tally.labeled;
                     ++split.confusion[std::size_t(truth)][std::size_t(predicted)];

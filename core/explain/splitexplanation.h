@@ -53,6 +53,14 @@ struct RobustnessCurve
     std::vector<double> accuracy;
 };
 
+/** One explained sample's outcome, so a confusion cell can name its samples. */
+struct SplitPrediction
+{
+    int index = -1;     ///< dataset index
+    int truth = -1;     ///< class index among classNames; -1 when unlabeled or a label the model lacks
+    int predicted = -1; ///< class predicted with every modality the sample has
+};
+
 /**
  * Everything the explanation engine says about a split: mean |Shapley| per modality,
  * accuracy of every modality subset, confusion, disagreeing samples, pointing game,
@@ -72,6 +80,7 @@ struct SplitExplanation
     std::array<double, 3> meanGates{};
     QMap<QString, double> subsetAccuracy; ///< EvalReport::subsetNames() keys
     std::vector<std::vector<int>> confusion; ///< [true][predicted]
+    std::vector<SplitPrediction> predictions; ///< every explained sample, in the order given
     std::vector<DisagreementCase> disagreements; ///< most disagreeing first
     int targetBoxes = 0;                ///< samples with meta.target_box and an image
     std::vector<PointingScore> pointing; ///< per attention source; the preferred source first

@@ -1,6 +1,24 @@
 #include "ui/plot/themedplot.h"
 
+#include "ui/widgets/errorbanner.h"
 #include "ui/widgets/notelabel.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtGui/QContextMenuEvent>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QMainWindow>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QStatusBar>
+
+namespace {
+
+const char kExportDirKey[] = "export/plotDirectory";
+
+} // namespace
 
 ThemedPlot::ThemedPlot(QWidget *parent) : QCustomPlot(parent)
 {
@@ -49,6 +67,92 @@ void ThemedPlot::setNote(const QString &text)
 QString ThemedPlot::note() const
 {
     return m_note->visible() ? m_note->text() : QString();
+}
+
+QMenu *ThemedPlot::createContextMenu(QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    menu->setObjectName(QStringLiteral("plotContextMenu"));
+    addContextMenuActions(menu);
+    if (!menu->isEmpty())
+        menu->addSeparator();
+    const struct
+    {
+        plotexport::Format format;
+        QString text;
+        const char *name;
+    } saves[] = {
+        {plotexport::Format::Png, tr("Save as PNG…"), "savePngAction"},
+        {plotexport::Format::Pdf, tr("Save as PDF…"), "savePdfAction"},
+        {plotexport::Format::Svg, tr("Save as SVG…"), "saveSvgAction"},
+    };
+    for (const auto &save : saves) {
+        QAction *action = menu->addAction(save.text);
+        action->setObjectName(QLatin1String(save.name));
+        const plotexport::Format format = save.format;
+        connect(action, &QAction::triggered, this, [this, format] { saveAsInteractively(format); });
+    }
+    QAction *copy = menu->addAction(tr("Copy image"));
+    copy->setObjectName(QStringLiteral("copyImageAction"));
+    connect(copy, &QAction::triggered, this, [this] { plotexport::copyToClipboard(this); });
+    return menu;
+}
+
+void ThemedPlot::saveAsInteractively(plotexport::Format format)
+{
+    const QString suffix = plotexport::suffix(format);
+    QString dir = QSettings().value(QLatin1String(kExportDirKey)).toString();
+    if (dir.isEmpty() || !QFileInfo(dir).isDir())
+        dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QString base = objectName().isEmpty() ? QStringLiteral("plot") : objectName();
+    // open(), not exec(): the window keeps repainting (a run may be training) while the user picks a name.
+    auto *dialog = new QFileDialog(this, tr("Save Plot"), QDir(dir).filePath(base + QLatin1Char('.') + suffix),
+                                   plotexport::dialogFilter(format));
+    dialog->setObjectName(QStringLiteral("plotExportDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setDefaultSuffix(suffix);
+    connect(dialog, &QFileDialog::fileSelected, this, [this, suffix](const QString &chosen) {
+        QString path = chosen;
+        if (plotexport::formatForPath(path) == plotexport::Format::Unknown)
+            path += QLatin1Char('.') + suffix;
+        QSettings().setValue(QLatin1String(kExportDirKey), QFileInfo(path).absolutePath());
+        saveTo(path);
+    });
+    dialog->open();
+}
+
+bool ThemedPlot::saveTo(const QString &path)
+{
+    QString error;
+    if (!plotexport::exportPlot(this, path, &error)) {
+        Q_EMIT exportFailed(error);
+        if (auto *banner = window()->findChild<ErrorBanner *>()) {
+            banner->showError(error);
+        } else {
+            auto *box = new QMessageBox(QMessageBox::Warning, tr("Save Plot"), error, QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+        return false;
+    }
+    if (auto *mainWindow = qobject_cast<QMainWindow *>(window()))
+        mainWindow->statusBar()->showMessage(tr("Saved the plot to %1").arg(QDir::toNativeSeparators(path)), 5000);
+    Q_EMIT exported(path);
+    return true;
+}
+
+void ThemedPlot::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu *menu = createContextMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
+    event->accept();
+}
+
+void ThemedPlot::addContextMenuActions(QMenu *)
+{
 }
 
 void ThemedPlot::changeEvent(QEvent *event)

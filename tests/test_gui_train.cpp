@@ -1,0 +1,375 @@
+#include "core/train/runconfig.h"
+#include "core/util/appidentity.h"
+#include "ui/app/datasetcontroller.h"
+#include "ui/app/trainingcontroller.h"
+#include "ui/mainwindow.h"
+#include "ui/model/modelfilecard.h"
+#include "ui/panels/modelpanel.h"
+#include "ui/panels/trainpanel.h"
+#include "ui/train/configcomparison.h"
+#include "ui/train/curveplot.h"
+#include "ui/train/runhistorylist.h"
+#include "ui/train/traincurves.h"
+#include "ui/train/trainlogview.h"
+#include "ui/train/trainprogress.h"
+#include "ui/widgets/errorbanner.h"
+#include "tests/testsupport.h"
+
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+#include <QtTest/QtTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QListWidget>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSlider>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QToolButton>
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 60000;
+constexpr int kRunTimeoutMs = 120000;
+
+template <typename T>
+T *child(QWidget *root, const char *name)
+{
+    T *widget = root->findChild<T *>(QLatin1String(name));
+    if (!widget)
+        qFatal("no widget named %s", name);
+    return widget;
+}
+
+/** The toolbar button that triggers the named action. */
+QToolButton *buttonFor(QWidget *root, const QString &actionName)
+{
+    for (QToolButton *button : root->findChildren<QToolButton *>()) {
+        if (button->defaultAction() && button->defaultAction()->objectName() == actionName)
+            return button;
+    }
+    qFatal("no button for %s", qPrintable(actionName));
+    return nullptr;
+}
+
+void selectData(QComboBox *combo, const QString &value)
+{
+    const int index = combo->findData(value);
+    QVERIFY2(index >= 0, qPrintable(value));
+    combo->setCurrentIndex(index);
+}
+
+} // namespace
+
+/**
+ * The Model and Train tabs a user drives: configure a small model with validation and a
+ * live parameter count, train it with pause/resume/stop, finish a run, compare runs, resume
+ * and close during a run, open a broken model file.
+ */
+class TestGuiTrain final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        setupApplicationIdentity();
+        QVERIFY(m_dir.isValid());
+        // Never touch the user's settings: this test's QSettings live in its temp folder.
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+        QSettings().clear();
+        m_demo = QDir::cleanPath(m_dir.filePath(QStringLiteral("demo")));
+        const auto demo = testsupport::runFusionscope(
+            {QStringLiteral("demo-data"), QStringLiteral("--samples"), QStringLiteral("120"), QStringLiteral("--out"), m_demo});
+        QVERIFY2(demo.exitCode == 0, demo.err.constData());
+        m_screenshots = qEnvironmentVariable("FUSIONSCOPE_TEST_SCREENSHOTS");
+
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1440, 900);
+        m_window->show();
+        m_window->openDataset(m_demo);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
+        QVERIFY2(m_window->datasetController()->dataset(), "the demo dataset did not load");
+        m_model = m_window->modelPanel();
+        m_train = m_window->trainPanel();
+        QVERIFY(m_model && m_train);
+    }
+
+    void tabsFollowData()
+    {
+        QTabWidget *tabs = m_window->panelTabs();
+        QCOMPARE(tabs->tabText(0), QStringLiteral("&Data"));
+        QCOMPARE(tabs->tabText(1), QStringLiteral("&Model"));
+        QCOMPARE(tabs->tabText(2), QStringLiteral("&Train"));
+        // Runs go next to the dataset by default.
+        QCOMPARE(m_train->runsDirectory(), QDir::cleanPath(m_dir.filePath(QStringLiteral("fusionscope-runs"))));
+        QCOMPARE(child<QLabel>(m_train, "runsDirectoryLabel")->text(), QDir::toNativeSeparators(m_train->runsDirectory()));
+    }
+
+    void modelFormValidatesAndCountsParameters()
+    {
+        m_window->panelTabs()->setCurrentWidget(m_model);
+        selectData(child<QComboBox>(m_model, "model_fusion"), QStringLiteral("concat"));
+        selectData(child<QComboBox>(m_model, "model_text_encoder"), QStringLiteral("mean"));
+        auto *dim = child<QSpinBox>(m_model, "model_dim");
+        auto *heads = child<QSpinBox>(m_model, "model_heads");
+        heads->setValue(2);
+        dim->setValue(16);
+        auto *count = child<QLabel>(m_model, "parameterCount");
+        QTRY_VERIFY_WITH_TIMEOUT(m_model->parameterCount() > 0, 10000);
+        const qint64 small = m_model->parameterCount();
+        QVERIFY(count->text().contains(QLocale().toString(small)));
+        // The summary is built for the dataset's shapes: its 9 classes, not the placeholder 2.
+        QCOMPARE(m_model->modelConfig().numClasses, 9);
+        QVERIFY(child<QLabel>(m_model, "summaryShapes")->text().contains(QStringLiteral("9 classes")));
+
+        dim->setValue(32);
+        QTRY_VERIFY_WITH_TIMEOUT(m_model->parameterCount() > small, 10000);
+        QVERIFY(count->text().contains(QLocale().toString(m_model->parameterCount())));
+        dim->setValue(16);
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->parameterCount(), small, 10000);
+
+        // An invalid combination: marked inline, and Start is disabled with the reason.
+        QAction *start = m_window->findChild<QAction *>(QStringLiteral("startTrainingAction"));
+        QVERIFY(start && start->isEnabled());
+        heads->setValue(3);
+        auto *message = child<QLabel>(m_model, "modelValidationMessage");
+        QVERIFY(message->isVisible());
+        QVERIFY2(message->text().contains(QStringLiteral("multiple of heads")), qPrintable(message->text()));
+        QVERIFY(dim->property("invalid").toBool());
+        QVERIFY(!start->isEnabled());
+        QVERIFY(!buttonFor(m_train, QStringLiteral("startTrainingAction"))->isEnabled());
+        auto *note = child<QLabel>(m_train, "trainStartNote");
+        QVERIFY2(note->text().contains(QStringLiteral("multiple of heads")), qPrintable(note->text()));
+        QTRY_COMPARE(m_model->parameterCount(), qint64(-1));
+        QTRY_VERIFY(child<QPlainTextEdit>(m_model, "summaryText")->toPlainText().contains(QStringLiteral("Fix the highlighted")));
+        screenshot(QStringLiteral("model-invalid"));
+        heads->setValue(2);
+        QVERIFY(!message->isVisible());
+        QVERIFY(!dim->property("invalid").toBool());
+        QVERIFY(start->isEnabled());
+
+        // A typed learning rate that is not a number.
+        auto *rate = child<QLineEdit>(m_model, "train_learning_rate");
+        rate->clear();
+        QTest::keyClicks(rate, QStringLiteral("fast"));
+        QVERIFY(!start->isEnabled());
+        QVERIFY(rate->property("invalid").toBool());
+        QVERIFY(message->text().contains(QStringLiteral("learning_rate")));
+        rate->clear();
+        QTest::keyClicks(rate, QStringLiteral("3e-3"));
+        QVERIFY(start->isEnabled());
+        QCOMPARE(m_model->trainConfig().learningRate, 3e-3);
+        QVERIFY(!child<QSpinBox>(m_model, "model_rank")->isEnabled()); // only lowrank uses it
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->parameterCount(), small, 10000);
+        screenshot(QStringLiteral("model"));
+    }
+
+    void pauseResumeStop()
+    {
+        child<QSpinBox>(m_model, "train_epochs")->setValue(40);
+        child<QSpinBox>(m_model, "train_batch_size")->setValue(16);
+        m_window->panelTabs()->setCurrentWidget(m_train);
+        CurvePlot *loss = m_train->curves()->lossPlot();
+        QSignalSpy started(m_train->controller(), &TrainingController::started);
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
+        QCOMPARE(started.count(), 1);
+        m_stoppedRun = started.at(0).at(0).toString();
+        QVERIFY(m_stoppedRun.startsWith(m_train->runsDirectory()));
+        QVERIFY(m_stoppedRun.endsWith(QStringLiteral("-concat")));
+        QVERIFY(m_train->isTraining());
+        QVERIFY(!buttonFor(m_train, QStringLiteral("startTrainingAction"))->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(loss->livePointCount() >= 2, kRunTimeoutMs);
+        QVERIFY(m_train->curves()->learningRatePlot()->livePointCount() >= 2);
+        QVERIFY(m_train->progress()->text().contains(QStringLiteral("Epoch 1/40")));
+
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("pauseTrainingAction")), Qt::LeftButton);
+        QCOMPARE(m_train->controller()->state(), TrainingController::State::Paused);
+        QTRY_VERIFY_WITH_TIMEOUT(m_train->log()->toPlainText().contains(QStringLiteral("paused")), 20000);
+        QVERIFY(buttonFor(m_train, QStringLiteral("resumeTrainingAction"))->isEnabled());
+        const int pausedAt = loss->livePointCount();
+        QTest::qWait(1000);
+        QCOMPARE(loss->livePointCount(), pausedAt);
+        QVERIFY(m_train->progress()->text().contains(QStringLiteral("paused")));
+        screenshot(QStringLiteral("train-paused"));
+
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("resumeTrainingAction")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(loss->livePointCount() > pausedAt, kRunTimeoutMs);
+
+        QSignalSpy finished(m_train->controller(), &TrainingController::finished);
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("stopTrainingAction")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_train->isTraining(), kRunTimeoutMs);
+        QCOMPARE(finished.count(), 1);
+        const FinishReport report = finished.at(0).at(0).value<FinishReport>();
+        QVERIFY(report.cancelled);
+        QVERIFY(QFileInfo::exists(runfiles::lastCheckpointPath(m_stoppedRun)));
+        QVERIFY(!QFileInfo::exists(runfiles::modelPath(m_stoppedRun)));
+        QVERIFY(m_train->log()->toPlainText().contains(QStringLiteral("checkpoint written")));
+        QVERIFY(m_train->log()->count(MessageLevel::Warning) >= 1); // the stop is worth noticing
+        QVERIFY(m_train->history()->runDirs().contains(m_stoppedRun));
+        QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("resumable")));
+        QVERIFY(buttonFor(m_train, QStringLiteral("startTrainingAction"))->isEnabled());
+    }
+
+    void shortRunFinishes()
+    {
+        child<QSpinBox>(m_model, "train_epochs")->setValue(2);
+        QSignalSpy done(m_train, &TrainPanel::runFinished);
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
+        QVERIFY(m_train->isTraining());
+        QVERIFY(m_train->curves()->lossPlot()->livePointCount() == 0); // a fresh run starts fresh curves
+        QVERIFY(done.wait(kRunTimeoutMs));
+        m_finishedRun = done.at(0).at(0).toString();
+        QVERIFY(QFileInfo::exists(runfiles::modelPath(m_finishedRun)));
+        QVERIFY(QFileInfo::exists(runfiles::reportPath(m_finishedRun)));
+        // 96 training samples in batches of 16: 6 steps per epoch, every one plotted.
+        QCOMPARE(m_train->curves()->lossPlot()->livePointCount(), 12);
+        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 2);
+        QCOMPARE(m_train->curves()->epochLossPlot()->livePointCount(1), 2);
+        QVERIFY(m_train->log()->toPlainText().contains(QStringLiteral("test accuracy")));
+        QVERIFY(m_train->progress()->text().startsWith(QStringLiteral("Finished")));
+        QCOMPARE(m_train->progress()->bar()->value(), m_train->progress()->bar()->maximum());
+        QCOMPARE(m_train->history()->runCount(), 2);
+        QCOMPARE(m_train->history()->runDirs().first(), m_finishedRun);
+        QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test")));
+        screenshot(QStringLiteral("train-finished"));
+    }
+
+    void historyOverlaysAndComparesRuns()
+    {
+        QListWidget *list = m_train->history()->list();
+        QCOMPARE(list->count(), 2);
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+        QCOMPARE(m_train->curves()->lossPlot()->overlayCount(), 1);
+        QCOMPARE(m_train->curves()->lossPlot()->livePointCount(), 0); // the selection takes over the plots
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::ControlModifier,
+                          list->visualItemRect(list->item(1)).center());
+        QCOMPARE(m_train->history()->selectedRuns().size(), 2);
+        TrainCurves *curves = m_train->curves();
+        QCOMPARE(curves->lossPlot()->overlayCount(), 2);
+        QCOMPARE(curves->epochLossPlot()->overlayCount(), 2);
+        QCOMPARE(curves->accuracyPlot()->overlayCount(), 2);
+        QCOMPARE(curves->learningRatePlot()->overlayCount(), 2);
+        QCOMPARE(curves->lossPlot()->overlayValues(0).size(), 12); // the finished run, logged every step
+
+        // Smoothing changes the drawn overlay, not the data; 0 shows the raw values.
+        curves->smoothingSlider()->setValue(0);
+        const QVector<double> raw = curves->lossPlot()->overlayValues(0);
+        curves->smoothingSlider()->setValue(90);
+        QVERIFY(curves->lossPlot()->overlayValues(0) != raw);
+        QCOMPARE(curves->lossPlot()->overlayValues(0).first(), raw.first()); // debiased: starts at the first value
+        curves->logScaleBox()->setChecked(true);
+        QVERIFY(curves->lossPlot()->logScale());
+        QCOMPARE(curves->lossPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+
+        ConfigComparison *comparison = m_train->comparison();
+        QVERIFY(comparison->isVisible());
+        QCOMPARE(comparison->columnCount(), 2);
+        QVERIFY2(comparison->differingFields().contains(QStringLiteral("epochs")),
+                 qPrintable(comparison->differingFields().join(QLatin1Char(','))));
+        QVERIFY(!comparison->differingFields().contains(QStringLiteral("fusion")));
+        QCOMPARE(comparison->verticalHeaderItem(0)->text(), comparison->differingFields().first());
+        screenshot(QStringLiteral("train-compare"));
+    }
+
+    void openModelFiles()
+    {
+        QSignalSpy opened(m_model, &ModelPanel::modelFileOpened);
+        QSignalSpy failed(m_model, &ModelPanel::modelFileFailed);
+        const QString broken = m_dir.filePath(QStringLiteral("broken.pt"));
+        testsupport::writeFile(broken, "PK\x03\x04 this is not a TorchScript archive");
+        m_model->openModelFile(broken);
+        QVERIFY(failed.wait(20000));
+        auto *card = m_model->findChild<ModelFileCard *>();
+        QVERIFY(card);
+        QVERIFY2(card->errorText().contains(QStringLiteral("broken.pt")), qPrintable(card->errorText()));
+        QVERIFY(child<QLabel>(m_model, "modelFileError")->isVisibleTo(m_model));
+        QCOMPARE(opened.count(), 0);
+
+        m_model->openModelFile(runfiles::modelPath(m_finishedRun));
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(opened.at(0).at(0).toString(), runfiles::modelPath(m_finishedRun));
+        QVERIFY(card->errorText().isEmpty());
+        const QString info = card->infoText();
+        QVERIFY2(info.contains(QStringLiteral("concat")) && info.contains(QStringLiteral("cell_0")), qPrintable(info));
+        QVERIFY(info.contains(QLocale().toString(m_model->modelFileInfo().parameters)));
+        QVERIFY(m_model->modelFileInfo().parameters > 0);
+        m_window->panelTabs()->setCurrentWidget(m_model);
+        screenshot(QStringLiteral("model-file"));
+        m_window->panelTabs()->setCurrentWidget(m_train);
+    }
+
+    void resumingAFolderThatIsNoRunExplainsWhy()
+    {
+        const QString empty = m_dir.filePath(QStringLiteral("not-a-run"));
+        QVERIFY(QDir().mkpath(empty));
+        QVERIFY(!m_train->resumeRun(empty));
+        QVERIFY(!m_train->isTraining());
+        auto *banner = m_window->findChild<ErrorBanner *>(QStringLiteral("errorBanner"));
+        QVERIFY(banner && banner->isVisible());
+        QVERIFY2(banner->message().contains(QStringLiteral("not-a-run")) && banner->message().contains(QStringLiteral("config.json")),
+                 qPrintable(banner->message()));
+        QCOMPARE(m_train->log()->count(MessageLevel::Error), 1);
+        banner->dismiss();
+    }
+
+    void resumeThenCloseStopsWithCheckpoint()
+    {
+        const QDateTime before = QFileInfo(runfiles::lastCheckpointPath(m_stoppedRun)).lastModified();
+        QVERIFY(m_train->resumeRun(m_stoppedRun));
+        QVERIFY(m_train->isTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(m_train->log()->toPlainText().contains(QStringLiteral("resumed at step")), kRunTimeoutMs);
+        const int resumedFrom = m_train->curves()->lossPlot()->livePointCount(); // the run's earlier curve
+        QVERIFY(resumedFrom >= 2);
+        QTRY_VERIFY_WITH_TIMEOUT(m_train->curves()->lossPlot()->livePointCount() > resumedFrom, kRunTimeoutMs);
+        screenshot(QStringLiteral("train-resumed"));
+
+        // Closing asks; "Yes" stops the run with a checkpoint before the window goes.
+        bool asked = false;
+        QTimer::singleShot(0, this, [&asked] {
+            QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            asked = box->text().contains(QStringLiteral("training run is in progress"));
+            box->button(QMessageBox::Yes)->click();
+        });
+        QVERIFY(m_window->close());
+        QVERIFY(asked);
+        QVERIFY(!m_train->isTraining());
+        QVERIFY(QFileInfo(runfiles::lastCheckpointPath(m_stoppedRun)).lastModified() >= before);
+        QVERIFY(m_train->log()->toPlainText().contains(QStringLiteral("cancelled at step")));
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+    }
+
+private:
+    void screenshot(const QString &name)
+    {
+        if (m_screenshots.isEmpty())
+            return;
+        QDir().mkpath(m_screenshots);
+        QCoreApplication::processEvents();
+        m_window->grab().save(QDir(m_screenshots).filePath(name + QStringLiteral(".png")));
+    }
+
+    QTemporaryDir m_dir;
+    QString m_demo;
+    QString m_screenshots;
+    std::unique_ptr<MainWindow> m_window;
+    ModelPanel *m_model = nullptr;
+    TrainPanel *m_train = nullptr;
+    QString m_stoppedRun;
+    QString m_finishedRun;
+};
+
+QTEST_MAIN(TestGuiTrain)
+#include "test_gui_train.moc"

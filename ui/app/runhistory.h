@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/train/runconfig.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonObject>
+#include <QtCore/QList>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+#include <QtCore/QVector>
+
+/** The curves of one run as metrics.jsonl recorded them (x = optimiser step, or epoch number from 1). */
+struct RunCurves
+{
+    QString name;
+    QVector<double> steps;        ///< logged steps
+    QVector<double> stepLoss;     ///< mean loss since the previous logged step
+    QVector<double> learningRate;
+    QVector<double> epochs;       ///< 1-based
+    QVector<double> trainLoss;
+    QVector<double> valLoss;      ///< NaN where the epoch had no validation
+    QVector<double> valAccuracy;
+    bool isEmpty() const { return steps.isEmpty() && epochs.isEmpty(); }
+};
+
+/** What a run folder holds, read from config.json, report.json and the files present. */
+struct RunRecord
+{
+    enum class Status { Finished, Resumable, Incomplete };
+
+    QString dir;
+    QString name;                 ///< the folder name
+    QDateTime modified;
+    Status status = Status::Incomplete;
+    bool hasConfig = false;
+    RunConfig config;
+    QString error;                ///< why config.json could not be read, empty when it could
+    QJsonObject report;           ///< report.json, empty before the run finished
+    double testAccuracy = -1.0;   ///< -1 when unknown
+
+    /** "finished · test 87.5 %", "interrupted · resumable", ... */
+    QString statusText() const;
+};
+
+/**
+ * Reads run folders (config.json, metrics.jsonl, report.json) written by TrainingJob. Plain
+ * file reading, cheap for the small files a run writes; called on the GUI thread.
+ */
+namespace runhistory {
+
+/** Run folders directly inside `runsDir` (those holding config.json), newest first. */
+QStringList runDirs(const QString &runsDir);
+RunRecord readRun(const QString &runDir);
+/** The curves in runDir/metrics.jsonl; unreadable lines are skipped. */
+RunCurves readCurves(const QString &runDir);
+/**
+ * The configuration as (field, value) rows for side-by-side comparison, in a stable order:
+ * model fields, then training fields, then dataset and results.
+ */
+QList<QPair<QString, QString>> configRows(const RunRecord &run);
+
+} // namespace runhistory

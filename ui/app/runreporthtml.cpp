@@ -1,0 +1,257 @@
+// runreportexport::html(): the self-contained HTML report (declared in runreportexport.h).
+#include "ui/app/runreportexport.h"
+
+#include "core/eval/evalreport.h"
+#include "ui/app/runreportdata.h"
+#include "ui/plot/plotexport.h"
+#include "ui/plot/runreportplot.h"
+
+#include <QtCore/QBuffer>
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QStyle>
+#include <cmath>
+
+namespace {
+
+const QSize kPlotSize(720, 300);
+
+QString esc(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
+QString percent(double value)
+{
+    return std::isfinite(value) ? QString::number(value * 100.0, 'f', 2) + QStringLiteral(" %") : QStringLiteral("–");
+}
+
+QString fixed(double value, int decimals = 4)
+{
+    return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("–");
+}
+
+QString jsonText(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Double: return QString::number(value.toDouble(), 'g', 10);
+    case QJsonValue::String: return value.toString();
+    case QJsonValue::Array: {
+        QStringList parts;
+        for (const QJsonValue &item : value.toArray())
+            parts << jsonText(item);
+        return parts.join(QStringLiteral(", "));
+    }
+    case QJsonValue::Object:
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    default: return QStringLiteral("–");
+    }
+}
+
+QString row(const QString &name, const QString &value, const QString &id = {})
+{
+    const QString idAttribute = id.isEmpty() ? QString() : QStringLiteral(" id=\"%1\"").arg(id);
+    return QStringLiteral("<tr><th>%1</th><td%2>%3</td></tr>\n").arg(esc(name), idAttribute, esc(value));
+}
+
+/** A plot rendered with the light standard palette (reports are read on paper and white pages). */
+QString plotImage(const RunReportData &run, RunReportPlot::Kind kind, const QString &alt)
+{
+    RunReportPlot plot(kind);
+    plot.setPalette(QApplication::style()->standardPalette());
+    plot.resize(kPlotSize);
+    plot.setRun(run);
+    // Twice the pixels, shown at kPlotSize: sharp on high-density screens and in print.
+    const QImage image = plotexport::renderImage(&plot, kPlotSize, 2.0);
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return QStringLiteral("<img src=\"data:image/png;base64,%1\" width=\"%2\" height=\"%3\" alt=\"%4\">\n")
+        .arg(QString::fromLatin1(buffer.data().toBase64()), QString::number(kPlotSize.width()),
+             QString::number(kPlotSize.height()), esc(alt));
+}
+
+QString summary(const RunReportData &run)
+{
+    const QJsonObject validation = run.report.value(QLatin1String("validation")).toObject();
+    const QJsonObject model = run.config.value(QLatin1String("model")).toObject();
+    QString html = QStringLiteral("<section id=\"summary\"><h2>Summary</h2><table class=\"kv\">\n");
+    if (run.hasTest) {
+        html += row(QObject::tr("Test accuracy"), percent(run.test.accuracy), QStringLiteral("test-accuracy"));
+        html += row(QObject::tr("Test macro-F1"), fixed(run.test.macroF1), QStringLiteral("test-macro-f1"));
+        html += row(QObject::tr("Test loss"), fixed(run.test.loss));
+        html += row(QObject::tr("Test samples"), QString::number(run.test.samples));
+    }
+    if (!validation.isEmpty()) {
+        html += row(QObject::tr("Validation accuracy"), percent(validation.value(QLatin1String("accuracy")).toDouble(NAN)));
+        html += row(QObject::tr("Validation loss"), fixed(validation.value(QLatin1String("loss")).toDouble(NAN)));
+    }
+    if (!run.report.isEmpty()) {
+        html += row(QObject::tr("Epochs trained"), jsonText(run.report.value(QLatin1String("epochs_trained"))));
+        html += row(QObject::tr("Optimiser steps"), jsonText(run.report.value(QLatin1String("steps"))));
+        html += row(QObject::tr("Training time"),
+                    QObject::tr("%1 s").arg(fixed(run.report.value(QLatin1String("training_seconds")).toDouble(NAN), 1)));
+        html += row(QObject::tr("Stopped early"), jsonText(run.report.value(QLatin1String("stopped_early"))));
+    }
+    if (!model.isEmpty())
+        html += row(QObject::tr("Fusion"), model.value(QLatin1String("fusion")).toString());
+    const QString dataset = run.config.value(QLatin1String("dataset")).toObject().value(QLatin1String("path")).toString();
+    if (!dataset.isEmpty())
+        html += row(QObject::tr("Dataset"), QDir::toNativeSeparators(dataset));
+    return html + QStringLiteral("</table></section>\n");
+}
+
+QString perClass(const EvalReport &test)
+{
+    QString html = QStringLiteral("<section id=\"per-class\"><h2>%1</h2><table class=\"grid\">\n<tr><th>%2</th><th>%3</th>"
+                                  "<th>%4</th><th>F1</th><th>%5</th></tr>\n")
+                       .arg(QObject::tr("Per-class scores (test)"), QObject::tr("class"), QObject::tr("precision"),
+                            QObject::tr("recall"), QObject::tr("support"));
+    for (int c = 0; c < test.perClass.size(); ++c) {
+        const EvalReport::ClassScores &s = test.perClass.at(c);
+        html += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>\n")
+                    .arg(esc(test.labels.value(c)), fixed(s.precision), fixed(s.recall), fixed(s.f1),
+                         QString::number(s.support));
+    }
+    return html + QStringLiteral("</table></section>\n");
+}
+
+QString confusion(const EvalReport &test)
+{
+    QString html = QStringLiteral("<section id=\"confusion\"><h2>%1</h2><p class=\"note\">%2</p>"
+                                  "<table class=\"grid confusion\">\n<tr><th></th>")
+                       .arg(QObject::tr("Confusion matrix (test)"),
+                            QObject::tr("Rows: true class; columns: predicted class. Shading: share of the row."));
+    for (const QString &label : test.labels)
+        html += QStringLiteral("<th>%1</th>").arg(esc(label));
+    html += QStringLiteral("</tr>\n");
+    for (std::size_t t = 0; t < test.confusion.size(); ++t) {
+        const std::vector<int> &cells = test.confusion[t];
+        long long total = 0;
+        for (int count : cells)
+            total += count;
+        html += QStringLiteral("<tr><th>%1</th>").arg(esc(test.labels.value(int(t))));
+        for (std::size_t p = 0; p < cells.size(); ++p) {
+            const double share = total > 0 ? double(cells[p]) / double(total) : 0.0;
+            if (cells[p] == 0) {
+                html += QStringLiteral("<td class=\"zero\">0</td>");
+                continue;
+            }
+            html += QStringLiteral("<td style=\"background:rgba(48,110,200,%1);color:%2\">%3</td>")
+                        .arg(QString::number(0.12 + 0.88 * share, 'f', 3),
+                             share > 0.5 ? QStringLiteral("#fff") : QStringLiteral("inherit"), QString::number(cells[p]));
+        }
+        html += QStringLiteral("</tr>\n");
+    }
+    return html + QStringLiteral("</table></section>\n");
+}
+
+QString subsets(const EvalReport &test)
+{
+    QString html = QStringLiteral("<section id=\"subsets\"><h2>%1</h2><p class=\"note\">%2</p><table class=\"grid\">\n")
+                       .arg(QObject::tr("Accuracy by modality subset (test)"),
+                            QObject::tr("The test split with only these modalities present; the others masked out."));
+    QStringList names = EvalReport::subsetNames();
+    for (const QString &key : test.subsetAccuracy.keys()) {
+        if (!names.contains(key))
+            names << key;
+    }
+    for (const QString &name : names) {
+        if (!test.subsetAccuracy.contains(name))
+            continue;
+        const double accuracy = test.subsetAccuracy.value(name);
+        html += QStringLiteral("<tr><th>%1</th><td>%2</td><td class=\"bar\"><span style=\"width:%3px\"></span></td></tr>\n")
+                    .arg(esc(name), percent(accuracy), QString::number(qRound(qBound(0.0, accuracy, 1.0) * 200)));
+    }
+    return html + QStringLiteral("</table></section>\n");
+}
+
+void flatten(const QString &prefix, const QJsonObject &object, QString *html)
+{
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        const QString name = prefix.isEmpty() ? it.key() : prefix + QLatin1Char('.') + it.key();
+        if (it.value().isObject())
+            flatten(name, it.value().toObject(), html);
+        else
+            *html += row(name, jsonText(it.value()));
+    }
+}
+
+QString configuration(const QJsonObject &config)
+{
+    QString html = QStringLiteral("<section id=\"config\"><h2>%1</h2>\n").arg(QObject::tr("Configuration"));
+    const QStringList order = {QStringLiteral("model"), QStringLiteral("train"), QStringLiteral("dataset"),
+                               QStringLiteral("preprocess")};
+    QStringList sections = order;
+    for (const QString &key : config.keys()) {
+        if (!sections.contains(key))
+            sections << key;
+    }
+    QString scalars;
+    for (const QString &section : sections) {
+        const QJsonValue value = config.value(section);
+        if (value.isObject()) {
+            html += QStringLiteral("<h3>%1</h3><table class=\"kv\">\n").arg(esc(section));
+            flatten(QString(), value.toObject(), &html);
+            html += QStringLiteral("</table>\n");
+        } else if (!value.isUndefined()) {
+            scalars += row(section, jsonText(value));
+        }
+    }
+    if (!scalars.isEmpty())
+        html += QStringLiteral("<h3>%1</h3><table class=\"kv\">\n%2</table>\n").arg(QObject::tr("run"), scalars);
+    return html + QStringLiteral("</section>\n");
+}
+
+const char kStyle[] =
+    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:960px;color:#1d1f23;background:#fff}"
+    "h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccd;padding-bottom:.2em}"
+    "table{border-collapse:collapse;margin:.5em 0}th,td{padding:.25em .6em;text-align:left}"
+    "table.grid td,table.grid th{border:1px solid #ccd}table.grid td{text-align:right}"
+    "table.kv th{font-weight:600;padding-right:1.5em}table.kv td{font-family:ui-monospace,monospace}"
+    "td.bar span{display:inline-block;height:.8em;background:#306ec8}"
+    "td.zero{color:#9aa0aa}.note,.meta{color:#5a5f6a}img{display:block;margin:.5em 0;max-width:100%;height:auto}";
+
+} // namespace
+
+QString runreportexport::html(const RunReportData &run)
+{
+    const QString name = QFileInfo(run.runDir).fileName();
+    QString html = QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                                  "<title>%1</title>\n<style>%2</style>\n</head>\n<body>\n")
+                       .arg(esc(QObject::tr("FusionScope run report: %1").arg(name)), QLatin1String(kStyle));
+    html += QStringLiteral("<h1>%1</h1>\n<p class=\"meta\">%2</p>\n")
+                .arg(esc(QObject::tr("Run report: %1").arg(name)),
+                     esc(QObject::tr("Run folder %1. Written by FusionScope %2 on %3.")
+                             .arg(QDir::toNativeSeparators(run.runDir), QStringLiteral(FUSIONSCOPE_VERSION),
+                                  QDateTime::currentDateTime().toString(Qt::ISODate))));
+    if (!run.notes.isEmpty()) {
+        html += QStringLiteral("<ul class=\"note\">\n");
+        for (const QString &note : run.notes)
+            html += QStringLiteral("<li>%1</li>\n").arg(esc(note));
+        html += QStringLiteral("</ul>\n");
+    }
+    html += summary(run);
+    html += QStringLiteral("<section id=\"curves\"><h2>%1</h2>\n").arg(QObject::tr("Training curves"));
+    html += plotImage(run, RunReportPlot::Kind::Loss, QObject::tr("Training and validation loss"));
+    html += plotImage(run, RunReportPlot::Kind::Accuracy, QObject::tr("Validation accuracy"));
+    html += QStringLiteral("</section>\n");
+    if (run.hasTest) {
+        html += perClass(run.test);
+        html += confusion(run.test);
+        html += subsets(run.test);
+    }
+    html += configuration(run.config);
+    // The raw report.json travels along, so the HTML alone is enough to recompute anything.
+    if (!run.report.isEmpty()) {
+        QString json = QString::fromUtf8(QJsonDocument(run.report).toJson(QJsonDocument::Compact));
+        json.replace(QLatin1String("</"), QLatin1String("<\\/"));
+        html += QStringLiteral("<script type=\"application/json\" id=\"report-json\">%1</script>\n").arg(json);
+    }
+    return html + QStringLiteral("</body>\n</html>\n");
+}

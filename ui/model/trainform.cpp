@@ -1,0 +1,184 @@
+#include "ui/model/trainform.h"
+
+#include "ui/model/formfields.h"
+
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace {
+
+QSpinBox *spinBox(QWidget *parent, int low, int high)
+{
+    auto *box = new QSpinBox(parent);
+    box->setRange(low, high);
+    box->setKeyboardTracking(false);
+    return box;
+}
+
+QDoubleSpinBox *fractionBox(QWidget *parent, double high, double step)
+{
+    auto *box = new QDoubleSpinBox(parent);
+    box->setRange(0.0, high);
+    box->setSingleStep(step);
+    box->setDecimals(3);
+    box->setKeyboardTracking(false);
+    return box;
+}
+
+/** The typed number, or NaN when the text is not one (validate() then names the field). */
+double typedNumber(const QLineEdit *edit, bool *ok)
+{
+    const double value = edit->text().trimmed().toDouble(ok);
+    return *ok ? value : std::nan("");
+}
+
+QString numberText(double value)
+{
+    return QString::number(value, 'g', 6);
+}
+
+} // namespace
+
+TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
+{
+    using formfields::addRow;
+
+    auto *optimiser = new QGroupBox(tr("Optimiser and schedule"), this);
+    auto *optimiserForm = new QFormLayout(optimiser);
+    m_epochs = spinBox(optimiser, 0, 100000);
+    m_epochs->setSpecialValueText(tr("auto"));
+    m_batchSize = spinBox(optimiser, 1, 65536);
+    m_learningRate = new QLineEdit(optimiser);
+    m_weightDecay = new QLineEdit(optimiser);
+    m_warmupSteps = spinBox(optimiser, 0, 10000000);
+    m_warmupSteps->setSpecialValueText(tr("fraction"));
+    m_warmupFraction = fractionBox(optimiser, 0.99, 0.01);
+    m_gradClip = fractionBox(optimiser, 1000.0, 0.5);
+    m_gradClip->setSpecialValueText(tr("off"));
+    addRow(optimiserForm, tr("&Epochs:"), m_epochs, tr("Passes over the training split; auto (0) picks enough for about %1 optimiser steps "
+              "(3 to 100 epochs).").arg(TrainConfig::kAutoEpochSteps));
+    addRow(optimiserForm, tr("&Batch size:"), m_batchSize, tr("Samples per optimiser step."));
+    addRow(optimiserForm, tr("Learning &rate:"), m_learningRate,
+           tr("Peak AdamW learning rate, reached after the warm-up, then decayed along a cosine. "
+              "Type a number such as 0.001 or 3e-4."));
+    addRow(optimiserForm, tr("&Weight decay:"), m_weightDecay,
+           tr("AdamW's decoupled weight decay, applied to weight matrices only (not to biases or norms)."));
+    addRow(optimiserForm, tr("Warm-up &steps:"), m_warmupSteps,
+           tr("Steps of linear learning-rate warm-up; 0 uses the warm-up fraction of all steps instead."));
+    addRow(optimiserForm, tr("Warm-up &fraction:"), m_warmupFraction,
+           tr("Share of all steps spent warming up when warm-up steps is 0."));
+    addRow(optimiserForm, tr("&Gradient clip:"), m_gradClip,
+           tr("Clips the gradient's global norm to this value; 0 turns clipping off."));
+
+    auto *regularisation = new QGroupBox(tr("Regularisation and stopping"), this);
+    auto *regularisationForm = new QFormLayout(regularisation);
+    m_labelSmoothing = fractionBox(regularisation, 0.99, 0.05);
+    m_modalityDropout = fractionBox(regularisation, 0.99, 0.05);
+    m_patience = spinBox(regularisation, 0, 10000);
+    m_patience->setSpecialValueText(tr("off"));
+    m_classWeights = new QComboBox(regularisation);
+    formfields::addChoice(m_classWeights, tr("none"), QStringLiteral("none"), tr("Every sample weighs the same."));
+    formfields::addChoice(m_classWeights, tr("balanced"), QStringLiteral("balanced"),
+                          tr("Rare classes weigh more, so every class counts the same in the loss."));
+    m_seed = spinBox(regularisation, 0, std::numeric_limits<int>::max());
+    addRow(regularisationForm, tr("&Label smoothing:"), m_labelSmoothing,
+           tr("Moves this much probability mass from the true class to the others, in [0, 1)."));
+    addRow(regularisationForm, tr("&Modality dropout:"), m_modalityDropout,
+           tr("Drops each present modality of a training sample with this probability (never all of them), "
+              "so the model learns to cope with missing inputs."));
+    addRow(regularisationForm, tr("Early stopping &patience:"), m_patience,
+           tr("Stops after this many epochs without a lower validation loss and keeps the best weights; 0 = off."));
+    addRow(regularisationForm, tr("&Class weights:"), m_classWeights, tr("Weights of the classes in the loss."));
+    addRow(regularisationForm, tr("S&eed:"), m_seed,
+           tr("Seeds weight initialisation, shuffling and dropout: the same seed repeats a run exactly."));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(optimiser);
+    layout->addWidget(regularisation);
+
+    m_fields = {{QStringLiteral("epochs"), m_epochs},
+                {QStringLiteral("batch_size"), m_batchSize},
+                {QStringLiteral("learning_rate"), m_learningRate},
+                {QStringLiteral("weight_decay"), m_weightDecay},
+                {QStringLiteral("warmup_steps"), m_warmupSteps},
+                {QStringLiteral("warmup_fraction"), m_warmupFraction},
+                {QStringLiteral("grad_clip_norm"), m_gradClip},
+                {QStringLiteral("label_smoothing"), m_labelSmoothing},
+                {QStringLiteral("modality_dropout"), m_modalityDropout},
+                {QStringLiteral("early_stopping_patience"), m_patience},
+                {QStringLiteral("class_weights"), m_classWeights},
+                {QStringLiteral("seed"), m_seed}};
+    for (auto it = m_fields.begin(); it != m_fields.end(); ++it)
+        it.value()->setObjectName(QStringLiteral("train_") + it.key());
+
+    setConfig(TrainConfig{});
+    for (QSpinBox *box : {m_epochs, m_batchSize, m_warmupSteps, m_patience, m_seed})
+        connect(box, &QSpinBox::valueChanged, this, &TrainForm::changed);
+    for (QDoubleSpinBox *box : {m_warmupFraction, m_gradClip, m_labelSmoothing, m_modalityDropout})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &TrainForm::changed);
+    for (QLineEdit *edit : {m_learningRate, m_weightDecay})
+        connect(edit, &QLineEdit::textChanged, this, &TrainForm::changed);
+    connect(m_classWeights, &QComboBox::currentIndexChanged, this, &TrainForm::changed);
+}
+
+TrainConfig TrainForm::config() const
+{
+    TrainConfig config;
+    bool ok = false;
+    config.epochs = m_epochs->value();
+    config.batchSize = m_batchSize->value();
+    config.learningRate = typedNumber(m_learningRate, &ok);
+    config.weightDecay = typedNumber(m_weightDecay, &ok);
+    config.warmupSteps = m_warmupSteps->value();
+    config.warmupFraction = m_warmupFraction->value();
+    config.gradClipNorm = m_gradClip->value();
+    config.labelSmoothing = m_labelSmoothing->value();
+    config.modalityDropout = m_modalityDropout->value();
+    config.earlyStoppingPatience = m_patience->value();
+    config.classWeights = m_classWeights->currentData().toString();
+    config.seed = std::uint64_t(m_seed->value());
+    return config;
+}
+
+void TrainForm::setConfig(const TrainConfig &config)
+{
+    const QSignalBlocker blockers[] = {
+        QSignalBlocker(m_epochs),         QSignalBlocker(m_batchSize),       QSignalBlocker(m_learningRate),
+        QSignalBlocker(m_weightDecay),    QSignalBlocker(m_warmupSteps),     QSignalBlocker(m_warmupFraction),
+        QSignalBlocker(m_gradClip),       QSignalBlocker(m_labelSmoothing),  QSignalBlocker(m_modalityDropout),
+        QSignalBlocker(m_patience),       QSignalBlocker(m_classWeights),    QSignalBlocker(m_seed)};
+    m_epochs->setValue(config.epochs);
+    m_batchSize->setValue(config.batchSize);
+    m_learningRate->setText(numberText(config.learningRate));
+    m_weightDecay->setText(numberText(config.weightDecay));
+    m_warmupSteps->setValue(config.warmupSteps);
+    m_warmupFraction->setValue(config.warmupFraction);
+    m_gradClip->setValue(config.gradClipNorm);
+    m_labelSmoothing->setValue(config.labelSmoothing);
+    m_modalityDropout->setValue(config.modalityDropout);
+    m_patience->setValue(config.earlyStoppingPatience);
+    formfields::selectData(m_classWeights, config.classWeights);
+    m_seed->setValue(int(std::min<std::uint64_t>(config.seed, std::uint64_t(std::numeric_limits<int>::max()))));
+    Q_EMIT changed();
+}
+
+QString TrainForm::parseError() const
+{
+    bool ok = false;
+    typedNumber(m_learningRate, &ok);
+    if (!ok)
+        return tr("train config: learning_rate \"%1\" is not a number").arg(m_learningRate->text());
+    typedNumber(m_weightDecay, &ok);
+    if (!ok)
+        return tr("train config: weight_decay \"%1\" is not a number").arg(m_weightDecay->text());
+    return {};
+}

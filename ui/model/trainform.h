@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/train/trainconfig.h"
+
+#include <QtCore/QHash>
+#include <QtWidgets/QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+
+/**
+ * The training half of the Model panel: TrainConfig's optimiser, schedule, regularisation
+ * and stopping fields with tooltips. The learning rate and weight decay are typed (3e-4), so
+ * they can hold text that is not a number: parseError() names it. GUI thread.
+ */
+class TrainForm final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TrainForm(QWidget *parent = nullptr);
+
+    TrainConfig config() const;
+    void setConfig(const TrainConfig &config);
+    /** A sentence in TrainConfig::validate's style when a typed field is not a number, else empty. */
+    QString parseError() const;
+    QWidget *field(const QString &key) const { return m_fields.value(key); }
+    QList<QWidget *> fields() const { return m_fields.values(); }
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    QSpinBox *m_epochs;
+    QSpinBox *m_batchSize;
+    QLineEdit *m_learningRate;
+    QLineEdit *m_weightDecay;
+    QSpinBox *m_warmupSteps;
+    QDoubleSpinBox *m_warmupFraction;
+    QDoubleSpinBox *m_gradClip;
+    QDoubleSpinBox *m_labelSmoothing;
+    QDoubleSpinBox *m_modalityDropout;
+    QSpinBox *m_patience;
+    QComboBox *m_classWeights;
+    QSpinBox *m_seed;
+    QHash<QString, QWidget *> m_fields;
+};

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/train/trainevents.h"
+#include "ui/app/runhistory.h"
+
+#include <QtWidgets/QWidget>
+
+class CurvePlot;
+class QCheckBox;
+class QLabel;
+class QSlider;
+
+/**
+ * The Train tab's four live plots — training loss per step (EMA slider, log toggle),
+ * loss per epoch (validation and training mean), validation accuracy per epoch, learning
+ * rate per step — with other runs' curves overlaid. GUI thread.
+ */
+class TrainCurves final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TrainCurves(QWidget *parent = nullptr);
+
+    void clearLive();
+    void addSteps(const QList<StepReport> &steps);
+    void addEpoch(const EpochReport &report);
+    /** A resumed run's recorded curves as the start of the live ones. */
+    void addLiveRun(const RunCurves &run);
+    /** Other runs' curves drawn alongside the live ones. */
+    void setOverlays(const QList<RunCurves> &runs);
+
+    CurvePlot *lossPlot() const { return m_loss; }
+    CurvePlot *epochLossPlot() const { return m_epochLoss; }
+    CurvePlot *accuracyPlot() const { return m_accuracy; }
+    CurvePlot *learningRatePlot() const { return m_learningRate; }
+    QSlider *smoothingSlider() const { return m_smoothing; }
+    QCheckBox *logScaleBox() const { return m_logScale; }
+
+private:
+    void onSmoothingChanged(int value);
+
+    CurvePlot *m_loss;
+    CurvePlot *m_epochLoss;
+    CurvePlot *m_accuracy;
+    CurvePlot *m_learningRate;
+    QSlider *m_smoothing;
+    QLabel *m_smoothingValue;
+    QCheckBox *m_logScale;
+};
