@@ -1,4 +1,5 @@
 #include "app/cli.h"
+#include "ui/app/screenshotdirector.h"
 #include "ui/mainwindow.h"
 #include "core/util/appidentity.h"
 #include "core/util/threads.h"
@@ -26,7 +27,8 @@ int main(int argc, char *argv[])
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
 
-    if (isHeadlessInvocation(arguments)) {
+    const bool screenshots = ScreenshotDirector::isScreenshotInvocation(arguments); // hidden, for tools/screenshots.sh
+    if (!screenshots && isHeadlessInvocation(arguments)) {
         QCoreApplication app(argc, argv);
         setupApplicationIdentity();
         return runHeadless(arguments);
@@ -37,6 +39,8 @@ int main(int argc, char *argv[])
     }
     QApplication app(argc, argv);
     setupApplicationIdentity();
+    if (screenshots)
+        return ScreenshotDirector::run(arguments);
     MainWindow window;
     window.show();
     window.openInitialDataset(arguments.value(1));

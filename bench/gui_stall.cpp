@@ -7,6 +7,8 @@
 // DatasetController, sets the Model tab's configs, shows the Train tab and triggers its Start
 // action (the same TrainingController path a click takes), so the live curves, progress and
 // log repaint as they do for a user. bench/gui_stall.sh runs it under Xvfb.
+#include "bench/stallprobe.h"
+#include "bench/stallsampler.h"
 #include "core/model/modelconfig.h"
 #include "core/train/trainconfig.h"
 #include "core/util/appidentity.h"
@@ -71,14 +73,6 @@ double msSinceLaunch()
     return double(qint64(now.tv_sec) * 1000000000LL + now.tv_nsec - launch) / 1e6;
 }
 
-/** CPU time the calling thread (or with `process`, the whole process) has used, in ms. */
-double cpuMs(bool process = false)
-{
-    timespec t{};
-    clock_gettime(process ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
-}
-
 /** Records when the window first paints. GUI thread. */
 class FirstPaintWatcher final : public QObject
 {
@@ -113,97 +107,6 @@ private:
     bool m_painted = false;
 };
 
-/** One gap between two probe ticks: wall time, and how much of it the GUI thread spent running. */
-struct Gap
-{
-    double atSeconds = 0; ///< when the gap ended, from the probe's start
-    double wallMs = 0;
-    double guiCpuMs = 0;  ///< the GUI thread ran: our own work on the event loop
-    double runQueueMs = 0; ///< it was ready but waited for a CPU (other threads and processes ran)
-    /** The rest it slept or was blocked (the probe's own 1 ms wait, a lock, a disk or X server round trip). */
-    double blockedMs() const { return std::max(0.0, wallMs - guiCpuMs - runQueueMs); }
-};
-
-/** Nanoseconds the calling thread has waited on a run queue (/proc/.../schedstat), or 0 when unknown. */
-class RunQueueClock
-{
-public:
-    RunQueueClock()
-    {
-        const QByteArray path = "/proc/self/task/" + QByteArray::number(qint64(syscall(SYS_gettid))) + "/schedstat";
-        m_fd = ::open(path.constData(), O_RDONLY);
-    }
-    ~RunQueueClock()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    double waitedMs() const
-    {
-        char buffer[128];
-        const ssize_t n = m_fd >= 0 ? ::pread(m_fd, buffer, sizeof buffer - 1, 0) : -1;
-        if (n <= 0)
-            return 0.0;
-        buffer[n] = 0;
-        unsigned long long run = 0, wait = 0;
-        return std::sscanf(buffer, "%llu %llu", &run, &wait) == 2 ? double(wait) / 1e6 : 0.0;
-    }
-
-private:
-    int m_fd = -1;
-};
-
-/**
- * A 1 ms timer on the GUI thread: each gap between two timeouts is how long the event loop
- * could not run it. GUI thread.
- */
-class StallProbe final : public QObject
-{
-public:
-    StallProbe()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            const double cpu = cpuMs();
-            const double waited = m_runQueue.waitedMs();
-            m_gaps.push_back({double(now) / 1e9, double(now - m_last) / 1e6, cpu - m_lastCpu, waited - m_lastWaited});
-            m_last = now;
-            m_lastCpu = cpu;
-            m_lastWaited = waited;
-        });
-    }
-    void start()
-    {
-        m_gaps.clear();
-        m_gaps.reserve(200000);
-        m_clock.start();
-        m_last = 0;
-        m_lastCpu = cpuMs();
-        m_lastWaited = m_runQueue.waitedMs();
-        m_timer.start();
-    }
-    void stop()
-    {
-        if (m_timer.isActive())
-            m_seconds = double(m_clock.nsecsElapsed()) / 1e9;
-        m_timer.stop();
-    }
-    double seconds() const { return m_timer.isActive() ? double(m_clock.nsecsElapsed()) / 1e9 : m_seconds; }
-    const std::vector<Gap> &gaps() const { return m_gaps; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    double m_lastCpu = 0;
-    double m_lastWaited = 0;
-    double m_seconds = 0;
-    RunQueueClock m_runQueue; // constructed on the GUI thread, which the probe measures
-    std::vector<Gap> m_gaps;
-};
-
 /**
  * Experiment: gives every thread but the GUI thread the nice value `nice` (training's worker,
  * its intra-op pool, the loaders), as a TrainingWorker could do for its own thread. Returns how
@@ -222,61 +125,7 @@ int niceOtherThreads(int nice)
     return changed;
 }
 
-double percentile(const std::vector<double> &sorted, double p)
-{
-    if (sorted.empty())
-        return 0.0;
-    const std::size_t index = std::min(sorted.size() - 1, std::size_t(std::ceil(p * double(sorted.size()))) - 1);
-    return sorted[index];
-}
-
-struct GapStats
-{
-    std::size_t samples = 0;
-    double p50 = 0, p99 = 0, max = 0;
-    long over16 = 0, over50 = 0;
-};
-
-enum class Part { Wall, Busy, RunQueue, Blocked };
-
-GapStats statistics(const std::vector<Gap> &gaps, Part part)
-{
-    std::vector<double> walls;
-    for (const Gap &gap : gaps) {
-        switch (part) {
-        case Part::Wall: walls.push_back(gap.wallMs); break;
-        case Part::Busy: walls.push_back(std::min(gap.wallMs, gap.guiCpuMs)); break;
-        case Part::RunQueue: walls.push_back(std::min(gap.wallMs, gap.runQueueMs)); break;
-        case Part::Blocked: walls.push_back(gap.blockedMs()); break;
-        }
-    }
-    std::sort(walls.begin(), walls.end());
-    GapStats stats;
-    stats.samples = walls.size();
-    stats.p50 = percentile(walls, 0.50);
-    stats.p99 = percentile(walls, 0.99);
-    stats.max = walls.empty() ? 0.0 : walls.back();
-    stats.over16 = long(walls.end() - std::upper_bound(walls.begin(), walls.end(), 16.0));
-    stats.over50 = long(walls.end() - std::upper_bound(walls.begin(), walls.end(), 50.0));
-    return stats;
-}
-
-void printStats(const char *label, const GapStats &s)
-{
-    std::printf("  %-34s p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  >16 ms: %4ld  >50 ms: %3ld  (%zu samples)\n", label, s.p50,
-                s.p99, s.max, s.over16, s.over50, s.samples);
-}
-
-void printLongest(const std::vector<Gap> &gaps, int count)
-{
-    std::vector<Gap> sorted = gaps;
-    std::sort(sorted.begin(), sorted.end(), [](const Gap &a, const Gap &b) { return a.wallMs > b.wallMs; });
-    std::printf("  longest gaps (at s into training: wall = GUI-thread CPU + run-queue wait + blocked, ms):\n");
-    for (int i = 0; i < count && i < int(sorted.size()); ++i) {
-        const Gap &g = sorted[i];
-        std::printf("    %7.2f s: %6.1f = %5.1f + %6.1f + %6.1f\n", g.atSeconds, g.wallMs, g.guiCpuMs, g.runQueueMs, g.blockedMs());
-    }
-}
+constexpr double kSampleThresholdMs = 40.0;
 
 } // namespace
 
@@ -331,6 +180,7 @@ int main(int argc, char *argv[])
     TrainPanel *train = window.trainPanel();
     TrainingController *controller = train->controller();
     StallProbe probe;
+    StallSampler sampler; // on the GUI thread: it samples the thread that constructs it
     std::vector<Gap> baseline;
     QElapsedTimer loadClock;
     loadClock.start();
@@ -378,6 +228,16 @@ int main(int argc, char *argv[])
         printStats("  of which waiting for a CPU", queued);
         printStats("  of which blocked/sleeping", blocked);
         printLongest(gaps, 8);
+        sampler.stop();
+        std::printf("  what the GUI thread was doing in stalls over %.0f ms (state R = ready, waiting for a CPU):\n",
+                    kSampleThresholdMs);
+        for (const StallSampler::Sample &sample : sampler.samples()) {
+            std::printf("    %7.2f s, stalled %5.1f ms so far: state %c, %s%s%s\n", sample.atSeconds, sample.stalledMs,
+                        sample.state, qPrintable(sample.syscall), sample.wchan.isEmpty() ? "" : " in ",
+                        qPrintable(sample.wchan));
+            for (const QString &frame : sample.stack)
+                std::printf("        %s\n", qPrintable(frame));
+        }
         std::printf("targets while training: p99 < 16 ms %s (%.2f), max < 50 ms %s (%.2f); first window < 1500 ms %s (%.0f)\n",
                     all.p99 < 16.0 ? "met" : "MISSED", all.p99, all.max < 50.0 ? "met" : "MISSED", all.max,
                     firstPaint.processAge < 1500.0 ? "met" : "MISSED", firstPaint.processAge);
@@ -400,6 +260,8 @@ int main(int argc, char *argv[])
     const auto startTraining = [&](QAction *start) {
         baseline = probe.gaps();
         probe.start();
+        probe.setSampler(&sampler);
+        sampler.start(kSampleThresholdMs);
         start->trigger(); // what clicking Start does
         if (const int nice = parser.value(niceOption).toInt(); nice != 0) {
             // The intra-op pool appears with the first batch: keep catching new threads.

@@ -128,7 +128,7 @@ void MainWindow::createMenus()
     open->setObjectName(QStringLiteral("openDatasetAction"));
     open->setShortcut(QKeySequence::Open);
     open->setStatusTip(tr("Open a dataset folder holding manifest.jsonl or manifest.csv"));
-    QAction *openManifest = file->addAction(tr("Open &Manifest File…"), this, &MainWindow::chooseManifestFile);
+    QAction *openManifest = file->addAction(tr("Open Ma&nifest File…"), this, &MainWindow::chooseManifestFile);
     openManifest->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     openManifest->setStatusTip(tr("Open a dataset by its manifest file (any .jsonl or .csv)"));
     QAction *openModelAction = file->addAction(tr("Open &Model File…"), this, &MainWindow::chooseModelFile);

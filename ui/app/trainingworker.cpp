@@ -3,6 +3,9 @@
 #include "core/train/trainingjob.h"
 
 #include <exception>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace {
 
@@ -10,8 +13,25 @@ constexpr qint64 kDeliveryIntervalMs = 50; // ≤ 20 deliveries a second: the pl
 
 } // namespace
 
+namespace {
+
+/**
+ * Training saturates every core; at equal priority the GUI thread then waits up to hundreds
+ * of milliseconds for a CPU (measured with bench/gui_stall). A nicer worker lets the event
+ * loop run first and costs training nothing when the GUI is idle. Threads this thread starts
+ * later (LibTorch's OpenMP team, the batch prefetcher) inherit the value.
+ */
+void lowerThisThreadsPriority()
+{
+    constexpr int kNice = 10;
+    setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), kNice);
+}
+
+} // namespace
+
 void TrainingWorker::run(int generation, std::shared_ptr<TrainingJob> job)
 {
+    lowerThisThreadsPriority();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_pending.clear();

@@ -1,5 +1,6 @@
 #include "ui/train/runhistorylist.h"
 
+#include "ui/app/runreportactions.h"
 #include "ui/widgets/notelabel.h"
 
 #include <QtCore/QDir>
@@ -152,6 +153,8 @@ void RunHistoryList::showContextMenu(const QPoint &pos)
     QAction *model = menu.addAction(tr("Open &Model in the Model Tab"));
     model->setEnabled(run.status == RunRecord::Status::Finished);
     QAction *folder = menu.addAction(tr("Show &Folder"));
+    menu.addSeparator();
+    runreportactions::addActions(&menu, this, run.dir);
     QAction *chosen = menu.exec(m_list->viewport()->mapToGlobal(pos));
     if (chosen == resume)
         Q_EMIT resumeRequested(run.dir);
