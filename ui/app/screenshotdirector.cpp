@@ -41,7 +41,8 @@ bool ScreenshotDirector::isScreenshotInvocation(const QStringList &arguments)
 int ScreenshotDirector::run(const QStringList &arguments)
 {
     const QString usage = QStringLiteral(
-        "usage: fusionscope --screenshots OUTDIR --runs RUNSDIR --model MODEL.pt [--timeout SECONDS] DATASET");
+        "usage: fusionscope --screenshots OUTDIR --runs RUNSDIR --model MODEL.pt [--select RUN,RUN...] "
+        "[--timeout SECONDS] DATASET");
     Options options;
     for (int i = 1; i < arguments.size(); ++i) {
         const QString arg = arguments.at(i);
@@ -52,6 +53,8 @@ int ScreenshotDirector::run(const QStringList &arguments)
             options.runsDir = arguments.at(++i);
         else if (arg == QLatin1String("--model") && hasValue)
             options.modelPath = arguments.at(++i);
+        else if (arg == QLatin1String("--select") && hasValue)
+            options.select = arguments.at(++i).split(QLatin1Char(','), Qt::SkipEmptyParts);
         else if (arg == QLatin1String("--timeout") && hasValue)
             options.timeoutS = arguments.at(++i).toInt();
         else if (!arg.startsWith(QLatin1Char('-')) && options.dataset.isEmpty())
@@ -145,9 +148,17 @@ void ScreenshotDirector::shootTrain()
     m_window->panelTabs()->setCurrentWidget(train);
     train->setRunsDirectory(QDir::cleanPath(QFileInfo(m_options.runsDir).absoluteFilePath()));
     QStringList finished;
+    QStringList missing = m_options.select;
     for (const QString &dir : train->history()->runDirs()) {
-        if (runhistory::readRun(dir).status == RunRecord::Status::Finished)
+        const RunRecord run = runhistory::readRun(dir);
+        if (run.status != RunRecord::Status::Finished)
+            continue;
+        if (m_options.select.isEmpty() || missing.removeAll(run.name) > 0)
             finished << dir;
+    }
+    if (!missing.isEmpty()) {
+        fail(QStringLiteral("no finished run %1 in %2").arg(missing.join(QStringLiteral(", ")), m_options.runsDir));
+        return;
     }
     if (finished.isEmpty()) {
         fail(QStringLiteral("no finished run in %1").arg(m_options.runsDir));

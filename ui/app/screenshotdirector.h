@@ -25,13 +25,15 @@ public:
         QString runsDir;
         QString modelPath;
         QString dataset;
+        QStringList select; ///< run folder names to overlay; empty: every finished run
         int timeoutS = 1200; ///< for the whole sequence
     };
 
     /** True when argv asks for screenshots (`fusionscope --screenshots …`). */
     static bool isScreenshotInvocation(const QStringList &arguments);
     /**
-     * Parses `--screenshots OUTDIR --runs RUNSDIR --model MODEL.pt [--timeout SECONDS] DATASET`,
+     * Parses `--screenshots OUTDIR --runs RUNSDIR --model MODEL.pt [--select RUN,RUN…]
+     * [--timeout SECONDS] DATASET`,
      * runs the sequence on the QApplication already created and returns the exit code.
      */
     static int run(const QStringList &arguments);
