@@ -12,7 +12,7 @@
 //       first epoch's last training step, dataset decoding included.
 //
 // Prints one JSON object. Environment: THREADS (intra-op threads; default all cores),
-// BATCHES (batches written for the peer; default 20).
+// BATCHES (batches written for the peer; default 20), LAYERS (fusion depth; default the fusion's).
 
 #include "core/data/batchloader.h"
 #include "core/eval/modelio.h"
@@ -165,8 +165,10 @@ int main(int argc, char *argv[])
     ModelConfig model;
     if (argc > 4)
         model.fusion = QString::fromLocal8Bit(argv[4]);
+    model.layers = qEnvironmentVariableIntValue("LAYERS");
     QJsonObject result = mode == QLatin1String("steady") ? steady(dataset, out, model) : firstEpoch(dataset, out, model);
     result.insert(QStringLiteral("fusion"), model.fusion);
+    result.insert(QStringLiteral("fusion_layers"), model.fusionLayers());
     result.insert(QStringLiteral("threads"), at::get_num_threads());
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return result.contains(QStringLiteral("error")) ? 1 : 0;

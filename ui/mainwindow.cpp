@@ -5,7 +5,9 @@
 #include "ui/app/datasetcontroller.h"
 #include "ui/app/droppeddataset.h"
 #include "ui/app/droppedmodel.h"
+#include "ui/app/explaincontroller.h"
 #include "ui/app/recentdatasets.h"
+#include "ui/app/runreportactions.h"
 #include "ui/data/loadsummary.h"
 #include "ui/panels/datapanel.h"
 #include "ui/panels/inspectpanel.h"
@@ -98,6 +100,19 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tabs->addTab(m_inspectPanel, tr("&Inspect"));
     connect(m_controller, &DatasetController::datasetReady, m_inspectPanel, &InspectPanel::setDataset);
     connect(m_inspectPanel, &InspectPanel::errorOccurred, m_banner, &ErrorBanner::showError);
+    // File ▸ Export Model… copies the model the Inspect tab has open; it sits under Open Model File….
+    auto *exportModel = new QAction(tr("&Export Model…"), this);
+    exportModel->setObjectName(QStringLiteral("exportModelAction"));
+    exportModel->setStatusTip(tr("Save a copy of the model open in the Inspect tab (with its metadata)"));
+    exportModel->setEnabled(false);
+    if (auto *fileMenu = qobject_cast<QMenu *>(m_recentMenu->parent()))
+        fileMenu->insertAction(m_recentMenu->menuAction(), exportModel);
+    connect(exportModel, &QAction::triggered, this, [this] {
+        if (!m_inspectPanel->modelPath().isEmpty())
+            runreportactions::exportModel(this, m_inspectPanel->modelPath());
+    });
+    connect(m_inspectPanel->controller(), &ExplainController::modelOpened, exportModel,
+            [this, exportModel] { exportModel->setEnabled(!m_inspectPanel->modelPath().isEmpty()); });
 
     connect(m_controller, &DatasetController::loadStarted, m_modelPanel, [this] { m_modelPanel->setDataset(nullptr); });
     connect(m_controller, &DatasetController::datasetReady, m_modelPanel, &ModelPanel::setDataset);

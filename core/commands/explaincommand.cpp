@@ -4,6 +4,7 @@
 
 #include "core/explain/explainer.h"
 #include "core/explain/overlay.h"
+#include "core/explain/sampleexport.h"
 #include "core/util/terminalprogress.h"
 
 #include <QtCore/QCommandLineParser>
@@ -11,8 +12,6 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
-#include <QtCore/QRegularExpression>
-#include <QtCore/QSaveFile>
 #include <QtCore/QTextStream>
 
 #include <algorithm>
@@ -46,17 +45,6 @@ bool parseInt(const QCommandLineParser &parser, const QCommandLineOption &option
         return false;
     }
     *value = parsed;
-    return true;
-}
-
-bool writeJson(const QString &path, const QJsonObject &json, QString *error)
-{
-    QSaveFile file(path);
-    const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
     return true;
 }
 
@@ -225,20 +213,12 @@ int runExplainCommand(const QStringList &arguments)
         const SampleExplanation sample = explainer->explainSample(sampleIndices[i]);
         if (!sample.error.isEmpty())
             return failure(sample.error);
-        QString overlayError;
-        const QStringList files = writeSampleOverlays(*dataset, sample, outDir, &overlayError);
-        if (!overlayError.isEmpty())
-            QTextStream(stderr) << kCommand << ": " << overlayError << '\n';
-        QJsonObject json = sample.toJson();
-        QJsonArray fileList;
-        for (const QString &file : files)
-            fileList.append(QFileInfo(file).fileName()); // beside this JSON
-        json.insert(QStringLiteral("overlays"), fileList);
-        QString stem = sample.sampleId;
-        stem.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
-        if (!writeJson(QDir(outDir).filePath(stem + QStringLiteral(".json")), json, &error))
-            return failure(error);
-        sampleJson.append(json);
+        const SampleExport written = writeSampleExport(*dataset, sample, outDir);
+        if (!written.overlayError.isEmpty())
+            QTextStream(stderr) << kCommand << ": " << written.overlayError << '\n';
+        if (!written.error.isEmpty())
+            return failure(written.error);
+        sampleJson.append(written.json);
         text += sampleLine(sample);
         explaining.update(Progress{QStringLiteral("explaining"), qint64(i + 1), qint64(sampleIndices.size()), sample.sampleId});
     }
@@ -256,7 +236,7 @@ int runExplainCommand(const QStringList &arguments)
             return failure(split.error);
         QJsonObject splitJson = split.toJson();
         splitJson.insert(QStringLiteral("split"), splitName);
-        if (!writeJson(QDir(outDir).filePath(QStringLiteral("split_%1.json").arg(splitName)), splitJson, &error))
+        if (!writeJsonFile(QDir(outDir).filePath(QStringLiteral("split_%1.json").arg(splitName)), splitJson, &error))
             return failure(error);
         document.insert(QStringLiteral("split"), splitJson);
         text += QStringLiteral("\nsplit %1 (%2 samples)\n").arg(splitName).arg(splitIndices.size()) + split.toText();

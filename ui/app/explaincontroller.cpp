@@ -18,6 +18,17 @@ ExplainController::ExplainController(QObject *parent)
     connect(m_worker, &ExplainWorker::sampleExplained, this, &ExplainController::onSampleExplained);
     connect(m_worker, &ExplainWorker::predictionsArrived, this, &ExplainController::onPredictionsArrived);
     connect(m_worker, &ExplainWorker::predictionsFinished, this, &ExplainController::onPredictionsFinished);
+    connect(m_worker, &ExplainWorker::overlayExportProgress, this,
+            [this](int job, qint64 done, qint64 total, const QString &sampleId) {
+                if (job == m_exportJob)
+                    Q_EMIT overlayExportProgress(done, total, sampleId);
+            });
+    connect(m_worker, &ExplainWorker::overlayExportFinished, this, [this](int job, const OverlayExportResult &result) {
+        if (job != m_exportJob)
+            return;
+        m_exporting = false;
+        Q_EMIT overlayExportFinished(result);
+    });
     m_thread.start();
 }
 
@@ -27,6 +38,8 @@ ExplainController::~ExplainController()
         m_prepareCancel->store(true);
     if (m_passCancel)
         m_passCancel->store(true);
+    if (m_exportCancel)
+        m_exportCancel->store(true);
     m_latestSample->store(-1); // queued sample requests are skipped
     m_thread.quit();
     m_thread.wait();
@@ -132,4 +145,25 @@ void ExplainController::onPredictionsFinished(int pass, const QString &error)
         return;
     m_predicting = false;
     Q_EMIT predictionsFinished(error);
+}
+
+void ExplainController::exportOverlays(const QVector<int> &indices, const QString &folder)
+{
+    if (m_exportCancel)
+        m_exportCancel->store(true);
+    m_exportCancel = std::make_shared<CancelFlag>(false);
+    m_exporting = true;
+    const int job = ++m_exportJob;
+    ExplainWorker *worker = m_worker;
+    std::shared_ptr<CancelFlag> cancel = m_exportCancel;
+    std::vector<int> list(indices.begin(), indices.end());
+    QMetaObject::invokeMethod(
+        m_worker, [worker, job, list = std::move(list), folder, cancel] { worker->exportOverlays(job, list, folder, cancel); },
+        Qt::QueuedConnection);
+}
+
+void ExplainController::cancelOverlayExport()
+{
+    if (m_exportCancel)
+        m_exportCancel->store(true);
 }

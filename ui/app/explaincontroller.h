@@ -3,6 +3,7 @@
 #include "core/data/dataset.h"
 #include "core/util/progress.h"
 #include "ui/app/explainresults.h"
+#include "ui/app/overlayexportjob.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QThread>
@@ -35,6 +36,14 @@ public:
     /** Per-sample predictions (with each modality alone) over `indices`, in chunks. */
     void predict(const std::vector<int> &indices);
     void cancelPredictions();
+    /**
+     * Explains `indices` one by one on the worker and writes each one's overlay PNGs and JSON
+     * into `folder`, as `fusionscope explain` does; replaces an export in progress.
+     */
+    void exportOverlays(const QVector<int> &indices, const QString &folder);
+    /** Stops after the sample being written; its files and those before it stay. */
+    void cancelOverlayExport();
+    bool isExportingOverlays() const { return m_exporting; }
 
     bool hasModel() const { return !m_model.path.isEmpty(); }
     const ExplainModelInfo &model() const { return m_model; }
@@ -53,6 +62,8 @@ Q_SIGNALS:
     void predictionsArrived(const QVector<SampleOutcome> &outcomes);
     /** The pass ended; `error` is empty when it covered every sample. */
     void predictionsFinished(const QString &error);
+    void overlayExportProgress(qint64 done, qint64 total, const QString &sampleId);
+    void overlayExportFinished(const OverlayExportResult &result);
 
 private:
     void onModelOpened(int generation, const ExplainModelInfo &info);
@@ -71,6 +82,9 @@ private:
     int m_readyGeneration = 0;
     int m_pass = 0;
     int m_pendingSample = -1;
+    std::shared_ptr<CancelFlag> m_exportCancel;
+    int m_exportJob = 0;
+    bool m_exporting = false;
     bool m_predicting = false;
     ExplainModelInfo m_model;
     std::shared_ptr<const Dataset> m_dataset;

@@ -261,3 +261,47 @@ void ExplainWorker::predictChunk(int pass)
     // Yield to the event loop: a sample request queued meanwhile runs before the next chunk.
     QMetaObject::invokeMethod(this, [this, id] { predictChunk(id); }, Qt::QueuedConnection);
 }
+
+void ExplainWorker::exportOverlays(int job, std::vector<int> indices, const QString &folder, std::shared_ptr<CancelFlag> cancel)
+{
+    if (m_export) {
+        OverlayExportResult replaced = m_export->result();
+        replaced.cancelled = true;
+        Q_EMIT overlayExportFinished(m_export->id(), replaced);
+    }
+    m_export = std::make_unique<OverlayExportJob>(job, std::move(indices), folder, std::move(cancel), m_dataset);
+    m_lastExportReportMs = 0;
+    Q_EMIT overlayExportProgress(job, 0, m_export->total(), {});
+    exportStep(job);
+}
+
+void ExplainWorker::exportStep(int job)
+{
+    if (!m_export || m_export->id() != job)
+        return; // replaced; the newer job has its own chain
+    bool more = false;
+    try {
+        more = m_export->step(m_explainer.get(), m_dataset);
+    } catch (const std::exception &error) {
+        // step() catches the explainer's errors; this is a last guard (e.g. out of memory).
+        OverlayExportResult result = m_export->result();
+        result.error = tr("Exporting overlays to %1 failed.").arg(result.folder);
+        result.details = QString::fromUtf8(error.what());
+        m_export.reset();
+        Q_EMIT overlayExportFinished(job, result);
+        return;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!more || now - m_lastExportReportMs >= kProgressIntervalMs) {
+        m_lastExportReportMs = now;
+        Q_EMIT overlayExportProgress(job, m_export->done(), m_export->total(), m_export->lastSampleId());
+    }
+    if (!more) {
+        const OverlayExportResult result = m_export->result();
+        m_export.reset();
+        Q_EMIT overlayExportFinished(job, result);
+        return;
+    }
+    // One sample per event: a sample the user clicks meanwhile is explained before the next one.
+    QMetaObject::invokeMethod(this, [this, job] { exportStep(job); }, Qt::QueuedConnection);
+}

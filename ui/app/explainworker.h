@@ -3,6 +3,7 @@
 #include "core/data/dataset.h"
 #include "core/util/progress.h"
 #include "ui/app/explainresults.h"
+#include "ui/app/overlayexportjob.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QString>
@@ -34,6 +35,8 @@ public:
     void explain(int request, int index);
     /** Starts a predictions pass over `indices`, replacing one in progress. */
     void predict(int pass, std::vector<int> indices, std::shared_ptr<CancelFlag> cancel);
+    /** Starts exporting the overlays of `indices` into `folder`, one sample per event; replaces one in progress. */
+    void exportOverlays(int job, std::vector<int> indices, const QString &folder, std::shared_ptr<CancelFlag> cancel);
 
 Q_SIGNALS:
     /** The file opened (not yet attached to a dataset). */
@@ -46,10 +49,14 @@ Q_SIGNALS:
     void sampleExplained(int request, const ExplainedSample &sample);
     void predictionsArrived(int pass, const QVector<SampleOutcome> &outcomes);
     void predictionsFinished(int pass, const QString &error);
+    /** At most ~20 per second, and once at the end. */
+    void overlayExportProgress(int job, qint64 done, qint64 total, const QString &sampleId);
+    void overlayExportFinished(int job, const OverlayExportResult &result);
 
 private:
     void prepare(int generation, const std::shared_ptr<CancelFlag> &cancel);
     void predictChunk(int pass);
+    void exportStep(int job);
     void report(const Progress &progress, bool force = false);
     ExplainModelInfo modelInfo() const;
 
@@ -59,5 +66,7 @@ private:
     std::shared_ptr<const Dataset> m_source;  ///< as the GUI loaded it
     std::shared_ptr<const Dataset> m_dataset; ///< what the explainer is attached to
     std::unique_ptr<Pass> m_pass;
+    std::unique_ptr<OverlayExportJob> m_export;
+    qint64 m_lastExportReportMs = 0;
     qint64 m_lastReportMs = 0;
 };

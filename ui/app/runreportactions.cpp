@@ -1,5 +1,7 @@
 #include "ui/app/runreportactions.h"
 
+#include "core/train/runconfig.h"
+#include "ui/app/modelfilecopy.h"
 #include "ui/app/runreportexport.h"
 #include "ui/widgets/errorbanner.h"
 
@@ -36,9 +38,12 @@ void tell(QWidget *parent, bool ok, const QString &path, const QString &error)
     box->open();
 }
 
+/** `source` (the run folder, or the model file) goes to `write`; `runDir` is where the dialog starts the first time. */
 void askAndWrite(QWidget *parent, const QString &runDir, const QString &title, const QString &fileName,
-                 const QString &filter, const QString &suffix, Writer write)
+                 const QString &filter, const QString &suffix, Writer write, QString source = {})
 {
+    if (source.isEmpty())
+        source = runDir;
     QString dir = QSettings().value(QLatin1String(kExportDirKey)).toString();
     if (dir.isEmpty() || !QFileInfo(dir).isDir())
         dir = runDir;
@@ -49,10 +54,10 @@ void askAndWrite(QWidget *parent, const QString &runDir, const QString &title, c
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(suffix);
     const QPointer<QWidget> guard(parent);
-    QObject::connect(dialog, &QFileDialog::fileSelected, dialog, [guard, runDir, write](const QString &path) {
+    QObject::connect(dialog, &QFileDialog::fileSelected, dialog, [guard, source, write](const QString &path) {
         QSettings().setValue(QLatin1String(kExportDirKey), QFileInfo(path).absolutePath());
         QString error;
-        const bool ok = write(runDir, path, &error);
+        const bool ok = write(source, path, &error);
         tell(guard.data(), ok, path, error);
     });
     dialog->open();
@@ -72,8 +77,26 @@ void runreportactions::exportMetricsCsv(QWidget *parent, const QString &runDir)
                 QObject::tr("CSV table (*.csv)"), QStringLiteral("csv"), &runreportexport::writeMetricsCsv);
 }
 
+void runreportactions::exportModel(QWidget *parent, const QString &modelPath)
+{
+    const QFileInfo model(modelPath);
+    // Every run's file is model.pt: name the copy after its run folder.
+    const QString name = model.fileName() == QLatin1String("model.pt") ? model.dir().dirName() + QStringLiteral("-model.pt")
+                                                                         : model.fileName();
+    askAndWrite(parent, model.absolutePath(), QObject::tr("Export Model"), name,
+                QObject::tr("TorchScript models (*.pt);;All files (*)"), QStringLiteral("pt"),
+                [](const QString &source, const QString &target, QString *error) { return copyModelFile(source, target, error); },
+                modelPath);
+}
+
 void runreportactions::addActions(QMenu *menu, QWidget *parent, const QString &runDir)
 {
+    const QString modelPath = runfiles::modelPath(runDir);
+    QAction *model = menu->addAction(QObject::tr("Export Model…"));
+    model->setObjectName(QStringLiteral("exportRunModelAction"));
+    model->setEnabled(QFileInfo(modelPath).isFile());
+    model->setStatusTip(QObject::tr("Save a copy of this run's model file (with its metadata)"));
+    QObject::connect(model, &QAction::triggered, parent, [parent, modelPath] { exportModel(parent, modelPath); });
     QAction *html = menu->addAction(QObject::tr("Export Report (HTML)…"));
     html->setObjectName(QStringLiteral("exportRunReportAction"));
     QObject::connect(html, &QAction::triggered, parent, [parent, runDir] { exportHtml(parent, runDir); });

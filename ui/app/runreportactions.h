@@ -16,7 +16,12 @@ namespace runreportactions {
 void exportHtml(QWidget *parent, const QString &runDir);
 /** Asks where to save `runDir`'s metrics as CSV, then writes them. */
 void exportMetricsCsv(QWidget *parent, const QString &runDir);
-/** Adds "Export Report (HTML)…" and "Export Metrics (CSV)…" for `runDir` to a context menu. */
+/** Asks where to save a copy of the model file `modelPath`, then copies it atomically. */
+void exportModel(QWidget *parent, const QString &modelPath);
+/**
+ * Adds "Export Model…" (enabled when runDir/model.pt exists), "Export Report (HTML)…" and
+ * "Export Metrics (CSV)…" for `runDir` to a context menu.
+ */
 void addActions(QMenu *menu, QWidget *parent, const QString &runDir);
 
 } // namespace runreportactions

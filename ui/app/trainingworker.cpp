@@ -2,6 +2,9 @@
 
 #include "core/train/trainingjob.h"
 
+#include <QtCore/QDir>
+#include <QtCore/QStringList>
+
 #include <exception>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -17,13 +20,21 @@ namespace {
 
 /**
  * Training saturates every core; at equal priority the GUI thread then waits up to hundreds
- * of milliseconds for a CPU (measured with bench/gui_stall). A nicer worker lets the event
- * loop run first and costs training nothing when the GUI is idle. Threads this thread starts
- * later (LibTorch's OpenMP team, the batch prefetcher) inherit the value.
+ * of milliseconds for a CPU (measured with bench/gui_stall). Nicer workers let the event loop
+ * run first and cost training nothing when the GUI is idle. Threads this thread starts later
+ * (LibTorch's OpenMP team, the batch prefetcher) inherit the value; OpenBLAS started its own
+ * pool when the library loaded, from the main thread, so every thread but the main (GUI)
+ * one is lowered, not only this one. On Linux a nice value belongs to a thread.
  */
-void lowerThisThreadsPriority()
+void lowerWorkerPriorities()
 {
     constexpr int kNice = 10;
+    const QString mainThread = QString::number(getpid());
+    const QStringList tasks = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &task : tasks) {
+        if (task != mainThread)
+            setpriority(PRIO_PROCESS, id_t(task.toLongLong()), kNice);
+    }
     setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), kNice);
 }
 
@@ -31,7 +42,7 @@ void lowerThisThreadsPriority()
 
 void TrainingWorker::run(int generation, std::shared_ptr<TrainingJob> job)
 {
-    lowerThisThreadsPriority();
+    lowerWorkerPriorities();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_pending.clear();

@@ -2,6 +2,7 @@
 
 #include "core/util/progress.h"
 #include "ui/app/explaincontroller.h"
+#include "ui/inspect/overlayexportbar.h"
 #include "ui/inspect/samplenavigator.h"
 #include "ui/inspect/sampleinspector.h"
 #include "ui/inspectsplit/splitviews.h"
@@ -50,6 +51,9 @@ InspectPanel::InspectPanel(QWidget *parent) : QWidget(parent)
 
     m_navigator = new SampleNavigator(this);
     m_navigator->setObjectName(QStringLiteral("sampleNavigator"));
+    m_exportBar = new OverlayExportBar(m_controller, m_navigator, this);
+    m_exportBar->setObjectName(QStringLiteral("overlayExportBar"));
+    connect(m_exportBar, &OverlayExportBar::errorOccurred, this, &InspectPanel::errorOccurred);
     m_inspector = new SampleInspector(this);
     m_inspector->setObjectName(QStringLiteral("sampleInspector"));
     m_inspectorScroll = new QScrollArea(this);
@@ -88,6 +92,7 @@ InspectPanel::InspectPanel(QWidget *parent) : QWidget(parent)
     names->addWidget(m_modelSummary);
     header->addLayout(names, 1);
     header->addWidget(m_preparing);
+    header->addWidget(m_exportBar);
     header->addWidget(m_openButton);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
@@ -119,6 +124,7 @@ void InspectPanel::setDataset(std::shared_ptr<const Dataset> dataset)
     m_preparing->hide();
     m_controller->setDataset(m_dataset);
     m_navigator->setDataset(m_dataset);
+    m_exportBar->updateState();
     if (auto *splitLevel = findChild<SplitViews *>(QStringLiteral("splitLevelViews")))
         splitLevel->setDataset(nullptr); // until modelReady brings the model-attached copy
     updateHeader();
@@ -163,6 +169,7 @@ void InspectPanel::onFailed(const QString &message, const QString &details)
 {
     m_openingPath.clear();
     m_preparing->hide();
+    m_exportBar->updateState();
     updateHeader();
     Q_EMIT errorOccurred(message, details);
 }

@@ -9,6 +9,7 @@
 
 class ExplainController;
 class NoteLabel;
+class OverlayExportBar;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -42,6 +43,8 @@ public:
     SampleNavigator *navigator() const { return m_navigator; }
     SampleInspector *sampleInspector() const { return m_inspector; }
     ExplainController *controller() const { return m_controller; }
+    /** "Export Overlays" (selected or listed samples) with its progress and Cancel. */
+    OverlayExportBar *overlayExportBar() const { return m_exportBar; }
     /** The model in use; empty before one opened. */
     QString modelPath() const;
 
@@ -76,6 +79,7 @@ private:
     QLabel *m_modelLabel;
     NoteLabel *m_modelSummary;
     QPushButton *m_openButton;
+    OverlayExportBar *m_exportBar;
     QProgressBar *m_preparing;
     SampleNavigator *m_navigator;
     SampleInspector *m_inspector;
