@@ -28,8 +28,11 @@ const Subcommand kSubcommands[] = {
 
 void printHelp(QTextStream &out)
 {
-    out << "Usage: fusionscope [SUBCOMMAND [OPTIONS]]\n\n"
-           "With no arguments, opens the FusionScope window.\n\nSubcommands:\n";
+    out << "Usage: fusionscope [SUBCOMMAND [OPTIONS]]\n"
+           "       fusionscope open [DATASET]   (or: fusionscope ./DATASET)\n\n"
+           "With no arguments, opens the FusionScope window on the last dataset, else the demo.\n"
+           "A path (anything with a '/') always opens the window, even when it is also a subcommand's name.\n\n"
+           "Subcommands:\n";
     for (const Subcommand &command : kSubcommands)
         out << QStringLiteral("  %1%2\n").arg(QLatin1String(command.name), -14).arg(QLatin1String(command.summary));
     out << "\n  --help        this text (SUBCOMMAND --help for its options)\n"
@@ -38,21 +41,56 @@ void printHelp(QTextStream &out)
 
 } // namespace
 
-bool isHeadlessInvocation(const QStringList &arguments)
+namespace {
+
+const Subcommand *findSubcommand(const QString &word)
 {
-    // `fusionscope DATASET` opens the window on a dataset; flags and subcommands stay headless.
+    for (const Subcommand &command : kSubcommands) {
+        if (word == QLatin1String(command.name))
+            return &command;
+    }
+    return nullptr;
+}
+
+bool looksLikePath(const QString &word)
+{
+    return word.contains(QLatin1Char('/')) || word.startsWith(QLatin1Char('.')) || word.startsWith(QLatin1Char('~'));
+}
+
+} // namespace
+
+Invocation parseInvocation(const QStringList &arguments)
+{
+    Invocation invocation;
     const QString first = arguments.value(1);
     if (first.isEmpty())
-        return false;
-    if (first.startsWith(QLatin1Char('-')))
-        return true;
-    for (const Subcommand &command : kSubcommands) {
-        if (first == QLatin1String(command.name))
-            return true;
+        return invocation;
+    if (first == QLatin1String("open")) {
+        // `open` takes at most one dataset; anything else (its --help, extra words) is answered headless.
+        if (arguments.size() <= 3 && !arguments.value(2).startsWith(QLatin1Char('-'))) {
+            invocation.dataset = arguments.value(2);
+            return invocation;
+        }
+        invocation.mode = Invocation::Mode::Headless;
+        return invocation;
     }
-    // Something that looks like a path opens the window, which reports a missing one in its banner.
-    const bool looksLikePath = first.contains(QLatin1Char('/')) || QFileInfo::exists(first);
-    return !looksLikePath;
+    invocation.mode = Invocation::Mode::Headless;
+    if (first.startsWith(QLatin1Char('-')))
+        return invocation;
+    if (findSubcommand(first) && !looksLikePath(first)) {
+        if (QFileInfo::exists(first))
+            invocation.note = QStringLiteral("fusionscope: running the '%1' subcommand; to open the folder of that name, "
+                                             "use 'fusionscope open %1' or 'fusionscope ./%1'")
+                                  .arg(first);
+        return invocation;
+    }
+    // A path opens the window, which reports a missing one in its banner; an unknown bare word
+    // that is no file either is a mistyped subcommand.
+    if (looksLikePath(first) || QFileInfo::exists(first)) {
+        invocation.mode = Invocation::Mode::Window;
+        invocation.dataset = first;
+    }
+    return invocation;
 }
 
 QString headlessHint()
@@ -78,10 +116,14 @@ int runHeadless(const QStringList &arguments)
         out << versionReport() << '\n';
         return 0;
     }
-    for (const Subcommand &command : kSubcommands) {
-        if (first == QLatin1String(command.name))
-            return command.run(arguments.mid(2));
+    if (first == QLatin1String("open")) {
+        err << "Usage: fusionscope open [DATASET]\n\nOpens the window on DATASET (a folder with manifest.jsonl or "
+               "manifest.csv, or the manifest itself); with no DATASET, on the last dataset, else the demo.\n";
+        err.flush();
+        return arguments.value(2) == QLatin1String("--help") ? 0 : 2;
     }
+    if (const Subcommand *command = findSubcommand(first))
+        return command->run(arguments.mid(2));
     err << "fusionscope: unknown subcommand '" << first << "'\n\n";
     err.flush();
     printHelp(out);

@@ -28,7 +28,10 @@ int main(int argc, char *argv[])
         arguments << QString::fromLocal8Bit(argv[i]);
 
     const bool screenshots = ScreenshotDirector::isScreenshotInvocation(arguments); // hidden, for tools/screenshots.sh
-    if (!screenshots && isHeadlessInvocation(arguments)) {
+    const Invocation invocation = parseInvocation(arguments);
+    if (!invocation.note.isEmpty())
+        std::fprintf(stderr, "%s\n", qPrintable(invocation.note));
+    if (!screenshots && invocation.mode == Invocation::Mode::Headless) {
         QCoreApplication app(argc, argv);
         setupApplicationIdentity();
         return runHeadless(arguments);
@@ -43,6 +46,6 @@ int main(int argc, char *argv[])
         return ScreenshotDirector::run(arguments);
     MainWindow window;
     window.show();
-    window.openInitialDataset(arguments.value(1));
+    window.openInitialDataset(invocation.dataset);
     return app.exec();
 }
