@@ -16,8 +16,8 @@ packages=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   # tokenizer
   libsentencepiece-dev
-  # demo data (speech), audio tools, headless GUI runs and screenshots
-  espeak-ng libespeak-ng-dev sox xvfb xauth imagemagick
+  # demo data (speech), audio tools, headless GUI runs and screenshots (x11-utils: xwininfo, for the quickstart test)
+  espeak-ng libespeak-ng-dev sox xvfb xauth x11-utils imagemagick
   # the demo's questions are partly Chinese: a CJK font for the window
   fonts-wqy-microhei
   # the Python PyTorch peer for interop tests and benchmarks
