@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer harness (fuzz/fuzz_*.cpp, built in build-asan/ with ASan + UBSan) for a
+# bounded time and fails on any finding (crash, sanitizer report, leak, timeout, OOM).
+# Seed corpora are generated first from the tests' fixtures (fusionscope_fuzz_seeds); the
+# corpus each run grows is kept in build-asan/fuzz-work/corpus/ for the next run. Crash
+# inputs are kept in build-asan/fuzz-work/crashes/<harness>/: once fixed, copy one to
+# fuzz/regressions/<harness>/ and CTest replays it (<harness>_regressions).
+# Usage: tools/fuzz.sh [HARNESS...]   env: FUSIONSCOPE_FUZZ_SECONDS (per harness, default 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=build-asan
+seconds=${FUSIONSCOPE_FUZZ_SECONDS:-30}
+work=$build/fuzz-work
+[ -f "$build/CMakeCache.txt" ] || cmake --preset asan >/dev/null
+FUSIONSCOPE_BUILD_DIR=$build tools/build.sh fuzzers
+
+harnesses=("$@")
+if [ ${#harnesses[@]} -eq 0 ]; then
+  for source in fuzz/fuzz_*.cpp; do harnesses+=("$(basename "$source" .cpp)"); done
+fi
+
+rm -rf "$work/seeds"
+"$build/fuzz/fusionscope_fuzz_seeds" "$work/seeds" >/dev/null
+
+# Leaks count as findings; the suppressions cover only third-party one-time allocations.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tools/lsan.supp:print_suppressions=0}
+export QT_QPA_PLATFORM=offscreen
+
+failed=()
+for h in "${harnesses[@]}"; do
+  corpus=$work/corpus/$h
+  crashes=$work/crashes/$h
+  mkdir -p "$corpus" "$crashes"
+  dirs=("$corpus")
+  [ -d "$work/seeds/$h" ] && dirs+=("$work/seeds/$h")
+  [ -d "fuzz/regressions/$h" ] && dirs+=("fuzz/regressions/$h")
+  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
+           -artifact_prefix="$crashes/")
+  case $h in
+    fuzz_manifest_*|fuzz_config_json) options+=(-dict=fuzz/json.dict) ;;
+  esac
+  log=$work/$h.log
+  echo "fuzz.sh: $h for ${seconds} s"
+  if "$build/fuzz/$h" "${options[@]}" "${dirs[@]}" >"$log" 2>&1; then
+    grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$log" | tr '\n' ' '
+    echo
+  else
+    failed+=("$h")
+    tail -n 60 "$log"
+    echo "fuzz.sh: $h FAILED; inputs kept in $crashes/ (full log: $log)"
+    echo "  reproduce: $build/fuzz/$h $crashes/<file>"
+  fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz.sh: findings in ${failed[*]}"
+  exit 1
+fi
+echo "fuzz.sh: ${#harnesses[@]} harnesses clean for ${seconds} s each"
