@@ -1,3 +1,5 @@
+#include "core/eval/archiveintegrity.h"
+#include "core/eval/modelfileinfo.h"
 #include "core/eval/modelio.h"
 #include "tests/testsupport.h"
 
@@ -12,6 +14,8 @@
 #include <QtTest/QtTest>
 
 #include <random>
+
+#include <sys/stat.h>
 
 namespace {
 
@@ -110,6 +114,10 @@ private Q_SLOTS:
     void brokenFilesGiveOneSentence();
     void externalFileWithoutLogitsIsCaughtByContractCheck();
     void infoAndExportCommands();
+    void partialMetaTakesDefaults();
+    void damagedStoragesAreRefused_data();
+    void damagedStoragesAreRefused();
+    void fifoDeviceAndFolderAreRefusedAtOnce();
 
 private:
     QTemporaryDir m_dir;
@@ -163,6 +171,30 @@ torch.jit.script(NoLogits()).save(out + '/no_logits.pt')
 torch.jit.script(NoLogits()).save(out + '/no_logits_meta.pt', _extra_files={'fusionscope/meta.json': meta})
 torch.jit.script(FiveClasses()).save(out + '/five_classes_meta.pt', _extra_files={'fusionscope/meta.json': meta})
 torch.save({'weight': torch.ones(3)}, out + '/state_dict.pt')
+
+# Damage a weight storage of a sound FusionScope file as a disk, a copy or a hand would.
+import zipfile, struct
+good = out + '/good.pt'
+with zipfile.ZipFile(good) as z:
+    infos = z.infolist()
+    records = {i.filename: z.read(i.filename) for i in infos}
+storage = [i for i in infos if i.filename.endswith('/data/0')][0]
+raw = bytearray(open(good, 'rb').read())
+name_len, extra_len = struct.unpack('<HH', raw[storage.header_offset + 26:storage.header_offset + 30])
+start = storage.header_offset + 30 + name_len + extra_len
+raw[start + storage.file_size // 2] ^= 0x10  # one flipped bit in the middle of a weight
+open(out + '/flipped.pt', 'wb').write(raw)
+
+def rezip(path, shorten):
+    # A consistent zip (CRCs recomputed) whose storage holds fewer bytes than its tensor needs.
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED) as z:
+        for i in infos:
+            data = records[i.filename]
+            if shorten and i.filename == storage.filename:
+                data = data[:len(data) // 2]
+            z.writestr(i.filename, data)
+rezip(out + '/truncated_storage.pt', True)
+rezip(out + '/rezipped.pt', False)
 )PY");
     QByteArray out;
     QVERIFY(runPython(script, {m_dir.path()}, &out));
@@ -242,10 +274,133 @@ void TestModelIo::metaJsonRoundTrip()
     newer.insert(QStringLiteral("format_version"), ModelMeta::kFormatVersion + 1);
     QVERIFY(!ModelMeta::fromJson(newer, &back, &error));
     QVERIFY2(error.contains(QLatin1String("newer")), qPrintable(error));
-    QJsonObject noLabels = meta.toJson();
-    noLabels.remove(QStringLiteral("labels"));
-    QVERIFY(!ModelMeta::fromJson(noLabels, &back, &error));
+    QVERIFY(back.assumed.isEmpty()); // a FusionScope file gives every field
+    QJsonObject noVersion = meta.toJson();
+    noVersion.remove(QStringLiteral("format_version"));
+    QVERIFY(!ModelMeta::fromJson(noVersion, &back, &error));
+    QVERIFY2(error.contains(QLatin1String("format_version")), qPrintable(error));
+    QJsonObject badLabels = meta.toJson();
+    badLabels.insert(QStringLiteral("labels"), QJsonArray{QStringLiteral("a"), 3});
+    QVERIFY(!ModelMeta::fromJson(badLabels, &back, &error)); // given but wrong is still an error
     QVERIFY2(error.contains(QLatin1String("labels")), qPrintable(error));
+}
+
+void TestModelIo::partialMetaTakesDefaults()
+{
+    // Only the format marker: every other field assumed, nothing refused.
+    ModelMeta meta;
+    QString error;
+    QVERIFY2(ModelMeta::fromJson(QJsonObject{{QStringLiteral("format_version"), 1}}, &meta, &error), qPrintable(error));
+    for (const char *field : {"labels", "preprocess", "token_layout", "built_in", "train", "metrics"})
+        QVERIFY2(meta.assumed.contains(QLatin1String(field)), field);
+    QVERIFY(!meta.hasLabels());
+    QVERIFY(!meta.hasPreprocess());
+    QVERIFY(!meta.builtIn);
+    QCOMPARE(meta.preprocess.toJson(), PreprocessConfig().toJson());
+
+    // Labels and token layout without preprocess (issue 9's file): the layout sets the shapes.
+    const QJsonObject partial{{QStringLiteral("format_version"), 1},
+                              {QStringLiteral("labels"), QJsonArray{QStringLiteral("x"), QStringLiteral("y")}},
+                              {QStringLiteral("token_layout"), QJsonObject{{QStringLiteral("text_length"), 24},
+                                                                           {QStringLiteral("image_size"), 32},
+                                                                           {QStringLiteral("audio_frames"), 51}}}};
+    QVERIFY2(ModelMeta::fromJson(partial, &meta, &error), qPrintable(error));
+    QCOMPARE(meta.labels, (QStringList{QStringLiteral("x"), QStringLiteral("y")}));
+    QVERIFY(!meta.assumed.contains(QStringLiteral("labels")));
+    QVERIFY(meta.assumed.contains(QStringLiteral("preprocess")));
+    QCOMPARE(meta.preprocess.textLength, 24);
+    QCOMPARE(meta.preprocess.imageSize, 32);
+    QCOMPARE(meta.preprocess.audioFrames(), 51);
+
+    // A preprocess block missing its normalisation: the rest is used, the gaps are named.
+    QJsonObject preprocess = fixtureMeta({QStringLiteral("a")}).preprocess.toJson();
+    preprocess.remove(QStringLiteral("mel_mean"));
+    QJsonObject withGap = partial;
+    withGap.insert(QStringLiteral("preprocess"), preprocess);
+    QVERIFY2(ModelMeta::fromJson(withGap, &meta, &error), qPrintable(error));
+    QVERIFY(meta.hasPreprocess());
+    QCOMPARE(meta.assumed.filter(QStringLiteral("preprocess")), QStringList{QStringLiteral("preprocess.mel_mean")});
+    QCOMPARE(meta.preprocess.textLength, 8);
+
+    // Saved and loaded: such a file loads (it was refused for "no preprocess object").
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("partial.pt"));
+    QVERIFY(ModelMeta::fromJson(partial, &meta, &error));
+    QVERIFY2(saveModelFile(path, contractModule(2), meta, {}, &error), qPrintable(error));
+    // saveModelFile writes every field; rewrite the archive's meta.json as a user's script would.
+    torch::jit::ExtraFilesMap extra{{"fusionscope/meta.json", QJsonDocument(partial).toJson().toStdString()}};
+    torch::jit::Module module = contractModule(2);
+    module.save(path.toStdString(), extra);
+    const std::optional<LoadedModel> loaded = loadModelFile(path, &error);
+    QVERIFY2(loaded, qPrintable(error));
+    QVERIFY(loaded->hasMeta);
+    QVERIFY(loaded->meta.assumed.contains(QStringLiteral("preprocess")));
+    const DatasetOptions options = datasetOptionsForModel(*loaded);
+    QVERIFY(!options.frozenPreprocess); // measured on the dataset, as for a new run
+    QCOMPARE(options.preprocess.textLength, 24);
+    QVERIFY(options.tokenizerModel.empty());
+    QVERIFY(tokenizerFallbackNote(*loaded, path, QStringLiteral("data")).contains(QLatin1String("trained")));
+    const auto info = testsupport::runFusionscope({QStringLiteral("info"), path, QStringLiteral("--json")});
+    QCOMPARE(info.exitCode, 0);
+    QVERIFY2(QJsonDocument::fromJson(info.out).object().value(QStringLiteral("assumed")).toArray().contains(QStringLiteral("preprocess")),
+             info.out.constData());
+}
+
+void TestModelIo::damagedStoragesAreRefused_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("phrase");
+    QTest::newRow("flipped weight bit") << "flipped.pt" << "data/0 fails its CRC-32 check";
+    QTest::newRow("truncated storage") << "truncated_storage.pt" << "a truncated weight storage";
+}
+
+void TestModelIo::damagedStoragesAreRefused()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, phrase);
+    QCOMPARE(zipCrc32("123456789", 9), 0xCBF43926u); // the check value of zip's CRC-32
+    QString error;
+    // The same bytes re-zipped by Python's zipfile are sound: no false alarm on other writers.
+    QVERIFY2(loadModelFile(m_dir.filePath(QStringLiteral("rezipped.pt")), &error), qPrintable(error));
+
+    const QString path = m_dir.filePath(file);
+    QVERIFY(!loadModelFile(path, &error));
+    verifyOneSentence(error);
+    QVERIFY2(error.contains(path) && error.contains(phrase), qPrintable(error));
+    const auto info = testsupport::runFusionscope({QStringLiteral("info"), path});
+    QCOMPARE(info.exitCode, 1);
+    QVERIFY2(info.err.contains(phrase.toUtf8()), info.err.constData());
+    const auto eval = testsupport::runFusionscope({QStringLiteral("eval"), path, m_dir.path()});
+    QCOMPARE(eval.exitCode, 1);
+    QVERIFY2(eval.err.contains(phrase.toUtf8()), eval.err.constData());
+}
+
+void TestModelIo::fifoDeviceAndFolderAreRefusedAtOnce()
+{
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(QStringLiteral("model.pt"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    QElapsedTimer clock;
+    clock.start();
+    QString error;
+    QVERIFY(!loadModelFile(fifo, &error));
+    QVERIFY2(error.contains(QLatin1String("is a FIFO")), qPrintable(error));
+    QVERIFY(!loadModelFile(QStringLiteral("/dev/zero"), &error));
+    QVERIFY2(error.contains(QLatin1String("is a device")), qPrintable(error));
+    QVERIFY(!loadModelFile(dir.path(), &error));
+    QVERIFY2(error.contains(QLatin1String("is a folder")), qPrintable(error));
+    QVERIFY2(clock.elapsed() < 2000, "refusing must not wait for a writer");
+
+    // The commands never open it for reading (that would block until a writer comes).
+    for (const QStringList &arguments : {QStringList{QStringLiteral("info"), fifo},
+                                         QStringList{QStringLiteral("eval"), fifo, dir.path()},
+                                         QStringList{QStringLiteral("explain"), fifo, dir.path()}}) {
+        const auto run = testsupport::runFusionscope(arguments, 20000);
+        QVERIFY2(run.exitCode == 1, qPrintable(arguments.join(QLatin1Char(' ')) + QLatin1String(": ") + QString::fromUtf8(run.err)));
+        QVERIFY2(run.err.contains("is a FIFO"), run.err.constData());
+    }
+    const ModelFileInfo info = inspectModelFile(fifo);
+    QVERIFY2(info.error.contains(QLatin1String("is a FIFO")), qPrintable(info.error));
 }
 
 void TestModelIo::brokenFilesGiveOneSentence_data()

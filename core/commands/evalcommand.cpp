@@ -134,18 +134,20 @@ int runEvalCommand(const QStringList &arguments)
     std::optional<LoadedModel> model = loadModelFile(modelPath, &error);
     if (!model)
         return failure(error);
-    if (model->hasMeta) {
-        if (parser.isSet(textLength) || parser.isSet(imageSize) || parser.isSet(audioSeconds))
-            return usageError(QStringLiteral("%1 records its own preprocessing; --text-length, --image-size and "
-                                             "--audio-seconds are for models without FusionScope metadata").arg(modelPath));
-        // The model's own preprocessing and tokenizer: new data is read exactly as in training.
-        options.preprocess = model->meta.preprocess;
-        options.tokenizerModel = model->tokenizerModel;
-        options.frozenPreprocess = true;
-        if (model->tokenizerModel.empty())
-            QTextStream(stderr) << kCommand << ": warning: " << modelPath << " has no fusionscope/tokenizer.model; texts "
-                                << "are tokenized by one trained on " << datasetPath << ", which the model never saw\n";
-    }
+    if (model->meta.hasPreprocess() && model->hasMeta
+        && (parser.isSet(textLength) || parser.isSet(imageSize) || parser.isSet(audioSeconds)))
+        return usageError(QStringLiteral("%1 records its own preprocessing; --text-length, --image-size and "
+                                         "--audio-seconds are for models without it in fusionscope/meta.json").arg(modelPath));
+    // The model's own preprocessing and tokenizer where it records them: new data is read exactly as in
+    // training. What it lacks is taken as a new run would (the tokenizer trained on this dataset).
+    options = datasetOptionsForModel(*model, options);
+    const QString tokenizerNote = tokenizerFallbackNote(*model, modelPath, datasetPath);
+    if (!tokenizerNote.isEmpty())
+        QTextStream(stderr) << kCommand << ": note: " << tokenizerNote << '\n';
+    if (model->hasMeta && !model->meta.assumed.isEmpty())
+        QTextStream(stderr) << kCommand << ": note: " << modelPath << "'s fusionscope/meta.json does not give "
+                            << model->meta.assumed.join(QStringLiteral(", ")) << "; defaults assumed"
+                            << (model->meta.hasLabels() ? "" : " (classes: the dataset's labels in sorted order)") << '\n';
 
     TerminalProgress loading(QStringLiteral("loading"));
     const std::shared_ptr<Dataset> dataset =
@@ -163,20 +165,21 @@ int runEvalCommand(const QStringList &arguments)
     // The contract with the shapes this dataset produces; a model without meta meets them here first.
     ModelMeta shapes = model->meta;
     shapes.preprocess = dataset->preprocess();
-    const int expected = model->hasMeta ? int(model->meta.labels.size()) : int(dataset->labels().size());
+    const bool ownLabels = model->hasMeta && model->meta.hasLabels();
+    const int expected = ownLabels ? int(model->meta.labels.size()) : int(dataset->labels().size());
     int classes = 0;
     const QString contract = checkModelContract(model->module, shapes, 0, &classes);
     if (!contract.isEmpty())
         return failure(QStringLiteral("%1 does not follow the model contract: %2").arg(modelPath, contract));
     if (expected > 0 && classes != expected) {
-        return failure(model->hasMeta
+        return failure(ownLabels
                            ? QStringLiteral("%1 gives %2 logits per sample but names %3 classes").arg(modelPath).arg(classes).arg(expected)
                            : QStringLiteral("%1 gives %2 logits per sample but %3 has %4 labels (%5)")
                                  .arg(modelPath).arg(classes).arg(datasetPath).arg(expected)
                                  .arg(dataset->labels().join(QStringLiteral(", "))));
     }
 
-    QStringList classNames = model->hasMeta ? model->meta.labels : dataset->labels();
+    QStringList classNames = ownLabels ? model->meta.labels : dataset->labels();
     for (int c = int(classNames.size()); c < classes; ++c)
         classNames << QString::number(c);
     QStringList unknown;

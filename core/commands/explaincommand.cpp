@@ -151,9 +151,17 @@ int runExplainCommand(const QStringList &arguments)
     std::unique_ptr<Explainer> explainer = Explainer::open(modelPath, &error);
     if (!explainer)
         return failure(error);
-    if (explainer->hasMeta() && (parser.isSet(textLength) || parser.isSet(imageSize) || parser.isSet(audioSeconds)))
+    if (explainer->hasMeta() && explainer->meta().hasPreprocess() && (parser.isSet(textLength) || parser.isSet(imageSize) || parser.isSet(audioSeconds)))
         return usageError(QStringLiteral("%1 records its own preprocessing; --text-length, --image-size and --audio-seconds "
                                          "are for models without FusionScope metadata").arg(modelPath));
+
+    if (!explainer->hasTokenizer())
+        QTextStream(stderr) << kCommand << ": note: " << modelPath << " has no fusionscope/tokenizer.model: texts are "
+                            << "tokenized by a SentencePiece model trained on the train split of " << datasetPath
+                            << " at load, exactly as a new run would (docs/external-models.md)\n";
+    if (explainer->hasMeta() && !explainer->meta().assumed.isEmpty())
+        QTextStream(stderr) << kCommand << ": note: " << modelPath << "'s fusionscope/meta.json does not give "
+                            << explainer->meta().assumed.join(QStringLiteral(", ")) << "; defaults assumed\n";
 
     TerminalProgress loading(QStringLiteral("loading"));
     const std::shared_ptr<Dataset> dataset = Dataset::load(datasetPath, explainer->datasetOptions(base),

@@ -6,6 +6,7 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QTextStream>
 
@@ -62,9 +63,12 @@ int runInfoCommand(const QStringList &arguments)
     }
     const std::int64_t parameters = parameterCount(model->module);
     const QString schema = forwardSchema(model->module);
-    // A file without meta was only checked statically; try it on default shapes to say more.
-    int classes = model->hasMeta ? int(model->meta.labels.size()) : 0;
-    const QString contract = model->hasMeta ? QString() : checkModelContract(model->module, model->meta, 0, &classes);
+    // A file without recorded preprocessing was only checked statically; try it on default shapes
+    // (the token layout's where it gives them) to say more.
+    const bool checkedAtLoad = model->hasMeta && model->meta.hasPreprocess();
+    int classes = checkedAtLoad ? int(model->meta.labels.size()) : 0;
+    const QString contract = checkedAtLoad ? QString() : checkModelContract(model->module, model->meta, 0, &classes);
+    const QStringList assumed = model->hasMeta ? model->meta.assumed : QStringList();
 
     if (parser.isSet(json)) {
         QJsonObject document;
@@ -77,7 +81,9 @@ int runInfoCommand(const QStringList &arguments)
         document.insert(QStringLiteral("classes"), classes);
         document.insert(QStringLiteral("tokenizer_bytes"), double(model->tokenizerModel.size()));
         document.insert(QStringLiteral("meta"), model->hasMeta ? QJsonValue(model->meta.toJson()) : QJsonValue());
-        if (!model->hasMeta)
+        document.insert(QStringLiteral("assumed"), QJsonArray::fromStringList(assumed));
+        document.insert(QStringLiteral("tokenizer_fallback"), model->tokenizerModel.empty());
+        if (!checkedAtLoad)
             document.insert(QStringLiteral("default_shape_check"), contract.isEmpty() ? QStringLiteral("ok") : contract);
         QTextStream(stdout) << QJsonDocument(document).toJson(QJsonDocument::Indented);
         return 0;
@@ -96,13 +102,21 @@ int runInfoCommand(const QStringList &arguments)
     }
     out << QStringLiteral("forward      %1\n").arg(schema);
     out << QStringLiteral("parameters   %1\n").arg(grouped(parameters));
-    if (model->hasMeta) {
+    if (!assumed.isEmpty())
+        out << QStringLiteral("assumed      %1 (not in fusionscope/meta.json: defaults taken%2)\n")
+                   .arg(assumed.join(QStringLiteral(", ")),
+                        model->meta.hasLabels() ? QString() : QStringLiteral("; classes are the dataset's labels"));
+    if (model->tokenizerModel.empty())
+        out << QStringLiteral("tokenizer    none in the file: eval and explain train one on the dataset's train split "
+                              "at load, as a new run would\n");
+    if (model->hasMeta)
         out << formatModelMeta(model->meta);
-    } else if (contract.isEmpty()) {
-        out << QStringLiteral("check        runs on default shapes (text 16 tokens, image 64x64, audio 64 mels x %1 frames): "
-                              "%2 logits per sample\n").arg(model->meta.preprocess.audioFrames()).arg(classes);
-    } else {
-        out << QStringLiteral("check        on default shapes (text 16 tokens, image 64x64): %1\n").arg(contract);
-    }
+    const PreprocessConfig &shapes = model->meta.preprocess;
+    const QString shapeText = QStringLiteral("text %1 tokens, image %2x%2, audio %3 mels x %4 frames")
+                                  .arg(shapes.textLength).arg(shapes.imageSize).arg(shapes.mel.melBins).arg(shapes.audioFrames());
+    if (!checkedAtLoad && contract.isEmpty())
+        out << QStringLiteral("check        runs on default shapes (%1): %2 logits per sample\n").arg(shapeText).arg(classes);
+    else if (!checkedAtLoad)
+        out << QStringLiteral("check        on default shapes (%1): %2\n").arg(shapeText, contract);
     return 0;
 }

@@ -17,13 +17,18 @@ ModelFileInfo inspectModelFile(const QString &path, const PreprocessConfig *shap
     try {
         info.parameters = parameterCount(loaded->module);
         info.forwardSchema = forwardSchema(loaded->module);
-        if (info.hasMeta) {
+        info.hasTokenizer = !loaded->tokenizerModel.empty();
+        if (info.hasMeta && info.meta.hasPreprocess()) {
             info.contractChecked = true; // loadModelFile ran it with the meta's shapes
             info.classes = int(info.meta.labels.size());
         } else if (shapes) {
+            // The shapes this dataset would be read with for this model (token layout included).
+            DatasetOptions options;
+            options.preprocess = *shapes;
             ModelMeta probe;
-            probe.preprocess = *shapes;
-            const QString broken = checkModelContract(loaded->module, probe, expectedClasses, &info.classes);
+            probe.preprocess = datasetOptionsForModel(*loaded, options).preprocess;
+            const int expected = info.meta.hasLabels() ? int(info.meta.labels.size()) : expectedClasses;
+            const QString broken = checkModelContract(loaded->module, probe, expected, &info.classes);
             info.contractChecked = true;
             if (!broken.isEmpty())
                 info.error = QStringLiteral("%1 does not follow the model contract: %2").arg(path, broken);

@@ -14,11 +14,12 @@ struct ModelFileInfo
     QString path;
     QString error;              ///< non-empty when the file cannot be used (unreadable, breaks the contract)
     bool hasMeta = false;       ///< false for an external file without fusionscope/meta.json
-    ModelMeta meta;
+    ModelMeta meta;             ///< meta.assumed names the fields the file left to their defaults
     qint64 parameters = 0;
     qint64 fileBytes = 0;
     QString forwardSchema;      ///< e.g. "forward(Tensor text, ...) -> Dict(str, Tensor)"
     int classes = 0;            ///< logit columns seen by the contract check (0 when unknown)
+    bool hasTokenizer = false;  ///< false: eval/explain train one on the dataset at load (the documented fallback)
     bool contractChecked = false; ///< a dummy batch ran through forward (always with meta; with `shapes` without)
 };
 

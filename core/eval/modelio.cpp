@@ -1,5 +1,7 @@
 #include "core/eval/modelio.h"
 
+#include "core/eval/archiveintegrity.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -52,11 +54,10 @@ bool hasZipDirectory(QFile &file)
 /** Says why a file cannot be a TorchScript archive before torch sees it; empty when it might be. */
 QString precheckArchive(const QString &path)
 {
-    const QFileInfo info(path);
-    if (!info.exists())
-        return QStringLiteral("%1 does not exist").arg(path);
-    if (info.isDir())
-        return QStringLiteral("%1 is a folder, not a model file").arg(path);
+    // stat() first: opening a FIFO for reading would block until a writer comes.
+    const QString type = regularFileProblem(path);
+    if (!type.isEmpty())
+        return type;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return QStringLiteral("%1 cannot be read: %2").arg(path, file.errorString());
@@ -66,7 +67,9 @@ QString precheckArchive(const QString &path)
         return QStringLiteral("%1 is not a TorchScript archive (it is not a zip file)").arg(path);
     if (!hasZipDirectory(file))
         return QStringLiteral("%1 is a truncated or damaged zip archive (its central directory is missing)").arg(path);
-    return {};
+    file.close();
+    // LibTorch checks neither the CRCs nor the storage sizes; a damaged file must not load.
+    return verifyModelArchive(path);
 }
 
 QString describeLoadFailure(const QString &path, const std::exception &error)
@@ -305,7 +308,9 @@ std::optional<LoadedModel> loadModelFile(const QString &path, QString *error)
 
     try {
         setTrainingMode(loaded.module, false);
-        const QString contract = loaded.hasMeta
+        // Without recorded preprocessing the shapes are only known once a dataset is read
+        // (as for a file without meta.json), so only the signature is checked here.
+        const QString contract = loaded.hasMeta && loaded.meta.hasPreprocess()
                                      ? checkModelContract(loaded.module, loaded.meta, int(loaded.meta.labels.size()))
                                      : checkForwardSignature(loaded.module);
         if (!contract.isEmpty())
@@ -314,4 +319,39 @@ std::optional<LoadedModel> loadModelFile(const QString &path, QString *error)
         return fail(QStringLiteral("%1 does not follow the model contract: %2").arg(path, torchErrorSentence(exception)));
     }
     return loaded;
+}
+
+DatasetOptions datasetOptionsForModel(const LoadedModel &model, DatasetOptions base)
+{
+    // Missing tokenizer: left empty, so the dataset trains one on its train split, as a new run does.
+    base.tokenizerModel = model.tokenizerModel;
+    if (!model.hasMeta)
+        return base;
+    if (model.meta.hasPreprocess()) {
+        base.preprocess = model.meta.preprocess;
+        base.frozenPreprocess = true;
+        return base;
+    }
+    // No preprocess block: measured on the dataset as for a new run; the layout's sizes win over defaults.
+    const PreprocessConfig defaults;
+    const PreprocessConfig &fromLayout = model.meta.preprocess;
+    if (base.preprocess.textLength == defaults.textLength)
+        base.preprocess.textLength = fromLayout.textLength;
+    if (base.preprocess.imageSize == defaults.imageSize)
+        base.preprocess.imageSize = fromLayout.imageSize;
+    if (base.preprocess.audioSeconds == defaults.audioSeconds && fromLayout.audioSeconds > 0.0) {
+        base.preprocess.audioSeconds = fromLayout.audioSeconds;
+        base.preprocess.maxAudioSeconds = std::max(base.preprocess.maxAudioSeconds, fromLayout.audioSeconds);
+    }
+    return base;
+}
+
+QString tokenizerFallbackNote(const LoadedModel &model, const QString &modelPath, const QString &datasetPath)
+{
+    if (!model.tokenizerModel.empty())
+        return {};
+    return QStringLiteral("%1 has no fusionscope/tokenizer.model: texts are tokenized by a SentencePiece model trained "
+                          "on the train split of %2 at load, exactly as a new run would; the token ids match the "
+                          "model only if it was trained that way (docs/external-models.md)")
+        .arg(modelPath, datasetPath);
 }

@@ -2,6 +2,7 @@
 
 // Internal to core (includes torch).
 
+#include "core/data/dataset.h"
 #include "core/eval/modelmeta.h"
 
 #include <torch/script.h>
@@ -34,7 +35,7 @@ bool saveModelFile(const QString &path, const torch::jit::Module &module, const 
 /**
  * Opens any TorchScript archive. Never throws: a truncated zip, a non-TorchScript file or a
  * file that breaks the contract gives nullopt and one sentence in *error (no c10 backtrace).
- * With meta.json the dummy-batch contract check runs at once (shapes and class count from
+ * With a meta.json that records preprocessing the dummy-batch contract check runs at once (shapes and class count from
  * the meta); without it only forward's signature is checked here, so the caller runs
  * checkModelContract with the shapes it will feed. The module is returned in eval() mode.
  */
@@ -69,3 +70,14 @@ std::int64_t parameterCount(const torch::jit::Module &module);
  * error raised inside TorchScript the final "RuntimeError: ..." line rather than the trace.
  */
 QString torchErrorSentence(const std::exception &error);
+
+/**
+ * How to read a dataset for this model: its tokenizer when it carries one (else empty, so the
+ * dataset trains one on its train split exactly as a new run would: the documented fallback),
+ * its recorded preprocessing frozen when meta.json has a preprocess block, else base's
+ * (measured on the dataset) with the text length, image size and clip length from token_layout.
+ */
+DatasetOptions datasetOptionsForModel(const LoadedModel &model, DatasetOptions base = {});
+
+/** The note eval/explain print (and the window shows) when the file has no tokenizer; empty when it has one. */
+QString tokenizerFallbackNote(const LoadedModel &model, const QString &modelPath, const QString &datasetPath);

@@ -29,6 +29,7 @@ std::unique_ptr<Explainer> Explainer::open(const QString &modelPath, QString *er
 
 QString Explainer::modelPath() const { return d->path; }
 bool Explainer::hasMeta() const { return d->model.hasMeta; }
+bool Explainer::hasTokenizer() const { return !d->model.tokenizerModel.empty(); }
 const ModelMeta &Explainer::meta() const { return d->model.meta; }
 QStringList Explainer::classNames() const { return d->settings.classNames; }
 TokenGeometry Explainer::geometry() const { return d->settings.geometry; }
@@ -40,12 +41,7 @@ QString Explainer::fusionName() const
 
 DatasetOptions Explainer::datasetOptions(DatasetOptions base) const
 {
-    if (d->model.hasMeta) {
-        base.preprocess = d->model.meta.preprocess;
-        base.tokenizerModel = d->model.tokenizerModel;
-        base.frozenPreprocess = true;
-    }
-    return base;
+    return datasetOptionsForModel(d->model, std::move(base)); // what the file lacks is taken as a new run would
 }
 
 QString Explainer::attach(std::shared_ptr<const Dataset> dataset)
@@ -60,10 +56,11 @@ QString Explainer::attach(std::shared_ptr<const Dataset> dataset)
     setTrainingMode(d->model.module, false);
     if (!contract.isEmpty())
         return QStringLiteral("%1 does not follow the model contract: %2").arg(d->path, contract);
-    QStringList names = d->model.hasMeta ? d->model.meta.labels : dataset->labels();
-    if (d->model.hasMeta && classes != int(names.size()))
+    const bool ownLabels = d->model.hasMeta && d->model.meta.hasLabels(); // else the dataset's
+    QStringList names = ownLabels ? d->model.meta.labels : dataset->labels();
+    if (ownLabels && classes != int(names.size()))
         return QStringLiteral("%1 gives %2 logits per sample but names %3 classes").arg(d->path).arg(classes).arg(names.size());
-    if (!d->model.hasMeta && !names.isEmpty() && classes != int(names.size()))
+    if (!ownLabels && !names.isEmpty() && classes != int(names.size()))
         return QStringLiteral("%1 gives %2 logits per sample but the dataset has %3 labels (%4)")
             .arg(d->path).arg(classes).arg(names.size()).arg(names.join(QStringLiteral(", ")));
     for (int c = int(names.size()); c < classes; ++c)

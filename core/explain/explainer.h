@@ -28,6 +28,7 @@ public:
 
     QString modelPath() const;
     bool hasMeta() const;               ///< false for an external file without fusionscope/meta.json
+    bool hasTokenizer() const;          ///< false: the dataset trains one at load, as a new run would
     const ModelMeta &meta() const;
     /** "attention", "graph", ... or "external". */
     QString fusionName() const;

@@ -208,7 +208,7 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
         // A fine-tuned model must read text and pixels exactly as it was trained to.
         if (!m_dataset && !m_resume && !loaded.tokenizerModel.empty())
             m_datasetOptions.tokenizerModel = loaded.tokenizerModel;
-        if (!m_dataset && !m_resume && loaded.hasMeta) {
+        if (!m_dataset && !m_resume && loaded.hasMeta && loaded.meta.hasPreprocess()) {
             m_datasetOptions.preprocess = loaded.meta.preprocess;
             m_datasetOptions.frozenPreprocess = true;
         }

@@ -73,11 +73,14 @@ ExplainModelInfo ExplainWorker::modelInfo() const
     info.path = m_explainer->modelPath();
     info.fusion = m_explainer->fusionName();
     info.hasMeta = m_explainer->hasMeta();
-    info.classNames = m_explainer->hasMeta() ? m_explainer->meta().labels : m_explainer->classNames();
+    info.classNames = m_explainer->hasMeta() && m_explainer->meta().hasLabels() ? m_explainer->meta().labels
+                                                                                 : m_explainer->classNames();
     QStringList parts;
     parts << (info.fusion == QLatin1String("external") ? tr("external model") : tr("%1 fusion").arg(info.fusion));
     if (!info.classNames.isEmpty())
         parts << tr("%n class(es)", nullptr, int(info.classNames.size()));
+    if (!m_explainer->hasTokenizer())
+        parts << tr("no tokenizer in the file: one is trained on the dataset, as a new run would");
     if (info.hasMeta) {
         const QJsonObject metrics = m_explainer->meta().metrics;
         if (metrics.contains(QLatin1String("test_accuracy")))

@@ -101,16 +101,27 @@ void ModelFileCard::setInfo(const ModelFileInfo &info)
     rows += row(tr("Parameters"), locale.toString(info.parameters));
     if (info.hasMeta) {
         const PreprocessConfig &pre = info.meta.preprocess;
-        rows += row(tr("Labels"), escaped(QStringLiteral("%1: %2").arg(info.meta.labels.size()).arg(labelList(info.meta.labels))));
-        rows += row(tr("Preprocessing"),
-                    escaped(tr("image %1×%1 px; audio %2 mel bins × %3 frames (%4 s at %5 Hz); text %6 tokens, vocabulary %7")
-                                .arg(pre.imageSize)
-                                .arg(pre.mel.melBins)
-                                .arg(pre.audioFrames())
-                                .arg(pre.audioSeconds, 0, 'f', 2)
-                                .arg(pre.mel.sampleRate)
-                                .arg(pre.textLength)
-                                .arg(pre.vocabSize)));
+        rows += row(tr("Labels"), info.meta.hasLabels()
+                                      ? escaped(QStringLiteral("%1: %2").arg(info.meta.labels.size()).arg(labelList(info.meta.labels)))
+                                      : tr("not in the file: the dataset's labels, in sorted order"));
+        if (!info.meta.assumed.isEmpty())
+            rows += row(tr("Assumed"), escaped(tr("%1 (not in fusionscope/meta.json: defaults taken)")
+                                                   .arg(info.meta.assumed.join(QStringLiteral(", ")))));
+        if (!info.meta.hasPreprocess())
+            rows += row(tr("Preprocessing"), tr("not in the file: measured on the dataset as for a new run "
+                                                "(text %1 tokens, image %2×%2 px)")
+                                                 .arg(info.meta.preprocess.textLength)
+                                                 .arg(info.meta.preprocess.imageSize));
+        else
+            rows += row(tr("Preprocessing"),
+                        escaped(tr("image %1×%1 px; audio %2 mel bins × %3 frames (%4 s at %5 Hz); text %6 tokens, vocabulary %7")
+                                    .arg(pre.imageSize)
+                                    .arg(pre.mel.melBins)
+                                    .arg(pre.audioFrames())
+                                    .arg(pre.audioSeconds, 0, 'f', 2)
+                                    .arg(pre.mel.sampleRate)
+                                    .arg(pre.textLength)
+                                    .arg(pre.vocabSize)));
         const QJsonObject metrics = info.meta.metrics;
         if (metrics.contains(QStringLiteral("test_accuracy"))) {
             rows += row(tr("Test accuracy"), QStringLiteral("%1 % (%2 samples)")
@@ -129,6 +140,9 @@ void ModelFileCard::setInfo(const ModelFileInfo &info)
     } else {
         rows += row(tr("Contract"), tr("forward signature checked; open a dataset to check it with real shapes"));
     }
+    if (!info.hasTokenizer)
+        rows += row(tr("Tokenizer"), tr("none in the file: one is trained on the dataset's train split when the "
+                                        "model is used, exactly as a new run would"));
     rows += row(tr("Forward"), QStringLiteral("<code>%1</code>").arg(escaped(info.forwardSchema)));
     m_info->setText(QStringLiteral("<table>%1</table>").arg(rows));
 }
