@@ -2,6 +2,7 @@
 // show) run with the Python peer, then `fusionscope info`, `eval` and `explain` on its output.
 // Its meta.json is partial (labels + token layout, no preprocess) and it has no tokenizer: the
 // commands must accept it, say which fields they assumed and announce the tokenizer fallback.
+#include "core/eval/modelfileinfo.h"
 #include "tests/datasetfixture.h"
 #include "tests/testsupport.h"
 
@@ -21,6 +22,7 @@ class TestExternalModel final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void infoListsAssumedFields();
+    void modelTabCardSeesAssumedFields();
     void evalRunsAndAnnouncesTheTokenizerFallback();
     void explainGivesAttentionMaps();
 
@@ -64,6 +66,22 @@ void TestExternalModel::infoListsAssumedFields()
     QVERIFY(info.value(QStringLiteral("tokenizer_fallback")).toBool());
     QCOMPARE(info.value(QStringLiteral("default_shape_check")).toString(), QStringLiteral("ok"));
     QCOMPARE(info.value(QStringLiteral("classes")).toInt(), 2);
+}
+
+void TestExternalModel::modelTabCardSeesAssumedFields()
+{
+    // What the window's model-file card shows, read on its worker thread.
+    ModelFileInfo info = inspectModelFile(m_model);
+    QVERIFY2(info.error.isEmpty(), qPrintable(info.error));
+    QVERIFY(info.hasMeta);
+    QVERIFY(!info.hasTokenizer);
+    QVERIFY(info.meta.assumed.contains(QStringLiteral("preprocess")));
+    QCOMPARE(info.meta.labels, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+    PreprocessConfig shapes; // a loaded dataset's preprocessing: the contract is checked with it
+    info = inspectModelFile(m_model, &shapes, 2);
+    QVERIFY2(info.error.isEmpty(), qPrintable(info.error));
+    QVERIFY(info.contractChecked);
+    QCOMPARE(info.classes, 2);
 }
 
 void TestExternalModel::evalRunsAndAnnouncesTheTokenizerFallback()

@@ -141,13 +141,6 @@ int runEvalCommand(const QStringList &arguments)
     // The model's own preprocessing and tokenizer where it records them: new data is read exactly as in
     // training. What it lacks is taken as a new run would (the tokenizer trained on this dataset).
     options = datasetOptionsForModel(*model, options);
-    const QString tokenizerNote = tokenizerFallbackNote(*model, modelPath, datasetPath);
-    if (!tokenizerNote.isEmpty())
-        QTextStream(stderr) << kCommand << ": note: " << tokenizerNote << '\n';
-    if (model->hasMeta && !model->meta.assumed.isEmpty())
-        QTextStream(stderr) << kCommand << ": note: " << modelPath << "'s fusionscope/meta.json does not give "
-                            << model->meta.assumed.join(QStringLiteral(", ")) << "; defaults assumed"
-                            << (model->meta.hasLabels() ? "" : " (classes: the dataset's labels in sorted order)") << '\n';
 
     TerminalProgress loading(QStringLiteral("loading"));
     const std::shared_ptr<Dataset> dataset =
@@ -192,6 +185,15 @@ int runEvalCommand(const QStringList &arguments)
         return failure(QStringLiteral("%1 has label%2 %3 that %4 does not know (its classes: %5)")
                            .arg(datasetPath, unknown.size() == 1 ? QString() : QStringLiteral("s"),
                                 unknown.join(QStringLiteral(", ")), modelPath, classNames.join(QStringLiteral(", "))));
+
+    // Said once the model is known to run, so that a refusal stays one line.
+    const QString tokenizerNote = tokenizerFallbackNote(*model, modelPath, datasetPath);
+    if (!tokenizerNote.isEmpty())
+        QTextStream(stderr) << kCommand << ": note: " << tokenizerNote << '\n';
+    if (model->hasMeta && !model->meta.assumed.isEmpty())
+        QTextStream(stderr) << kCommand << ": note: " << modelPath << "'s fusionscope/meta.json does not give "
+                            << model->meta.assumed.join(QStringLiteral(", ")) << "; defaults assumed"
+                            << (model->meta.hasLabels() ? "" : " (classes: the dataset's labels in sorted order)") << '\n';
 
     if (parser.isSet(dump)) {
         const std::vector<int> first(indices.begin(), indices.begin() + std::min<std::ptrdiff_t>(batchSize, std::ptrdiff_t(indices.size())));

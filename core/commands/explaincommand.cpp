@@ -155,14 +155,6 @@ int runExplainCommand(const QStringList &arguments)
         return usageError(QStringLiteral("%1 records its own preprocessing; --text-length, --image-size and --audio-seconds "
                                          "are for models without FusionScope metadata").arg(modelPath));
 
-    if (!explainer->hasTokenizer())
-        QTextStream(stderr) << kCommand << ": note: " << modelPath << " has no fusionscope/tokenizer.model: texts are "
-                            << "tokenized by a SentencePiece model trained on the train split of " << datasetPath
-                            << " at load, exactly as a new run would (docs/external-models.md)\n";
-    if (explainer->hasMeta() && !explainer->meta().assumed.isEmpty())
-        QTextStream(stderr) << kCommand << ": note: " << modelPath << "'s fusionscope/meta.json does not give "
-                            << explainer->meta().assumed.join(QStringLiteral(", ")) << "; defaults assumed\n";
-
     TerminalProgress loading(QStringLiteral("loading"));
     const std::shared_ptr<Dataset> dataset = Dataset::load(datasetPath, explainer->datasetOptions(base),
                                                            [&](const Progress &progress) { loading.update(progress); });
@@ -177,6 +169,14 @@ int runExplainCommand(const QStringList &arguments)
     error = explainer->attach(dataset);
     if (!error.isEmpty())
         return failure(error);
+    // Said once the model is known to run, so that a refusal stays one line.
+    if (!explainer->hasTokenizer())
+        QTextStream(stderr) << kCommand << ": note: " << modelPath << " has no fusionscope/tokenizer.model: texts are "
+                            << "tokenized by a SentencePiece model trained on the train split of " << datasetPath
+                            << " at load, exactly as a new run would (docs/external-models.md)\n";
+    if (explainer->hasMeta() && !explainer->meta().assumed.isEmpty())
+        QTextStream(stderr) << kCommand << ": note: " << modelPath << "'s fusionscope/meta.json does not give "
+                            << explainer->meta().assumed.join(QStringLiteral(", ")) << "; defaults assumed\n";
 
     QStringList unknown;
     for (const QString &label : dataset->labels()) {
