@@ -200,6 +200,19 @@ QString writeVideo(const QString &path, const char *muxer, const char *videoEnco
     return cleanup(rc < 0 ? QStringLiteral("cannot write trailer") : QString());
 }
 
+/** A mono 16-bit PCM WAV whose header states any rate and channel count (damaged headers). */
+QByteArray wavWithHeader(quint32 rate, quint16 channels, int dataBytes = 3200)
+{
+    auto u32 = [](quint32 v) { QByteArray b(4, 0); for (int i = 0; i < 4; ++i) b[i] = char(v >> (8 * i)); return b; };
+    auto u16 = [](quint16 v) { QByteArray b(2, 0); b[0] = char(v); b[1] = char(v >> 8); return b; };
+    QByteArray data(dataBytes, 0);
+    for (int i = 0; i + 1 < dataBytes; i += 2)
+        data[i + 1] = char((i / 2) % 64); // a ramp, not silence
+    const quint16 block = quint16(2 * std::max<int>(1, channels));
+    return "RIFF" + u32(quint32(36 + data.size())) + "WAVEfmt " + u32(16) + u16(1) + u16(channels) + u32(rate)
+           + u32(rate * block) + u16(block) + u16(16) + "data" + u32(quint32(data.size())) + data;
+}
+
 } // namespace
 
 /** Audio decoding and encoding: what a dataset's `audio` column and demo-data rely on. */
@@ -447,6 +460,98 @@ private Q_SLOTS:
         for (std::thread &t : threads)
             t.join();
         QCOMPARE(mismatches.load(), 0);
+    }
+
+    void absurdHeaderRatesAndChannelsAreRefused_data()
+    {
+        QTest::addColumn<quint32>("rate");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<QString>("reason");
+        // 2 147 483 647 Hz aborted the whole process inside libswresample.
+        QTest::newRow("INT_MAX Hz") << quint32(2147483647) << 1 << QStringLiteral("sample rate 2147483647 Hz");
+        QTest::newRow("1 GHz") << quint32(1000000000) << 1 << QStringLiteral("sample rate 1000000000 Hz");
+        QTest::newRow("800 kHz stereo") << quint32(800000) << 2 << QStringLiteral("sample rate 800000 Hz");
+    }
+    void absurdHeaderRatesAndChannelsAreRefused()
+    {
+        QFETCH(quint32, rate);
+        QFETCH(int, channels);
+        QFETCH(QString, reason);
+        const QString file = path(QStringLiteral("rate-%1-%2.wav").arg(rate).arg(channels));
+        testsupport::writeFile(file, wavWithHeader(rate, quint16(channels)));
+        const DecodedAudio audio = decodeAudio(file, 16000);
+        QVERIFY(!audio.ok());
+        QVERIFY(audio.samples.empty());
+        QVERIFY2(audio.error.contains(reason), qPrintable(audio.error));
+    }
+
+    void manyChannelsNeverCrash()
+    {
+        // Channel counts FFmpeg's WAV demuxer takes but the resampler cannot mix.
+        for (int channels : {65, 255, 1000, 65535}) {
+            const QString file = path(QStringLiteral("channels-%1.wav").arg(channels));
+            testsupport::writeFile(file, wavWithHeader(16000, quint16(channels), channels * 2 * 16));
+            const DecodedAudio audio = decodeAudio(file, 16000);
+            QVERIFY2(!audio.ok(), qPrintable(QString::number(channels)));
+            QVERIFY(audio.samples.empty());
+        }
+        // The validation must not refuse real rates: 8 kHz and 192 kHz still decode.
+        for (quint32 rate : {8000u, 192000u}) {
+            const QString file = path(QStringLiteral("ok-%1.wav").arg(rate));
+            testsupport::writeFile(file, wavWithHeader(rate, 1, int(rate) * 2 / 10));
+            const DecodedAudio audio = decodeAudio(file, 16000);
+            QVERIFY2(audio.ok(), qPrintable(audio.error));
+            QVERIFY(std::abs(int(audio.samples.size()) - 1600) <= 20);
+        }
+    }
+
+    void playlistsCannotReadOutsideTheDataset_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QByteArray>("body"); // %1: the outside file's absolute path
+        QTest::newRow("hls .m3u8") << QStringLiteral("list.m3u8")
+                                   << QByteArray("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\n%1\n#EXT-X-ENDLIST\n");
+        QTest::newRow("hls named .wav") << QStringLiteral("disguised.wav")
+                                        << QByteArray("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\n%1\n#EXT-X-ENDLIST\n");
+        QTest::newRow("hls file: url") << QStringLiteral("url.m3u8")
+                                       << QByteArray("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\nfile:%1\n#EXT-X-ENDLIST\n");
+        QTest::newRow("ffconcat") << QStringLiteral("list.ffconcat") << QByteArray("ffconcat version 1.0\nfile '%1'\n");
+        QTest::newRow("network segment") << QStringLiteral("net.m3u8")
+                                         << QByteArray("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\nhttp://127.0.0.1:9/a.wav\n#EXT-X-ENDLIST\n");
+    }
+    void playlistsCannotReadOutsideTheDataset()
+    {
+        QFETCH(QString, name);
+        QFETCH(QByteArray, body);
+        // A valid clip outside the dataset folder: decoding it through the playlist is the escape.
+        const QString outside = path(QStringLiteral("outside/secret.wav"));
+        testsupport::writeFile(outside, stereoWav(tone(440.0, 1.0, 16000), tone(440.0, 1.0, 16000), 16000));
+        QVERIFY(decodeAudio(outside, 16000).ok());
+        const QString file = path(QStringLiteral("dataset/audio/") + name);
+        testsupport::writeFile(file, body.replace("%1", QFile::encodeName(QFileInfo(outside).absoluteFilePath())));
+        QElapsedTimer timer;
+        timer.start();
+        const DecodedAudio audio = decodeAudio(file, 16000);
+        QVERIFY2(!audio.ok(), "a playlist inside the dataset decoded a file outside it");
+        QVERIFY(audio.samples.empty());
+        QVERIFY2(audio.error.startsWith(QLatin1String("refused")), qPrintable(audio.error));
+        QVERIFY(timer.elapsed() < 5000);
+    }
+
+    void livePlaylistEndsFast()
+    {
+        // No #EXT-X-ENDLIST: FFmpeg would wait for the playlist to grow, forever.
+        const QString segment = path(QStringLiteral("live/seg0.wav"));
+        testsupport::writeFile(segment, stereoWav(tone(440.0, 0.5, 16000), tone(440.0, 0.5, 16000), 16000));
+        const QString file = path(QStringLiteral("live/live.m3u8"));
+        testsupport::writeFile(file, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n"
+                                     "#EXTINF:0.5,\nseg0.wav\n");
+        QElapsedTimer timer;
+        timer.start();
+        const DecodedAudio audio = decodeAudio(file, 16000);
+        QVERIFY(!audio.ok());
+        QVERIFY2(audio.error.startsWith(QLatin1String("refused")), qPrintable(audio.error));
+        QVERIFY(timer.elapsed() < 5000);
     }
 
     void initTestCase() { QVERIFY(m_dir.isValid()); }

@@ -5,6 +5,7 @@
 #include "core/data/vorbisdecoderpool.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -32,6 +33,40 @@ QString avError(int code)
     char buffer[AV_ERROR_MAX_STRING_SIZE] = {};
     av_strerror(code, buffer, sizeof buffer);
     return QString::fromUtf8(buffer);
+}
+
+// What a real recording can hold. libswresample asserts (aborting the process) on rates
+// like the 2 147 483 647 Hz a damaged header can claim, so nothing outside reaches it.
+constexpr int kMinSourceRate = 1;
+constexpr int kMaxSourceRate = 768000;
+constexpr int kMaxSourceChannels = 64; // SWR_CH_MAX
+
+/** Why a stream or frame with this rate and layout cannot be converted; empty when it can. */
+QString unsupportedShape(int rate, const AVChannelLayout &layout)
+{
+    if (rate < kMinSourceRate || rate > kMaxSourceRate)
+        return QStringLiteral("unsupported sample rate %1 Hz (a valid file has 1 Hz to 768 kHz)").arg(rate);
+    if (layout.nb_channels < 1 || layout.nb_channels > kMaxSourceChannels)
+        return QStringLiteral("unsupported channel count %1 (1 to %2)").arg(layout.nb_channels).arg(kMaxSourceChannels);
+    if (!av_channel_layout_check(&layout))
+        return QStringLiteral("inconsistent channel layout (%1 channels)").arg(layout.nb_channels);
+    return {};
+}
+
+/**
+ * Demuxers allowed to read a dataset's audio: containers that hold their media in the one
+ * file. Playlists and manifests (hls, dash, concat, sdp, rtp/rtsp, image2 patterns …) open
+ * further files or URLs named inside them, which would read outside the dataset folder or
+ * the network, and a live HLS playlist waits for segments forever.
+ */
+bool allowedDemuxer(const AVInputFormat *format)
+{
+    static const QSet<QByteArray> allowed = {
+        "wav", "w64", "flac", "ogg", "mp3", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "aac", "ac3",
+        "eac3", "aiff", "au", "caf", "amr", "amrnb", "amrwb", "ape", "asf", "avi", "flv", "mpeg",
+        "mpegts", "wv", "tta", "dts", "dtshd", "truehd", "mlp", "voc", "mpc", "mpc8", "tak", "shn",
+        "mxf", "nut", "rm", "sox", "dsf", "iff", "loas", "xwma", "ircam", "nistsphere", "vqf", "wsd", "gsm"};
+    return format && allowed.contains(QByteArray(format->name));
 }
 
 /** FFmpeg's WAV demuxer quietly shrinks a data chunk that runs past the end of the file,
@@ -102,6 +137,7 @@ const AVInputFormat *sniffContainer(const QByteArray &path, QByteArray *whole)
 struct DecodeState
 {
     AVCodecParameters *parameters = nullptr; ///< the Ogg/Vorbis fast path's own
+    AVIOContext *io = nullptr;                 ///< ours, not the demuxer's: closed after it
     AVFormatContext *format = nullptr;
     AVCodecContext *codec = nullptr;
     SwrContext *swr = nullptr;
@@ -120,6 +156,7 @@ struct DecodeState
         swr_free(&swr);
         avcodec_free_context(&codec);
         avformat_close_input(&format);
+        avio_closep(&io);
         avcodec_parameters_free(&parameters);
     }
 };
@@ -149,6 +186,7 @@ public:
 private:
     QString runDemuxed(const QByteArray &path, const AVInputFormat *container);
     QString runOggVorbis(const OggVorbisStream &ogg);
+    QString openInput(const QByteArray &path, const AVInputFormat *container);
     QString openDecoder(const AVCodecParameters *parameters);
     void reserveFor(double declaredSeconds);
     void decodePacket(const AVPacket *packet);
@@ -179,6 +217,11 @@ QString Decoder::configureResampler(const AVFrame *frame)
         av_channel_layout_default(&in, std::max(1, frame->ch_layout.nb_channels));
     else
         av_channel_layout_copy(&in, &frame->ch_layout);
+    // A decoder may report another rate or layout than the header did, frame by frame.
+    if (const QString error = unsupportedShape(frame->sample_rate, in); !error.isEmpty()) {
+        av_channel_layout_uninit(&in);
+        return error;
+    }
     const bool same = m_s.swr && m_s.swrFormat == frame->format && m_s.swrRate == frame->sample_rate
                       && av_channel_layout_compare(&in, &m_s.swrLayout) == 0;
     if (same) {
@@ -337,14 +380,10 @@ QString Decoder::runOggVorbis(const OggVorbisStream &ogg)
 
 QString Decoder::runDemuxed(const QByteArray &path, const AVInputFormat *container)
 {
-    // FFmpeg re-probes 16-bit WAV data for disguised MP3/AC3 at every doubling up to 32
-    // packets: ~15 ms per 10 s clip, more than decoding it. Two packets (8 KB) still catch it.
-    AVDictionary *options = nullptr;
-    av_dict_set(&options, "max_probe_packets", "2", 0);
-    int rc = avformat_open_input(&m_s.format, path.constData(), container, &options);
-    av_dict_free(&options);
-    if (rc < 0)
-        return QStringLiteral("cannot open audio: %1").arg(avError(rc));
+    QString error = openInput(path, container);
+    if (!error.isEmpty())
+        return error;
+    int rc = 0;
     // Ogg states every codec parameter in its header pages; find_stream_info would only open
     // and run a second decoder on the first packets (half of a short clip's decode time).
     if (!container || !headerDescribesAudio(m_s.format)) {
@@ -363,11 +402,24 @@ QString Decoder::runDemuxed(const QByteArray &path, const AVInputFormat *contain
     }
     if (!stream)
         return QStringLiteral("no audio stream");
+    // Checked before any decoder or resampler sees them; 0 means "known once decoded".
+    const AVCodecParameters *par = stream->codecpar;
+    if (par->sample_rate != 0 || par->ch_layout.nb_channels != 0) {
+        AVChannelLayout layout{};
+        if (par->ch_layout.nb_channels == 0)
+            av_channel_layout_default(&layout, 1);
+        else if (av_channel_layout_copy(&layout, &par->ch_layout) < 0)
+            return QStringLiteral("out of memory");
+        error = unsupportedShape(par->sample_rate == 0 ? kMinSourceRate : par->sample_rate, layout);
+        av_channel_layout_uninit(&layout);
+        if (!error.isEmpty())
+            return error;
+    }
     m_s.frame = av_frame_alloc();
     m_s.packet = av_packet_alloc();
     if (!m_s.frame || !m_s.packet)
         return QStringLiteral("out of memory");
-    const QString error = openDecoder(stream->codecpar);
+    error = openDecoder(stream->codecpar);
     if (!error.isEmpty())
         return error;
 
@@ -393,6 +445,45 @@ QString Decoder::runDemuxed(const QByteArray &path, const AVInputFormat *contain
         av_packet_unref(m_s.packet);
     }
     return finish(declared(), readError, std::strcmp(m_s.format->iformat->name, "wav") == 0, path);
+}
+
+QString Decoder::openInput(const QByteArray &path, const AVInputFormat *container)
+{
+    // Only the local file protocol, for this file and for anything a demuxer opens itself;
+    // "file:" in front so a name like "http:x.wav" is never taken for a URL.
+    const QByteArray url = "file:" + path;
+    AVDictionary *options = nullptr;
+    av_dict_set(&options, "protocol_whitelist", "file", 0);
+    int rc = avio_open2(&m_s.io, url.constData(), AVIO_FLAG_READ, nullptr, &options);
+    av_dict_free(&options);
+    if (rc < 0)
+        return QStringLiteral("cannot open audio: %1").arg(avError(rc));
+    // Probed here, before any demuxer's header reader runs: a playlist's reader already
+    // opens its segments.
+    const AVInputFormat *format = container;
+    if (!format) {
+        rc = av_probe_input_buffer2(m_s.io, &format, url.constData(), nullptr, 0, 0);
+        if (rc < 0)
+            return QStringLiteral("cannot open audio: %1").arg(avError(rc));
+    }
+    if (!allowedDemuxer(format))
+        return QStringLiteral("refused: FFmpeg reads this file as \"%1\" (%2), a format that can make it open "
+                              "other files or the network; use an audio file (wav, flac, mp3, ogg, m4a …)")
+            .arg(QString::fromUtf8(format->name),
+                 QString::fromUtf8(format->long_name ? format->long_name : format->name));
+    m_s.format = avformat_alloc_context();
+    if (!m_s.format)
+        return QStringLiteral("out of memory");
+    m_s.format->pb = m_s.io;
+    // FFmpeg re-probes 16-bit WAV data for disguised MP3/AC3 at every doubling up to 32
+    // packets: ~15 ms per 10 s clip, more than decoding it. Two packets (8 KB) still catch it.
+    av_dict_set(&options, "max_probe_packets", "2", 0);
+    av_dict_set(&options, "protocol_whitelist", "file", 0);
+    rc = avformat_open_input(&m_s.format, url.constData(), format, &options);
+    av_dict_free(&options);
+    if (rc < 0)
+        return QStringLiteral("cannot open audio: %1").arg(avError(rc));
+    return {};
 }
 
 QString Decoder::openDecoder(const AVCodecParameters *parameters)
