@@ -6,6 +6,7 @@
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 
 #include <algorithm>
@@ -103,10 +104,16 @@ void DatasetBuilder::prepareText(Dataset &dataset)
             for (const QString &text : std::as_const(texts))
                 hash.addData(text.toUtf8().append('\n'));
             const QString cacheDir = dataset.m_cacheStats.directory;
-            const QString modelPath = cacheDir.isEmpty() ? QString()
+            QString modelPath = cacheDir.isEmpty() ? QString()
                 : QDir(cacheDir).filePath(QStringLiteral("tokenizer-%1.model")
                                               .arg(QString::fromLatin1(hash.result().toHex().left(16))));
-            const bool cached = !modelPath.isEmpty() && QFileInfo::exists(modelPath)
+            // Only a regular file the cache wrote: opening a FIFO put in its place would block,
+            // and saving would write into it. Anything else there is removed (a link, not its target).
+            const QFileInfo modelInfo(modelPath);
+            if (!modelPath.isEmpty() && (modelInfo.exists() || modelInfo.isSymLink())
+                && (!modelInfo.isFile() || modelInfo.isSymLink()) && !QFile::remove(modelPath))
+                modelPath.clear();
+            const bool cached = !modelPath.isEmpty() && modelInfo.isFile() && !modelInfo.isSymLink()
                                 && dataset.m_tokenizer.load(modelPath, &error);
             if (!cached) {
                 report(QStringLiteral("training tokenizer"), 0, 0);

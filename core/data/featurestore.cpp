@@ -1,17 +1,33 @@
 #include "core/data/featurestore.h"
 
+#include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSet>
+
+#include <cmath>
 
 namespace {
 
 const QString kIndexName = QStringLiteral("index.json");
 const QString kImagesName = QStringLiteral("images.u8");
 const QString kMelsName = QStringLiteral("mels.f32");
-constexpr int kIndexVersion = 1;
+// 2: the index carries a checksum; a version 1 index is decoded afresh once.
+constexpr int kIndexVersion = 2;
+
+/** Checksum of what the index says about the blobs: a hand-edited or half-written index
+ *  fails it, and its offsets are never used. */
+QString indexChecksum(qint64 imagesSize, qint64 melsSize, const FeatureShape &shape, const QJsonObject &entries)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    hash.addData(QByteArray::number(imagesSize) + '\n' + QByteArray::number(melsSize) + '\n'
+                 + QByteArray::number(shape.imageBytes) + '\n' + QByteArray::number(shape.melBins) + '\n');
+    hash.addData(QJsonDocument(entries).toJson(QJsonDocument::Compact));
+    return QString::fromLatin1(hash.result().toHex());
+}
 
 QJsonObject entryToJson(const FeatureEntry &e)
 {
@@ -71,9 +87,13 @@ struct FeatureStore::Blob
     }
 };
 
-FeatureStore::FeatureStore(const QString &directory)
-    : m_directory(directory), m_images(std::make_unique<Blob>()), m_mels(std::make_unique<Blob>())
+FeatureStore::FeatureStore(const QString &directory, FeatureShape expected)
+    : m_directory(directory), m_images(std::make_unique<Blob>()), m_mels(std::make_unique<Blob>()),
+      m_expected(expected)
 {
+    if (m_directory.isEmpty())
+        return;
+    removeIrregularFiles();
     if (m_directory.isEmpty())
         return;
     m_images->file.setFileName(QDir(m_directory).filePath(kImagesName));
@@ -97,23 +117,80 @@ FeatureStore::~FeatureStore()
     m_mels->unmap();
 }
 
+void FeatureStore::removeIrregularFiles()
+{
+    // Opening a FIFO blocks until a writer comes, a link may point anywhere: the cache holds
+    // only regular files it wrote itself, so anything else goes (the link, not its target).
+    for (const QString &name : {kIndexName, kImagesName, kMelsName}) {
+        const QString path = QDir(m_directory).filePath(name);
+        const QFileInfo info(path);
+        if (!info.exists() && !info.isSymLink())
+            continue;
+        if (info.isFile() && !info.isSymLink())
+            continue;
+        if (!QFile::remove(path) && !QDir(m_directory).rmdir(name)) {
+            m_directory.clear(); // cannot be made safe: memory only
+            m_droppedEntries = -1;
+            return;
+        }
+    }
+}
+
 bool FeatureStore::loadIndex()
 {
     QFile file(QDir(m_directory).filePath(kIndexName));
     if (!file.open(QIODevice::ReadOnly))
         return false;
     const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-    if (root.value(QStringLiteral("version")).toInt() != kIndexVersion)
+    if (root.value(QStringLiteral("version")).toInt() != kIndexVersion) {
+        m_droppedEntries = -1;
         return false;
+    }
     // Sizes recorded at commit time guard against blobs truncated or appended behind our back.
-    if (root.value(QStringLiteral("images_size")).toInteger(-1) != m_images->file.size()
-        || root.value(QStringLiteral("mels_size")).toInteger(-1) != m_mels->file.size())
-        return false;
+    const qint64 imagesSize = root.value(QStringLiteral("images_size")).toInteger(-1);
+    const qint64 melsSize = root.value(QStringLiteral("mels_size")).toInteger(-1);
     const QJsonObject entries = root.value(QStringLiteral("entries")).toObject();
+    const FeatureShape recorded{root.value(QStringLiteral("image_bytes")).toInteger(),
+                                root.value(QStringLiteral("mel_bins")).toInt()};
+    if (imagesSize != m_images->file.size() || melsSize != m_mels->file.size()
+        || root.value(QStringLiteral("checksum")).toString() != indexChecksum(imagesSize, melsSize, recorded, entries)) {
+        m_droppedEntries = -1;
+        return false;
+    }
+    // What the caller expects wins; else every entry must agree with the shape the index
+    // was written with (one preprocessing per cache folder, so one image size, one mel height).
+    if (m_expected.imageBytes <= 0)
+        m_expected.imageBytes = recorded.imageBytes;
+    if (m_expected.melBins <= 0)
+        m_expected.melBins = recorded.melBins;
     m_entries.reserve(entries.size());
-    for (auto it = entries.begin(); it != entries.end(); ++it)
-        m_entries.insert(it.key(), entryFromJson(it.value().toObject()));
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+        const FeatureEntry e = entryFromJson(it.value().toObject());
+        if (validEntry(e))
+            m_entries.insert(it.key(), e);
+        else
+            ++m_droppedEntries; // not found, so decoded again
+    }
     return true;
+}
+
+bool FeatureStore::validEntry(const FeatureEntry &e) const
+{
+    if (e.fileSize < 0 || !std::isfinite(e.seconds) || e.seconds < 0.0 || e.seconds > 1e7)
+        return false;
+    if (!e.error.isEmpty())
+        return e.offset < 0; // a cached failure points at nothing
+    const qint64 blobSize = e.isAudio ? m_mels->file.size() : m_images->file.size();
+    // Written so that no sum can overflow: offset 2^40 or length -1 must fail here.
+    if (e.offset < 0 || e.length <= 0 || e.length > blobSize || e.offset > blobSize - e.length)
+        return false;
+    if (!e.isAudio)
+        return e.frames == 0 && (m_expected.imageBytes <= 0 || e.length == m_expected.imageBytes);
+    const qint64 floats = e.length / qint64(sizeof(float));
+    if (e.offset % qint64(sizeof(float)) != 0 || e.length % qint64(sizeof(float)) != 0 || e.frames <= 0
+        || e.frames > floats || floats % e.frames != 0)
+        return false;
+    return m_expected.melBins <= 0 || floats == qint64(e.frames) * m_expected.melBins;
 }
 
 const FeatureEntry *FeatureStore::lookup(const QString &key, qint64 size, qint64 mtimeMs) const
@@ -324,9 +401,22 @@ bool FeatureStore::writeToDisk(QString *error)
     QJsonObject entries;
     for (const QString &key : std::as_const(keys))
         entries.insert(key, entryToJson(updated.value(key)));
+    FeatureShape shape = m_expected;
+    for (const FeatureEntry &e : std::as_const(updated)) {
+        if (e.offset < 0 || e.length <= 0)
+            continue;
+        if (!e.isAudio && shape.imageBytes <= 0)
+            shape.imageBytes = e.length;
+        if (e.isAudio && shape.melBins <= 0 && e.frames > 0)
+            shape.melBins = int(e.length / qint64(sizeof(float)) / e.frames);
+    }
     const QJsonObject root{{QStringLiteral("version"), kIndexVersion},
                            {QStringLiteral("images_size"), m_images->file.size()},
                            {QStringLiteral("mels_size"), m_mels->file.size()},
+                           {QStringLiteral("image_bytes"), shape.imageBytes},
+                           {QStringLiteral("mel_bins"), shape.melBins},
+                           {QStringLiteral("checksum"),
+                            indexChecksum(m_images->file.size(), m_mels->file.size(), shape, entries)},
                            {QStringLiteral("entries"), entries}};
     QSaveFile index(QDir(m_directory).filePath(kIndexName));
     if (!index.open(QIODevice::WriteOnly) || index.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0

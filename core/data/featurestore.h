@@ -21,6 +21,13 @@ struct FeatureEntry
     bool inMemory = false;  ///< true when held in memory because the cache could not be written
 };
 
+/** What every cache entry must hold: bytes of one image, floats per mel frame (0: not checked). */
+struct FeatureShape
+{
+    qint64 imageBytes = 0;
+    int melBins = 0;
+};
+
 /**
  * Decoded image bytes and log-mel floats for a dataset's media files, keyed by path relative
  * to the dataset folder. Persisted as two append-only blobs plus index.json in a cache folder
@@ -30,8 +37,13 @@ struct FeatureEntry
 class FeatureStore
 {
 public:
-    /** Opens (or starts) the cache in `directory`; an empty directory means memory only. */
-    explicit FeatureStore(const QString &directory);
+    /**
+     * Opens (or starts) the cache in `directory`; an empty directory means memory only.
+     * An index entry that does not fit its blob or `expected` (an edited or damaged index) is
+     * dropped, so that file is decoded again; an index whose checksum fails drops them all.
+     * Cache files that are not regular files (a FIFO, a link) are removed, never opened.
+     */
+    explicit FeatureStore(const QString &directory, FeatureShape expected = {});
     ~FeatureStore();
 
     /** The cached entry for `key` if it still matches the file's size and mtime. */
@@ -63,10 +75,14 @@ public:
     const float *melData(const FeatureEntry &entry) const;
     const FeatureEntry *entry(const QString &key) const;
     QString directory() const { return m_directory; }
+    /** Index entries refused at open (each file is decoded again); -1: the whole index. */
+    int droppedEntries() const { return m_droppedEntries; }
 
 private:
     struct Blob;
     bool loadIndex();
+    bool validEntry(const FeatureEntry &e) const;
+    void removeIrregularFiles();
     bool writeToDisk(QString *error);
 
     QString m_directory;
@@ -76,5 +92,7 @@ private:
     std::unique_ptr<Blob> m_images;
     std::unique_ptr<Blob> m_mels;
     bool m_dirty = false;
+    FeatureShape m_expected;
+    int m_droppedEntries = 0;
     bool m_startedEmpty = false; ///< no blob bytes at open: writePending may append early
 };
