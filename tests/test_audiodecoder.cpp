@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -211,6 +212,16 @@ QByteArray wavWithHeader(quint32 rate, quint16 channels, int dataBytes = 3200)
     const quint16 block = quint16(2 * std::max<int>(1, channels));
     return "RIFF" + u32(quint32(36 + data.size())) + "WAVEfmt " + u32(16) + u16(1) + u16(channels) + u32(rate)
            + u32(rate * block) + u16(block) + u16(16) + "data" + u32(quint32(data.size())) + data;
+}
+
+/** A mono 32-bit float WAV (format tag 3) holding exactly these samples, NaN and Inf included. */
+QByteArray floatWav(const std::vector<float> &samples, int rate)
+{
+    auto u32 = [](quint32 v) { QByteArray b(4, 0); for (int i = 0; i < 4; ++i) b[i] = char(v >> (8 * i)); return b; };
+    auto u16 = [](quint16 v) { QByteArray b(2, 0); b[0] = char(v); b[1] = char(v >> 8); return b; };
+    QByteArray data(reinterpret_cast<const char *>(samples.data()), qsizetype(samples.size() * sizeof(float)));
+    return "RIFF" + u32(quint32(36 + data.size())) + "WAVEfmt " + u32(16) + u16(3) + u16(1) + u32(quint32(rate))
+           + u32(quint32(rate * 4)) + u16(4) + u16(32) + "data" + u32(quint32(data.size())) + data;
 }
 
 } // namespace
@@ -552,6 +563,44 @@ private Q_SLOTS:
         QVERIFY(!audio.ok());
         QVERIFY2(audio.error.startsWith(QLatin1String("refused")), qPrintable(audio.error));
         QVERIFY(timer.elapsed() < 5000);
+    }
+
+    void nonFiniteSamplesAreReported()
+    {
+        std::vector<float> s = tone(440.0, 1.0, 16000);
+        s[100] = std::numeric_limits<float>::quiet_NaN();
+        s[200] = std::numeric_limits<float>::infinity();
+        s[300] = -std::numeric_limits<float>::infinity();
+        const QString file = path(QStringLiteral("nan.wav"));
+        testsupport::writeFile(file, floatWav(s, 16000));
+        const DecodedAudio audio = decodeAudio(file, 16000);
+        QVERIFY2(audio.ok(), qPrintable(audio.error));
+        QVERIFY2(audio.warning.startsWith(QLatin1String("3 NaN or infinite samples")), qPrintable(audio.warning));
+        for (float v : audio.samples)
+            QVERIFY(std::isfinite(v));
+        // Resampled too: the count is the source's, and nothing non-finite comes out.
+        testsupport::writeFile(file, floatWav(s, 16000));
+        const DecodedAudio resampled = decodeAudio(file, 22050);
+        QVERIFY2(resampled.warning.startsWith(QLatin1String("3 NaN")), qPrintable(resampled.warning));
+        for (float v : resampled.samples)
+            QVERIFY(std::isfinite(v));
+        // A clean clip says nothing.
+        const QString clean = path(QStringLiteral("clean-float.wav"));
+        testsupport::writeFile(clean, floatWav(tone(440.0, 1.0, 16000), 16000));
+        QCOMPARE(decodeAudio(clean, 16000).warning, QString());
+    }
+
+    void cutAtMaxSecondsIsNoted()
+    {
+        const QString file = path(QStringLiteral("long.wav"));
+        testsupport::writeFile(file, floatWav(tone(440.0, 3.0, 16000), 16000));
+        const DecodedAudio cut = decodeAudio(file, 16000, 1.0);
+        QVERIFY2(cut.ok(), qPrintable(cut.error));
+        QCOMPARE(int(cut.samples.size()), 16000);
+        QVERIFY2(cut.warning.contains(QLatin1String("clip of 3.0 s cut to its first 1.0 s")), qPrintable(cut.warning));
+        // Exactly the limit's length, or shorter: nothing was cut, nothing is said.
+        QCOMPARE(decodeAudio(file, 16000, 3.0).warning, QString());
+        QCOMPARE(decodeAudio(file, 16000, 10.0).warning, QString());
     }
 
     void initTestCase() { QVERIFY(m_dir.isValid()); }

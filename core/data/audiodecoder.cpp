@@ -6,6 +6,7 @@
 
 #include <QtCore/QFile>
 #include <QtCore/QSet>
+#include <QtCore/QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -182,6 +183,7 @@ public:
 
     QString run(const QByteArray &path);
     std::vector<float> &samples() { return m_samples; }
+    QString warning() const;
 
 private:
     QString runDemuxed(const QByteArray &path, const AVInputFormat *container);
@@ -208,7 +210,48 @@ private:
     /** Samples to cut from the next frame, as libavcodec cuts a packet's end-trim side data
      *  (only when they do not exceed the frame). */
     std::int64_t m_trimNextFrame = 0;
+    std::int64_t m_nonFinite = 0; ///< NaN/Inf samples in the source (float formats)
+    double m_cutFromSeconds = 0;  ///< > 0: the clip was cut at maxSeconds; its declared length (or -1)
 };
+
+/** NaN and Inf samples in a float frame: a float WAV can hold them, and they would silently
+ *  become 0 (and smear NaN through the resampler's filter). */
+std::int64_t countNonFinite(const AVFrame *frame)
+{
+    const auto format = AVSampleFormat(frame->format);
+    const bool isFloat = format == AV_SAMPLE_FMT_FLT || format == AV_SAMPLE_FMT_FLTP;
+    const bool isDouble = format == AV_SAMPLE_FMT_DBL || format == AV_SAMPLE_FMT_DBLP;
+    if (!isFloat && !isDouble)
+        return 0;
+    const bool planar = av_sample_fmt_is_planar(format);
+    const int planes = planar ? frame->ch_layout.nb_channels : 1;
+    const std::int64_t perPlane = std::int64_t(frame->nb_samples) * (planar ? 1 : frame->ch_layout.nb_channels);
+    std::int64_t bad = 0;
+    for (int p = 0; p < planes; ++p) {
+        const uint8_t *plane = frame->extended_data[p];
+        for (std::int64_t i = 0; i < perPlane; ++i) {
+            const double v = isFloat ? double(reinterpret_cast<const float *>(plane)[i])
+                                     : reinterpret_cast<const double *>(plane)[i];
+            bad += std::isfinite(v) ? 0 : 1;
+        }
+    }
+    return bad;
+}
+
+QString Decoder::warning() const
+{
+    QStringList notes;
+    if (m_nonFinite > 0)
+        notes << QStringLiteral("%1 NaN or infinite sample%2 replaced by silence")
+                     .arg(m_nonFinite).arg(m_nonFinite == 1 ? QLatin1String() : QLatin1String("s"));
+    const double kept = double(m_maxSamples) / m_rate;
+    if (m_cutFromSeconds > 0)
+        notes << QStringLiteral("clip of %1 s cut to its first %2 s")
+                     .arg(m_cutFromSeconds, 0, 'f', 1).arg(kept, 0, 'f', 1);
+    else if (m_cutFromSeconds < 0)
+        notes << QStringLiteral("clip longer than %1 s cut to its first %1 s").arg(kept, 0, 'f', 1);
+    return notes.join(QStringLiteral("; "));
+}
 
 QString Decoder::configureResampler(const AVFrame *frame)
 {
@@ -259,6 +302,7 @@ QString Decoder::appendFrame(const AVFrame *frame)
 {
     if (frame->nb_samples <= 0 || frame->sample_rate <= 0)
         return {};
+    m_nonFinite += countNonFinite(frame);
     // Mono float at the target rate is already what we want: swr would only copy it (the
     // same bytes), after a setup that costs more than the copy.
     const bool planar = frame->format == AV_SAMPLE_FMT_FLTP;
@@ -544,6 +588,12 @@ QString Decoder::finish(double declared, const QString &readError, bool wav, con
             return drained;
     }
     const bool capped = full();
+    // Reading stops at the cap, so "longer" is known from the header's length, or, without
+    // one, from audio decoded past the cap; a clip of exactly the cap's length is no news.
+    if (capped && declared > double(m_maxSamples) / m_rate + 0.05)
+        m_cutFromSeconds = declared;
+    else if (capped && declared <= 0.0 && m_samples.size() > m_maxSamples)
+        m_cutFromSeconds = -1.0;
     if (m_samples.size() > m_maxSamples)
         m_samples.resize(m_maxSamples);
 
@@ -601,8 +651,10 @@ DecodedAudio decodeAudio(const QString &path, int sampleRate, double maxSeconds)
     try {
         Decoder decoder(sampleRate, std::max<std::size_t>(1, maxSamples));
         result.error = decoder.run(QFile::encodeName(path));
-        if (result.ok())
+        if (result.ok()) {
             result.samples = std::move(decoder.samples());
+            result.warning = decoder.warning();
+        }
     } catch (const std::exception &e) {
         result.error = QStringLiteral("cannot decode audio: %1").arg(QString::fromUtf8(e.what()));
     }

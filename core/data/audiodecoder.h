@@ -9,6 +9,9 @@ struct DecodedAudio
     std::vector<float> samples;
     int sampleRate = 16000;
     QString error; ///< why decoding failed; empty on success
+    /** What a usable clip had wrong (NaN/Inf samples silenced, cut at maxSeconds); the
+     *  samples are still good to use. Empty when nothing was noticed. */
+    QString warning;
 
     bool ok() const { return error.isEmpty(); }
     double seconds() const { return sampleRate > 0 ? double(samples.size()) / sampleRate : 0.0; }
@@ -19,7 +22,8 @@ struct DecodedAudio
  * video file's sound track), mixed to mono and resampled to sampleRate. Stops after
  * maxSeconds so a multi-hour file cannot exhaust memory (maxSeconds <= 0: at most an hour).
  * A file cut short (its header declares more audio than it holds) is an error, as are a
- * file with no audio stream and anything FFmpeg cannot open. Thread-safe.
+ * file with no audio stream and anything FFmpeg cannot open. Only single-file containers are
+ * read (no playlists), with FFmpeg's file protocol only. Thread-safe.
  */
 DecodedAudio decodeAudio(const QString &path, int sampleRate = 16000, double maxSeconds = 60.0);
 
