@@ -1,5 +1,6 @@
 #include "core/data/columnmap.h"
 #include "core/data/manifest.h"
+#include "core/data/textcheck.h"
 #include "tests/testsupport.h"
 
 #include <QtCore/QDir>
@@ -9,6 +10,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 #include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using testsupport::writeFile;
@@ -128,8 +130,9 @@ private Q_SLOTS:
                                  "{\"id\":7,\"text\":\"z\",\"label\":2.50}" "\n");
         QVERIFY2(m.issues.isEmpty(), qPrintable(dump(m)));
         QCOMPARE(sample(m, QStringLiteral("a"))->label, QStringLiteral("3"));
-        QCOMPARE(sample(m, QStringLiteral("7"))->label, QStringLiteral("2.50"));
-        QCOMPARE(m.labels, (QStringList{QStringLiteral("2.50"), QStringLiteral("3"), QStringLiteral("12")}));
+        // A JSON number gets one spelling: 2.50 and 2.5 are one class.
+        QCOMPARE(sample(m, QStringLiteral("7"))->label, QStringLiteral("2.5"));
+        QCOMPARE(m.labels, (QStringList{QStringLiteral("2.5"), QStringLiteral("3"), QStringLiteral("12")}));
     }
 
     void hashSplitWhenAbsent()
@@ -174,7 +177,7 @@ private Q_SLOTS:
     {
         const Manifest m = jsonl(QByteArray("{\"id\":\"a\",\"text\":\"caf") + "\xe9" + "\"}" "\n"
                                  + QByteArray("{\"id\":\"b\",\"text\":\"ok \\u4e2d ") + "\xe4\xb8\xad" + "\"}" "\n");
-        expectIssue(m, 1, QString(), QStringLiteral("UTF-8"));
+        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("UTF-8")); // the id is read around the bad byte
         QCOMPARE(int(m.samples.size()), 1);
         QCOMPARE(m.samples[0].text, QString::fromUtf8("ok \xe4\xb8\xad \xe4\xb8\xad"));
     }
@@ -213,7 +216,8 @@ private Q_SLOTS:
         // Nothing left: the file issue, then the skip.
         const DataIssues c = issuesAt(m, 3);
         QCOMPARE(c.size(), 2);
-        QVERIFY(c[0].reason.contains(QStringLiteral("images/none.png")));
+        QCOMPARE(c[0].field, QStringLiteral("image"));
+        QCOMPARE(c[0].path, QStringLiteral("images/none.png"));
         QVERIFY(c[1].reason.contains(QStringLiteral("no usable modality")));
         QVERIFY(!sample(m, QStringLiteral("c")));
         QVERIFY(sample(m, QStringLiteral("d")));
@@ -311,8 +315,9 @@ private Q_SLOTS:
     {
         const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\",\"meta\":[1,2]}" "\n" "{\"id\":\"b\",\"text\":\"x\",\"meta\":\"note\"}" "\n"
                                  "{\"id\":\"c\",\"text\":\"x\",\"meta\":{\"k\":{\"deep\":[true,null,\"s\",1.5]}}}" "\n");
-        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("meta"));
-        expectIssue(m, 2, QStringLiteral("b"), QStringLiteral("meta"));
+        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("JSON object"));
+        expectIssue(m, 2, QStringLiteral("b"), QStringLiteral("JSON object"));
+        QCOMPARE(issuesAt(m, 1).first().field, QStringLiteral("meta"));
         QCOMPARE(int(m.samples.size()), 3);
         QVERIFY(sample(m, QStringLiteral("a"))->meta.isEmpty());
         const QJsonArray deep = sample(m, QStringLiteral("c"))->meta.value(QStringLiteral("k")).toObject().value(QStringLiteral("deep")).toArray();
@@ -396,7 +401,7 @@ private Q_SLOTS:
     {
         writeFile(path(QStringLiteral("manifest.csv")), "id,text\na,ok\nb,caf\xe9\nc,fine\nd,\"never closed\ne,x\n");
         const Manifest m = readManifest(m_dir->path());
-        expectIssue(m, 3, QString(), QStringLiteral("UTF-8"));
+        expectIssue(m, 3, QStringLiteral("b"), QStringLiteral("UTF-8 at byte 5 of the row")); // the id is still readable
         expectIssue(m, 5, QString(), QStringLiteral("unterminated"));
         QCOMPARE(int(m.samples.size()), 2);
 
@@ -479,6 +484,189 @@ private Q_SLOTS:
         QVERIFY2(error.contains(QStringLiteral("text=b")), qPrintable(error));
         QVERIFY(map.parse(QString(), &error));
         QVERIFY(map.isEmpty());
+    }
+
+    void everyIssuePrintsManifestLineIdFieldAndPath()
+    {
+        // Read as "line 1 of the manifest, sample a, its image", never "line 1 of the image".
+        const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\",\"image\":\"images/none.png\"}" "\n"
+                                 "{\"id\":\"b\",\"text\":\"x\",\"label\":[1]}" "\n");
+        QCOMPARE(issuesAt(m, 1).first().toString(),
+                 QStringLiteral("manifest.jsonl:1 [a]: image \"images/none.png\": file not found; image dropped"));
+        QCOMPARE(issuesAt(m, 2).first().toString(),
+                 QStringLiteral("manifest.jsonl:2 [b]: label: must be a string or number, not an array; sample kept unlabeled"));
+        // A line that names no field keeps the short form.
+        const DataIssue whole{QStringLiteral("c"), path(QStringLiteral("manifest.jsonl")), 3, QStringLiteral("duplicate id")};
+        QCOMPARE(whole.toString(), QStringLiteral("manifest.jsonl:3 [c]: duplicate id"));
+    }
+
+    void invalidUtf8NamesByteOffsetAndId()
+    {
+        const QByteArray first = "{\"id\":\"a\",\"text\":\"ok\"}\n";
+        const QByteArray bad = QByteArray("{\"id\":\"s0002\",\"text\":\"caf") + "\xe9" + "\"}\n";
+        const Manifest m = jsonl(first + bad + "{\"te\xff\":1}\n");
+        const DataIssues at = issuesAt(m, 2);
+        QCOMPARE(at.size(), 1);
+        QCOMPARE(at.first().sampleId, QStringLiteral("s0002")); // still readable around the bad byte
+        const int inLine = int(bad.indexOf('\xe9'));
+        QVERIFY2(at.first().reason.contains(QStringLiteral("at byte %1 of the line (byte %2 of the file)")
+                                                .arg(inLine).arg(first.size() + inLine)),
+                 qPrintable(at.first().reason));
+        QVERIFY(issuesAt(m, 3).first().sampleId.isEmpty()); // no id to read
+        QCOMPARE(int(m.samples.size()), 1);
+    }
+
+    void pathWithNulByteIsAnIssueNotATruncation()
+    {
+        media(QStringLiteral("images/a.png"));
+        const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\",\"image\":\"images/a.png\\u0000.txt\"}" "\n");
+        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("NUL byte"));
+        QVERIFY(!sample(m, QStringLiteral("a"))->hasImage()); // not images/a.png
+        QVERIFY2(issuesAt(m, 1).first().toString().contains(QStringLiteral("images/a.png\\u0000.txt")),
+                 qPrintable(dump(m)));
+
+        QVERIFY(QFile::remove(path(QStringLiteral("manifest.jsonl")))); // the CSV is read alone
+        writeFile(path(QStringLiteral("manifest.csv")), QByteArray("id,text,image\nb,x,images/a.png\0.txt\n", 36));
+        const Manifest csv = readManifest(m_dir->path());
+        expectIssue(csv, 2, QStringLiteral("b"), QStringLiteral("NUL byte"));
+        QVERIFY(!sample(csv, QStringLiteral("b"))->hasImage());
+    }
+
+    void blankAndNumericLabels()
+    {
+        const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\",\"label\":\"\"}" "\n"
+                                 "{\"id\":\"b\",\"text\":\"x\",\"label\":\"  \"}" "\n"
+                                 "{\"id\":\"c\",\"text\":\"x\",\"label\":5}" "\n"
+                                 "{\"id\":\"d\",\"text\":\"x\",\"label\":5.0}" "\n"
+                                 "{\"id\":\"e\",\"text\":\"x\",\"label\":\"5.00\"}" "\n"
+                                 "{\"id\":\"f\",\"text\":\"x\",\"label\":\"007\"}" "\n"
+                                 "{\"id\":\"g\",\"text\":\"x\",\"label\":2.5}" "\n");
+        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("empty label"));
+        expectIssue(m, 2, QStringLiteral("b"), QStringLiteral("whitespace"));
+        QCOMPARE(issuesAt(m, 1).first().field, QStringLiteral("label"));
+        QVERIFY(sample(m, QStringLiteral("a"))->label.isEmpty());
+        // 5, 5.0 and "5.00" are one class; "007" is a name, kept as written.
+        QCOMPARE(m.labels, (QStringList{QStringLiteral("2.5"), QStringLiteral("5"), QStringLiteral("007")}));
+        QCOMPARE(m.issues.size(), 2);
+    }
+
+    void bothManifestsPresentSaysWhichIsRead()
+    {
+        writeFile(path(QStringLiteral("manifest.csv")), "id,text\nz,x\n");
+        const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\"}" "\n");
+        QCOMPARE(m.issues.size(), 1);
+        QVERIFY2(m.issues[0].reason.contains(QStringLiteral("manifest.csv is also present and ignored"))
+                     && m.issues[0].reason.contains(QStringLiteral("manifest.jsonl is the manifest read")),
+                 qPrintable(dump(m)));
+        QVERIFY(sample(m, QStringLiteral("a")) && !sample(m, QStringLiteral("z")));
+    }
+
+    void wrongTypedTextFileBesideTextIsAnIssue()
+    {
+        const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"inline\",\"text_file\":42}" "\n");
+        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("not a number"));
+        QCOMPARE(issuesAt(m, 1).first().field, QStringLiteral("text_file"));
+        QCOMPARE(sample(m, QStringLiteral("a"))->text, QStringLiteral("inline"));
+    }
+
+    void unterminatedCsvQuoteSaysHowManyRowsWereLost()
+    {
+        writeFile(path(QStringLiteral("manifest.csv")), "id,text\na,ok\nb,\"never closed\nc,x\n\nd,y\ne,z\n");
+        const Manifest m = readManifest(m_dir->path());
+        const DataIssues at = issuesAt(m, 3);
+        QCOMPARE(at.size(), 1);
+        // Rows c, d and e (lines 4 to 7, one blank) went into b's quoted field.
+        QVERIFY2(at.first().reason.contains(QStringLiteral("3 row(s) after it (through line 7) are lost")), qPrintable(dump(m)));
+        QCOMPARE(int(m.samples.size()), 1);
+    }
+
+    void manifestThatIsNoFileSaysWhatItIs()
+    {
+        QVERIFY(QDir().mkpath(path(QStringLiteral("dir/manifest.jsonl"))));
+        Manifest m = readManifest(path(QStringLiteral("dir")));
+        QCOMPARE(m.issues.size(), 1);
+        QVERIFY2(m.issues[0].reason.contains(QStringLiteral("manifest.jsonl is a directory")), qPrintable(dump(m)));
+
+        QVERIFY(QDir().mkpath(path(QStringLiteral("fifo"))));
+        QCOMPARE(::mkfifo(QFile::encodeName(path(QStringLiteral("fifo/manifest.jsonl"))).constData(), 0644), 0);
+        QElapsedTimer timer;
+        timer.start();
+        m = readManifest(path(QStringLiteral("fifo")));
+        QVERIFY2(m.issues.value(0).reason.contains(QStringLiteral("a FIFO")), qPrintable(dump(m)));
+        m = readManifest(path(QStringLiteral("fifo/manifest.jsonl"))); // named directly: never opened
+        QVERIFY2(m.issues.value(0).reason.contains(QStringLiteral("a FIFO")), qPrintable(dump(m)));
+        QVERIFY(timer.elapsed() < 5000);
+
+        QVERIFY(QDir().mkpath(path(QStringLiteral("dangling"))));
+        QVERIFY(QFile::link(path(QStringLiteral("nowhere.jsonl")), path(QStringLiteral("dangling/manifest.jsonl"))));
+        m = readManifest(path(QStringLiteral("dangling")));
+        QVERIFY2(m.issues.value(0).reason.contains(QStringLiteral("dangling link")), qPrintable(dump(m)));
+        m = readManifest(path(QStringLiteral("dangling/manifest.jsonl")));
+        QVERIFY2(m.issues.value(0).reason.contains(QStringLiteral("dangling link")), qPrintable(dump(m)));
+        QVERIFY(whyNoManifest(path(QStringLiteral("dangling"))).contains(QStringLiteral("dangling link")));
+    }
+
+    void fifoDirectoryAndOutsideLinkAsMediaAreRefusedWithoutBlocking()
+    {
+        QTemporaryDir outside;
+        writeFile(outside.filePath(QStringLiteral("story.txt")), "secret words");
+        QCOMPARE(::mkfifo(QFile::encodeName(path(QStringLiteral("pipe.wav"))).constData(), 0644), 0);
+        QCOMPARE(::mkfifo(QFile::encodeName(path(QStringLiteral("pipe.txt"))).constData(), 0644), 0);
+        QVERIFY(QDir().mkpath(path(QStringLiteral("folder.png"))));
+        QVERIFY(QFile::link(outside.filePath(QStringLiteral("story.txt")), path(QStringLiteral("story.txt"))));
+        QElapsedTimer timer;
+        timer.start();
+        const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\",\"audio\":\"pipe.wav\"}" "\n"
+                                 "{\"id\":\"b\",\"text\":\"x\",\"image\":\"folder.png\"}" "\n"
+                                 "{\"id\":\"c\",\"text_file\":\"pipe.txt\",\"image\":\"folder.png\"}" "\n"
+                                 "{\"id\":\"d\",\"text_file\":\"story.txt\"}" "\n");
+        QVERIFY(timer.elapsed() < 5000);
+        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("a FIFO"));
+        expectIssue(m, 2, QStringLiteral("b"), QStringLiteral("a directory"));
+        QVERIFY2(issuesAt(m, 3).first().reason.contains(QStringLiteral("a FIFO")), qPrintable(dump(m)));
+        QVERIFY2(issuesAt(m, 4).first().reason.contains(QStringLiteral("leaves the dataset folder")), qPrintable(dump(m)));
+        QCOMPARE(issuesAt(m, 4).first().field, QStringLiteral("text_file"));
+        QVERIFY(!sample(m, QStringLiteral("d"))); // no text of its own left
+    }
+
+    void longTextIsCappedInLinearTime()
+    {
+        // 5 000 000 characters without a space: parsed once, kept up to the cap, with an issue.
+        QByteArray line = "{\"id\":\"long\",\"text\":\"";
+        line += QByteArray(5000000, 'a');
+        line += "\"}\n{\"id\":\"short\",\"text\":\"fine\"}\n";
+        QElapsedTimer timer;
+        timer.start();
+        const Manifest m = jsonl(line);
+        const qint64 ms = timer.elapsed();
+        QCOMPARE(int(m.samples.size()), 2);
+        QCOMPARE(sample(m, QStringLiteral("long"))->text.size(), qsizetype(kMaxTextChars));
+        expectIssue(m, 1, QStringLiteral("long"), QStringLiteral("5000000 characters; only the first 65536 are kept"));
+        QVERIFY2(ms < 10000, qPrintable(QString::number(ms)));
+        qInfo("readManifest: a 5 000 000-character text in %lld ms", ms);
+    }
+
+    void longTextFileIsReadOnlyAsFarAsKept()
+    {
+        // A 12 MB Chinese document (3 bytes a character, no spaces): a bounded prefix is read,
+        // cut at a character boundary.
+        const QByteArray zhong("\xe4\xb8\xad");
+        QByteArray doc;
+        doc.reserve(12 * 1024 * 1024);
+        while (doc.size() < 12 * 1024 * 1024)
+            doc += zhong;
+        doc += "\xff"; // invalid, but past what is read
+        writeFile(path(QStringLiteral("texts/article.txt")), doc);
+        QElapsedTimer timer;
+        timer.start();
+        const Manifest m = jsonl("{\"id\":\"a\",\"text_file\":\"texts/article.txt\"}" "\n");
+        QVERIFY(timer.elapsed() < 5000);
+        const SampleRecord *a = sample(m, QStringLiteral("a"));
+        QVERIFY2(a, qPrintable(dump(m)));
+        QCOMPARE(a->text.size(), qsizetype(kMaxTextChars));
+        QVERIFY(a->text.startsWith(QString::fromUtf8(zhong)) && a->text.endsWith(QString::fromUtf8(zhong)));
+        expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("only the first 65536 characters are read"));
+        QCOMPARE(issuesAt(m, 1).first().path, QStringLiteral("texts/article.txt"));
     }
 
     void parses100kLinesQuickly()

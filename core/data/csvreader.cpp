@@ -1,5 +1,7 @@
 #include "core/data/csvreader.h"
 
+#include <algorithm>
+
 CsvReader::CsvReader(std::string_view data, char delimiter)
     : m_data(data), m_delimiter(delimiter)
 {
@@ -48,8 +50,24 @@ CsvReader::Result CsvReader::next(std::vector<std::string> *fields, int *fieldCo
             while (true) {
                 const std::size_t quote = m_data.find('"', m_pos);
                 if (quote == std::string_view::npos) {
-                    *error = QStringLiteral("unterminated quoted field");
-                    m_lastRecord = m_data.substr(recordStart);
+                    // Everything after the quote became one field: say how much was lost,
+                    // not just "one row skipped".
+                    const std::string_view rest = m_data.substr(recordStart);
+                    int lines = 0;
+                    for (std::size_t at = 0; at < rest.size();) {
+                        const std::size_t newline = rest.find('\n', at);
+                        const std::size_t end = newline == std::string_view::npos ? rest.size() : newline;
+                        if (rest.substr(at, end - at).find_first_not_of(" \t\r") != std::string_view::npos)
+                            ++lines;
+                        at = end + 1;
+                    }
+                    *error = lines > 1
+                        ? QStringLiteral("unterminated quoted field: the quote opened on line %1 runs to the end of "
+                                         "the file, so this row and the %2 row(s) after it (through line %3) are lost")
+                              .arg(*line).arg(lines - 1).arg(*line + int(std::count(rest.begin(), rest.end(), '\n'))
+                                                             - (rest.empty() || rest.back() != '\n' ? 0 : 1))
+                        : QStringLiteral("unterminated quoted field");
+                    m_lastRecord = rest;
                     m_pos = size;
                     return Result::Error;
                 }

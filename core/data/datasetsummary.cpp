@@ -49,7 +49,10 @@ QJsonObject DatasetSummary::toJson() const
         issueArray.append(QJsonObject{{QStringLiteral("sample"), issue.sampleId},
                                       {QStringLiteral("file"), issue.file},
                                       {QStringLiteral("line"), issue.line},
-                                      {QStringLiteral("reason"), issue.reason}});
+                                      {QStringLiteral("field"), issue.field},
+                                      {QStringLiteral("path"), issue.path},
+                                      {QStringLiteral("reason"), issue.reason},
+                                      {QStringLiteral("message"), issue.toString()}});
     }
     QJsonObject json{{QStringLiteral("dataset"), root},
                      {QStringLiteral("manifest"), manifest},

@@ -15,6 +15,8 @@
 #include <functional>
 #include <thread>
 
+#include <sys/stat.h>
+
 namespace {
 
 static_assert(int(RawField::Kind::Array) == int(JsonLineParser::Kind::Array) + 1
@@ -30,6 +32,27 @@ constexpr std::size_t kMinChunkBytes = 512 * 1024;
 constexpr std::size_t kMinChunkRows = 4096;
 constexpr int kMaxThreads = 8;
 
+/** What a manifest path is when it is not a readable regular file ("" when it is one, or
+ *  when nothing is there): a FIFO would block a plain open() forever. */
+QString unusableKind(const QString &path)
+{
+    struct stat info;
+    const QByteArray name = QFile::encodeName(path);
+    if (::lstat(name.constData(), &info) != 0)
+        return {};
+    if (S_ISLNK(info.st_mode) && ::stat(name.constData(), &info) != 0)
+        return QStringLiteral("a symlink to nothing (dangling link)");
+    if (S_ISREG(info.st_mode))
+        return {};
+    if (S_ISDIR(info.st_mode))
+        return QStringLiteral("a directory, not a file");
+    if (S_ISFIFO(info.st_mode))
+        return QStringLiteral("a FIFO (named pipe), not a file; not opened, so the load cannot block on it");
+    if (S_ISSOCK(info.st_mode))
+        return QStringLiteral("a socket, not a file");
+    return QStringLiteral("a device, not a file");
+}
+
 /** What every loading thread shares, read-only. */
 struct LoadContext
 {
@@ -37,6 +60,7 @@ struct LoadContext
     QString path;
     bool csv = false;
     const ColumnTable *columns = nullptr;
+    std::size_t dataOffset = 0; ///< bytes before the data in the file (a UTF-8 byte order mark)
 };
 
 /** Runs work(0..n-1) on n threads (the caller's included); a thrown exception becomes `error`. */
@@ -68,7 +92,31 @@ int threadsFor(std::size_t units, std::size_t minPerThread)
     return int(std::min<std::size_t>({byWork, std::size_t(availableCores()), kMaxThreads}));
 }
 
-void checkJsonlChunk(std::string_view data, int firstLine, const LoadContext &context,
+/** The id of a line that is not valid UTF-8, when the rest still parses (the bad bytes
+ *  replaced); empty otherwise. */
+QString idDespiteBadBytes(std::string_view text, const LoadContext &context, JsonLineParser &parser)
+{
+    std::string repaired(text);
+    for (std::size_t at = 0; at < repaired.size();) {
+        at += firstInvalidUtf8(repaired.data() + at, repaired.size() - at);
+        if (at < repaired.size())
+            repaired[at++] = '?';
+    }
+    std::vector<JsonLineParser::Member> members;
+    int count = 0;
+    QString error;
+    if (!parser.parseObject(repaired, &members, &count, &error))
+        return {};
+    for (int i = 0; i < count; ++i) {
+        const JsonLineParser::Member &m = members[std::size_t(i)];
+        if (context.columns->field(m.key) == int(ManifestField::Id)
+            && (m.kind == JsonLineParser::Kind::String || m.kind == JsonLineParser::Kind::Number))
+            return m.text.trimmed();
+    }
+    return {};
+}
+
+void checkJsonlChunk(std::string_view data, std::size_t fileOffset, int firstLine, const LoadContext &context,
                      std::vector<CheckedRow> *out)
 {
     JsonLineParser parser;
@@ -94,8 +142,11 @@ void checkJsonlChunk(std::string_view data, int firstLine, const LoadContext &co
         auto unusable = [&](const QString &reason) {
             checked.issues.append(DataIssue{{}, context.path, line, reason});
         };
-        if (!isValidUtf8(text.data(), text.size())) {
-            unusable(QStringLiteral("invalid UTF-8; line skipped"));
+        const std::size_t bad = firstInvalidUtf8(text.data(), text.size());
+        if (bad != text.size()) {
+            checked.issues.append(DataIssue{idDespiteBadBytes(text, context, parser), context.path, line,
+                                            QStringLiteral("invalid UTF-8 at byte %1 of the line (byte %2 of the file); line skipped")
+                                                .arg(bad).arg(fileOffset + std::size_t(start - data.data()) + bad)});
             continue;
         }
         int count = 0;
@@ -142,7 +193,8 @@ void readJsonl(std::string_view data, const LoadContext &context, ManifestBuilde
     builder.reserve(firstLine.back());
     runChunks(n, [&](int k) {
         const std::string_view chunk = data.substr(bounds[std::size_t(k)], bounds[std::size_t(k) + 1] - bounds[std::size_t(k)]);
-        checkJsonlChunk(chunk, firstLine[std::size_t(k)], context, &rows[std::size_t(k)]);
+        checkJsonlChunk(chunk, context.dataOffset + bounds[std::size_t(k)], firstLine[std::size_t(k)], context,
+                        &rows[std::size_t(k)]);
     }, error);
     for (std::vector<CheckedRow> &chunk : rows) {
         for (CheckedRow &row : chunk)
@@ -161,6 +213,7 @@ void readCsv(std::string_view data, char delimiter, const LoadContext &context, 
     QString why;
     std::vector<int> fieldOfColumn;
     int headerCount = -1;
+    int idColumn = -1;
     std::vector<CheckedRow> slots;
     std::vector<RawRow> raws;
     while (true) {
@@ -174,16 +227,26 @@ void readCsv(std::string_view data, char delimiter, const LoadContext &context, 
             slots.back().issues.append(DataIssue{{}, context.path, line, reason});
         };
         if (result == CsvReader::Result::Error) {
-            unusable(QStringLiteral("malformed CSV row (%1); row skipped").arg(why));
+            // An unterminated quote already says how many lines it swallowed.
+            unusable(why.contains(QLatin1String(" lost"))
+                         ? QStringLiteral("malformed CSV: %1").arg(why)
+                         : QStringLiteral("malformed CSV row (%1); row skipped").arg(why));
             continue;
         }
         const std::string_view record = reader.lastRecord();
-        if (!isValidUtf8(record.data(), record.size())) {
+        const std::size_t bad = firstInvalidUtf8(record.data(), record.size());
+        if (bad != record.size()) {
+            const std::size_t offset = context.dataOffset + std::size_t(record.data() - data.data()) + bad;
             if (headerCount < 0) { // without column names no row can be read
-                builder.issue(line, {}, QStringLiteral("invalid UTF-8 in the CSV header; nothing loaded"));
+                builder.issue(line, {}, QStringLiteral("invalid UTF-8 in the CSV header at byte %1 of the file; nothing loaded").arg(offset));
                 return;
             }
-            unusable(QStringLiteral("invalid UTF-8; row skipped"));
+            unusable(QStringLiteral("invalid UTF-8 at byte %1 of the row (byte %2 of the file); row skipped").arg(bad).arg(offset));
+            if (idColumn >= 0 && idColumn < count) {
+                const std::string &id = fields[std::size_t(idColumn)];
+                if (isValidUtf8(id.data(), id.size()))
+                    slots.back().issues.back().sampleId = QString::fromUtf8(id.data(), qsizetype(id.size())).trimmed();
+            }
             continue;
         }
         if (headerCount < 0) {
@@ -199,6 +262,8 @@ void readCsv(std::string_view data, char delimiter, const LoadContext &context, 
                     builder.unknownColumn(name.empty() ? QStringLiteral("(unnamed column %1)").arg(i + 1)
                                                        : QString::fromStdString(name), line, {});
                 }
+                if (field == int(ManifestField::Id))
+                    idColumn = i;
                 fieldOfColumn.push_back(field);
             }
             continue;
@@ -274,6 +339,26 @@ QString findManifest(const QString &datasetOrManifestPath)
     return {};
 }
 
+QString whyNoManifest(const QString &datasetOrManifestPath)
+{
+    const QFileInfo given(datasetOrManifestPath);
+    if (datasetOrManifestPath.isEmpty())
+        return QStringLiteral("no dataset folder or manifest given");
+    const QString givenKind = unusableKind(given.absoluteFilePath());
+    if (!given.isDir() && !givenKind.isEmpty())
+        return QStringLiteral("%1 is %2").arg(given.absoluteFilePath(), givenKind);
+    if (!given.exists())
+        return QStringLiteral("%1: no such file or folder").arg(given.absoluteFilePath());
+    const QDir dir(given.absoluteFilePath());
+    for (const char *name : kManifestNames) {
+        const QString kind = unusableKind(dir.filePath(QLatin1String(name)));
+        if (!kind.isEmpty())
+            return QStringLiteral("%1 is %2").arg(dir.filePath(QLatin1String(name)), kind);
+    }
+    return QStringLiteral("no manifest.jsonl or manifest.csv (nor a Hugging Face metadata.jsonl or "
+                          "metadata.csv) in %1").arg(dir.absolutePath());
+}
+
 Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &columns)
 {
     Manifest manifest;
@@ -283,15 +368,16 @@ Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &col
         return manifest;
     };
     if (datasetOrManifestPath.isEmpty())
-        return fail({}, QStringLiteral("no dataset folder or manifest given"));
+        return fail({}, whyNoManifest(datasetOrManifestPath));
+    const QString givenKind = given.isDir() ? QString() : unusableKind(given.absoluteFilePath());
+    if (!givenKind.isEmpty()) // before exists(): a dangling link does not "exist"
+        return fail(given.absoluteFilePath(), QStringLiteral("the manifest is %1").arg(givenKind));
     if (!given.exists())
         return fail(given.absoluteFilePath(), QStringLiteral("no such file or folder"));
     manifest.root = given.isDir() ? given.absoluteFilePath() : given.absolutePath();
     manifest.path = findManifest(datasetOrManifestPath);
-    if (manifest.path.isEmpty()) {
-        return fail(manifest.root, QStringLiteral("no manifest.jsonl or manifest.csv (nor a Hugging Face "
-                                                  "metadata.jsonl or metadata.csv) in this folder"));
-    }
+    if (manifest.path.isEmpty())
+        return fail({}, whyNoManifest(datasetOrManifestPath)); // the reason names the path
     const QFileInfo manifestInfo(manifest.path);
     // Canonical, so symlinks inside the dataset can be checked against it.
     const QString canonicalRoot = QFileInfo(manifestInfo.absolutePath()).canonicalFilePath();
@@ -309,8 +395,20 @@ Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &col
     const bool hfMetadata = manifestInfo.fileName().startsWith(QLatin1String("metadata."), Qt::CaseInsensitive);
     const bool jsonl = isJsonl(manifest.path, data);
     const ColumnTable table(columns, hfMetadata);
-    const LoadContext context{manifest.root, manifest.path, !jsonl, &table};
+    const LoadContext context{manifest.root, manifest.path, !jsonl, &table, std::size_t(data.data() - bytes.constData())};
     ManifestBuilder builder(&manifest);
+    if (given.isDir()) {
+        // Only one manifest is read: name the others, or their rows would vanish unexplained.
+        for (const char *name : kManifestNames) {
+            const QString other = QDir(given.absoluteFilePath()).filePath(QLatin1String(name));
+            // manifest.* beside manifest.*; metadata.* is only a fallback and not reported.
+            const bool isOther = QLatin1String(name) != manifestInfo.fileName();
+            const bool sameStem = QLatin1String(name).left(9) == manifestInfo.fileName().left(9);
+            if (isOther && sameStem && QFileInfo(other).isFile())
+                builder.issue(0, {}, QStringLiteral("%1 is also present and ignored: %2 is the manifest read")
+                                         .arg(QLatin1String(name), manifestInfo.fileName()));
+        }
+    }
     QString error;
     if (jsonl) {
         readJsonl(data, context, builder, &error);

@@ -33,3 +33,7 @@ Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &col
 
 /** The manifest file inside a dataset folder ("" if none); accepts a manifest path too. */
 QString findManifest(const QString &datasetOrManifestPath);
+
+/** Why findManifest found none, naming what stands there instead (a FIFO, a directory, a
+ *  dangling link) rather than only "no manifest.jsonl". */
+QString whyNoManifest(const QString &datasetOrManifestPath);

@@ -8,8 +8,9 @@
 
 namespace {
 
-// A caption file larger than this is almost certainly a wrongly named column.
-constexpr qint64 kMaxTextFileBytes = 16 * 1024 * 1024;
+// UTF-8 takes at most 3 bytes per UTF-16 unit (4 per surrogate pair): this many bytes
+// always hold kMaxTextChars, so a long document is read only as far as a sample keeps.
+constexpr qint64 kMaxTextFileBytes = qint64(kMaxTextChars) * 3 + 3;
 
 QLatin1String kindName(RawField::Kind kind)
 {
@@ -66,9 +67,9 @@ ManifestRowChecker::ManifestRowChecker(const QString &root, const QString &manif
 {
 }
 
-void ManifestRowChecker::issue(CheckedRow *out, const QString &reason) const
+void ManifestRowChecker::issue(CheckedRow *out, const QString &reason, const QString &field, const QString &path) const
 {
-    out->issues.append(DataIssue{out->id, m_manifestPath, out->line, reason});
+    out->issues.append(DataIssue{out->id, m_manifestPath, out->line, reason, field, path});
 }
 
 QString ManifestRowChecker::resolveMedia(CheckedRow *out, const char *what, const RawField &field)
@@ -76,16 +77,16 @@ QString ManifestRowChecker::resolveMedia(CheckedRow *out, const char *what, cons
     if (!given(field))
         return {};
     if (field.kind != RawField::Kind::String) {
-        issue(out, QStringLiteral("%1 must be a path string, not %2; %1 dropped")
-                       .arg(QLatin1String(what), kindName(field.kind)));
+        issue(out, QStringLiteral("must be a path string, not %1; %2 dropped")
+                       .arg(kindName(field.kind), QLatin1String(what)), QLatin1String(what));
         return {};
     }
     if (field.text.isEmpty())
         return {}; // an empty CSV cell: the modality is absent
     const PathResolver::Result r = m_resolver.resolve(field.text);
     if (r.status != PathResolver::Status::Ok) {
-        issue(out, QStringLiteral("%1 \"%2\": %3; %1 dropped")
-                       .arg(QLatin1String(what), field.text, PathResolver::describe(r.status)));
+        issue(out, QStringLiteral("%1; %2 dropped").arg(PathResolver::describe(r.status), QLatin1String(what)),
+              QLatin1String(what), field.text);
         return {};
     }
     return r.path;
@@ -97,24 +98,69 @@ QString ManifestRowChecker::readTextFile(CheckedRow *out, const RawField &field,
     if (path.isEmpty())
         return {};
     auto drop = [&](const QString &why) {
-        issue(out, QStringLiteral("text_file \"%1\": %2; text dropped").arg(field.text, why));
+        issue(out, QStringLiteral("%1; text dropped").arg(why), QStringLiteral("text_file"), field.text);
         return QString();
     };
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return drop(file.errorString());
-    if (file.size() > kMaxTextFileBytes)
-        return drop(QStringLiteral("larger than %1 MiB").arg(kMaxTextFileBytes >> 20));
-    QByteArray bytes = file.readAll();
+    const qint64 size = file.size();
+    QByteArray bytes = file.read(kMaxTextFileBytes);
+    if (file.error() != QFileDevice::NoError)
+        return drop(file.errorString());
+    const bool cut = size > bytes.size();
+    if (cut)
+        bytes.truncate(qsizetype(utf8PrefixLength(bytes.constData(), std::size_t(bytes.size()), std::size_t(bytes.size()) - 1)));
     if (bytes.startsWith("\xEF\xBB\xBF"))
         bytes.remove(0, 3);
-    if (!isValidUtf8(bytes.constData(), std::size_t(bytes.size())))
-        return drop(QStringLiteral("not valid UTF-8"));
-    const QString text = QString::fromUtf8(bytes).trimmed();
+    const std::size_t bad = firstInvalidUtf8(bytes.constData(), std::size_t(bytes.size()));
+    if (bad != std::size_t(bytes.size()))
+        return drop(QStringLiteral("not valid UTF-8 (at byte %1)").arg(bad));
+    QString text = QString::fromUtf8(bytes).trimmed();
     if (text.isEmpty())
         return drop(QStringLiteral("empty text"));
+    if (cut || text.size() > kMaxTextChars) {
+        text = cutText(text, kMaxTextChars);
+        issue(out, QStringLiteral("%1 bytes; only the first %2 characters are read (the most a sample keeps; "
+                                  "a model reads at most its text length in tokens)")
+                       .arg(size).arg(text.size()),
+              QStringLiteral("text_file"), field.text);
+    }
     *textFile = path;
     return text;
+}
+
+void ManifestRowChecker::capText(CheckedRow *out, const char *field, const QString &path)
+{
+    QString &text = out->sample.text;
+    if (text.size() <= kMaxTextChars)
+        return;
+    const qsizetype total = text.size();
+    text = cutText(text, kMaxTextChars);
+    text.squeeze(); // give the rest of the long text back now, not when the row goes
+    issue(out, QStringLiteral("%1 characters; only the first %2 are kept (the most a sample keeps; "
+                              "a model reads at most its text length in tokens)")
+                   .arg(total).arg(text.size()),
+          QLatin1String(field), path);
+}
+
+void ManifestRowChecker::checkLabel(CheckedRow *out, const RawField &label) const
+{
+    SampleRecord &s = out->sample;
+    if (label.kind == RawField::Kind::String || label.kind == RawField::Kind::Number) {
+        const QString trimmed = label.text.trimmed();
+        if (trimmed.isEmpty()) {
+            // Silently unlabeled, such a sample would vanish from training without a word.
+            issue(out, label.text.isEmpty() ? QStringLiteral("empty label; sample kept unlabeled")
+                                            : QStringLiteral("label is only whitespace; sample kept unlabeled"),
+                  QStringLiteral("label"));
+            return;
+        }
+        s.label = normalisedLabel(trimmed, label.kind == RawField::Kind::Number);
+    } else if (given(label)) {
+        issue(out, QStringLiteral("must be a string or number, not %1; sample kept unlabeled").arg(kindName(label.kind)),
+              QStringLiteral("label"));
+    }
 }
 
 void ManifestRowChecker::checkMeta(CheckedRow *out, RawField &meta) const
@@ -124,9 +170,10 @@ void ManifestRowChecker::checkMeta(CheckedRow *out, RawField &meta) const
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(meta.text.toUtf8(), &error);
         if (!doc.isObject()) {
-            issue(out, QStringLiteral("meta is not a JSON object (%1); ignored")
+            issue(out, QStringLiteral("not a JSON object (%1); ignored")
                            .arg(error.error != QJsonParseError::NoError ? error.errorString()
-                                                                       : QStringLiteral("not an object")));
+                                                                       : QStringLiteral("not an object")),
+                  QStringLiteral("meta"));
             return;
         }
         out->sample.meta = doc.object();
@@ -135,7 +182,7 @@ void ManifestRowChecker::checkMeta(CheckedRow *out, RawField &meta) const
     if (meta.kind == RawField::Kind::Object)
         out->sample.meta = meta.json.toObject();
     else if (given(meta))
-        issue(out, QStringLiteral("meta must be a JSON object, not %1; ignored").arg(kindName(meta.kind)));
+        issue(out, QStringLiteral("must be a JSON object, not %1; ignored").arg(kindName(meta.kind)), QStringLiteral("meta"));
 }
 
 void ManifestRowChecker::check(int line, RawRow &row, CheckedRow *out)
@@ -148,7 +195,8 @@ void ManifestRowChecker::check(int line, RawRow &row, CheckedRow *out)
     if (out->id.isEmpty())
         out->id = QStringLiteral("line-%1").arg(line);
     if (given(idField) && !usableId)
-        issue(out, QStringLiteral("id must be a string or number, not %1; using \"%2\"").arg(kindName(idField.kind), out->id));
+        issue(out, QStringLiteral("must be a string or number, not %1; using \"%2\"").arg(kindName(idField.kind), out->id),
+              QStringLiteral("id"));
 
     SampleRecord &s = out->sample;
     s.id = out->id;
@@ -167,15 +215,19 @@ void ManifestRowChecker::check(int line, RawRow &row, CheckedRow *out)
     if (text.kind == RawField::Kind::String) {
         if (text.text.trimmed().isEmpty()) {
             if (!given(textFile))
-                issue(out, QStringLiteral("empty text; text dropped"));
+                issue(out, QStringLiteral("empty text; text dropped"), QStringLiteral("text"));
         } else {
             s.text = text.text;
+            capText(out, "text", {});
         }
     } else if (given(text)) {
-        issue(out, QStringLiteral("text must be a string, not %1; text dropped").arg(kindName(text.kind)));
+        issue(out, QStringLiteral("must be a string, not %1; text dropped").arg(kindName(text.kind)), QStringLiteral("text"));
     }
     if (s.text.isEmpty())
         s.text = readTextFile(out, textFile, &s.textFile);
+    else if (given(textFile) && textFile.kind != RawField::Kind::String)
+        issue(out, QStringLiteral("must be a path string, not %1; ignored (the inline text is used)").arg(kindName(textFile.kind)),
+              QStringLiteral("text_file"));
 
     s.imagePath = resolveMedia(out, "image", row[int(ManifestField::Image)]);
     s.audioPath = resolveMedia(out, "audio", row[int(ManifestField::Audio)]);
@@ -184,11 +236,7 @@ void ManifestRowChecker::check(int line, RawRow &row, CheckedRow *out)
         return;
     }
 
-    const RawField &label = row[int(ManifestField::Label)];
-    if (label.kind == RawField::Kind::String || label.kind == RawField::Kind::Number)
-        s.label = label.text.trimmed();
-    else if (given(label))
-        issue(out, QStringLiteral("label must be a string or number, not %1; sample kept unlabeled").arg(kindName(label.kind)));
+    checkLabel(out, row[int(ManifestField::Label)]);
 
     const RawField &split = row[int(ManifestField::Split)];
     std::optional<Split> named;
@@ -198,7 +246,8 @@ void ManifestRowChecker::check(int line, RawRow &row, CheckedRow *out)
             named = splitFromName(split.text);
         if (!named)
             issue(out, QStringLiteral("unknown split \"%1\" (expected train, val or test); using the hash split")
-                           .arg(split.kind == RawField::Kind::String ? split.text : QString(kindName(split.kind))));
+                           .arg(split.kind == RawField::Kind::String ? split.text : QString(kindName(split.kind))),
+                  QStringLiteral("split"));
     }
     s.split = named ? *named : splitFromId(out->id);
     s.splitFromHash = !named;

@@ -65,10 +65,13 @@ public:
     void check(int line, RawRow &row, CheckedRow *out);
 
 private:
-    void issue(CheckedRow *out, const QString &reason) const;
+    void issue(CheckedRow *out, const QString &reason, const QString &field = {}, const QString &path = {}) const;
     QString resolveMedia(CheckedRow *out, const char *what, const RawField &field);
     QString readTextFile(CheckedRow *out, const RawField &field, QString *textFile);
     void checkMeta(CheckedRow *out, RawField &meta) const;
+    void checkLabel(CheckedRow *out, const RawField &label) const;
+    /** Keeps at most kMaxTextChars of the sample's text, with an issue when it cuts. */
+    void capText(CheckedRow *out, const char *field, const QString &path);
 
     PathResolver m_resolver;
     QString m_manifestPath;

@@ -77,7 +77,11 @@ QString PathResolver::describe(Status status)
     case Status::Ok: return QStringLiteral("ok");
     case Status::Missing: return QStringLiteral("file not found");
     case Status::Escapes: return QStringLiteral("path leaves the dataset folder");
-    case Status::NotAFile: return QStringLiteral("not a regular file");
+    case Status::NotAFile: return QStringLiteral("not a regular file (a device or socket)");
+    case Status::NulByte: return QStringLiteral("path contains a NUL byte");
+    case Status::Directory: return QStringLiteral("a directory, not a file");
+    case Status::Fifo: return QStringLiteral("a FIFO (named pipe), not a file; not opened, so the load cannot block on it");
+    case Status::DanglingLink: return QStringLiteral("a symlink to nothing (dangling link)");
     case Status::Empty: return QStringLiteral("empty file (0 bytes)");
     }
     return {};
@@ -114,6 +118,11 @@ const PathResolver::Folder &PathResolver::folder(QStringView path)
 PathResolver::Result PathResolver::resolve(const QString &manifestPath)
 {
     Result result;
+    // The C calls below would stop at the NUL and open a different file than the one named.
+    if (manifestPath.contains(QChar(0))) {
+        result.status = Status::NulByte;
+        return result;
+    }
     QString path;
     // Not QDir::isAbsolutePath: in Qt 6 it builds a QFileInfo on every call.
     if (manifestPath.startsWith(QLatin1Char('/')))
@@ -149,7 +158,7 @@ PathResolver::Result PathResolver::resolve(const QString &manifestPath)
         const QByteArray full = dir.real + QByteArray::fromStdString(dir.fd >= 0 ? m_buffer : m_buffer.substr(std::size_t(dir.real.size())));
         QByteArray target;
         if (!realPath(full.constData(), &target) || ::stat(target.constData(), &info) != 0) {
-            result.status = Status::Missing; // dangling link
+            result.status = Status::DanglingLink;
             return result;
         }
         if (!insideRoot(target)) {
@@ -158,7 +167,8 @@ PathResolver::Result PathResolver::resolve(const QString &manifestPath)
         }
     }
     if (!S_ISREG(info.st_mode)) {
-        result.status = Status::NotAFile;
+        result.status = S_ISDIR(info.st_mode) ? Status::Directory
+                        : S_ISFIFO(info.st_mode) ? Status::Fifo : Status::NotAFile;
         return result;
     }
     result.size = qint64(info.st_size);

@@ -14,7 +14,7 @@
 class PathResolver
 {
 public:
-    enum class Status { Ok, Missing, Escapes, NotAFile, Empty };
+    enum class Status { Ok, Missing, Escapes, NotAFile, Empty, NulByte, Directory, Fifo, DanglingLink };
 
     struct Result
     {

@@ -1,11 +1,64 @@
 #include "core/data/textcheck.h"
 
+#include <QtCore/QLocale>
+#include <QtCore/QRegularExpression>
+
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
 bool isValidUtf8(const char *data, std::size_t size)
 {
-    const auto *s = reinterpret_cast<const unsigned char *>(data);
+    return firstInvalidUtf8(data, size) == size;
+}
+
+std::size_t utf8PrefixLength(const char *data, std::size_t size, std::size_t maxBytes)
+{
+    if (size <= maxBytes)
+        return size;
+    std::size_t cut = maxBytes;
+    // Back up over continuation bytes to the lead byte of the character that would be split.
+    while (cut > 0 && (static_cast<unsigned char>(data[cut]) & 0xC0) == 0x80)
+        --cut;
+    return cut;
+}
+
+QString cutText(const QString &text, int maxChars)
+{
+    if (text.size() <= maxChars)
+        return text;
+    qsizetype cut = maxChars;
+    if (cut > 0 && text.at(cut - 1).isHighSurrogate())
+        --cut;
+    return text.left(cut);
+}
+
+QString normalisedLabel(const QString &label, bool number)
+{
+    if (label.isEmpty())
+        return label;
+    const QChar first = label.front();
+    if (!first.isDigit() && first != QLatin1Char('.') && first != QLatin1Char('-') && first != QLatin1Char('+'))
+        return label; // a name: no regular expression per row
+    if (!number && !label.contains(QLatin1Char('.')) && !label.contains(QLatin1Char('e'), Qt::CaseInsensitive))
+        return label;
+    static const QRegularExpression numeric(QStringLiteral("^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$"));
+    if (!numeric.match(label).hasMatch())
+        return label;
+    bool ok = false;
+    const double value = label.toDouble(&ok);
+    if (!ok || !std::isfinite(value))
+        return label;
+    // Integral values print without a fraction ("5"); others in their shortest exact form.
+    if (value == std::floor(value) && std::fabs(value) < 9.0e15)
+        return QString::number(qint64(value));
+    return QString::number(value, 'g', QLocale::FloatingPointShortest);
+}
+
+std::size_t firstInvalidUtf8(const char *data, std::size_t size)
+{
+    const auto *begin = reinterpret_cast<const unsigned char *>(data);
+    const auto *s = begin;
     const unsigned char *end = s + size;
     while (s < end) {
         // Manifests are mostly ASCII: skip eight plain bytes at a time.
@@ -39,19 +92,19 @@ bool isValidUtf8(const char *data, std::size_t size)
             else if (c == 0xF4)
                 hi = 0x8F; // above U+10FFFF
         } else {
-            return false;
+            return std::size_t(s - begin);
         }
         if (end - s <= extra)
-            return false;
+            return std::size_t(s - begin);
         if (s[1] < lo || s[1] > hi)
-            return false;
+            return std::size_t(s - begin);
         for (int i = 2; i <= extra; ++i) {
             if ((s[i] & 0xC0) != 0x80)
-                return false;
+                return std::size_t(s - begin);
         }
         s += extra + 1;
     }
-    return true;
+    return size;
 }
 
 bool naturalLess(const QString &a, const QString &b)

@@ -23,6 +23,11 @@ int IssueTableModel::columnCount(const QModelIndex &parent) const
 
 QString IssueTableModel::shownFile(const DataIssue &issue) const
 {
+    // The field's own path (an image that failed) says more than the manifest the line is in.
+    if (!issue.path.isEmpty())
+        return issue.field.isEmpty() ? issue.path : QStringLiteral("%1 \"%2\"").arg(issue.field, issue.path);
+    if (!issue.field.isEmpty())
+        return issue.field;
     if (issue.file.isEmpty() || m_root.isEmpty() || QFileInfo(issue.file).isRelative())
         return issue.file;
     const QString relative = QDir(m_root).relativeFilePath(issue.file);
