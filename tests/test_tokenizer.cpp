@@ -4,8 +4,12 @@
 #include <torch/torch.h>
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QTemporaryFile>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include <cstdio>
+#include <unistd.h>
 
 namespace {
 
@@ -207,6 +211,47 @@ private Q_SLOTS:
         qInfo("trained on %lld sentences in %lld ms, %d pieces", qlonglong(texts.size()),
               timer.elapsed(), tokenizer.vocabSize());
         QVERIFY(timer.elapsed() < 20000);
+    }
+
+    void longTextsCostWhatTheModelReads()
+    {
+        // A training text of 1 000 000 characters without a space: before, SentencePiece
+        // skipped it with warnings on stderr; encoding it took seconds (quadratic).
+        QStringList texts = englishSentences();
+        texts << QString(1000000, QLatin1Char('a')) << QString(300000, QChar(0x4e2d));
+        // Anything SentencePiece writes to stderr lands in this file instead.
+        QTemporaryFile capture;
+        QVERIFY(capture.open());
+        std::fflush(stderr);
+        const int saved = ::dup(2);
+        ::dup2(capture.handle(), 2);
+        Tokenizer tokenizer;
+        QString error;
+        const bool ok = tokenizer.train(texts, 64, &error);
+        std::fflush(stderr);
+        ::dup2(saved, 2);
+        ::close(saved);
+        QVERIFY2(ok, qPrintable(error));
+        capture.seek(0);
+        const QByteArray leaked = capture.readAll();
+        QVERIFY2(leaked.isEmpty(), leaked.constData());
+
+        const QString chinese(2000000, QChar(0x4e2d)); // no spaces, as a Chinese article
+        const QString unknown(5000000, QChar(0x263A));  // one run of an unknown character
+        for (const QString &text : {QString(5000000, QLatin1Char('a')), chinese, unknown}) {
+            QElapsedTimer timer;
+            timer.start();
+            const std::vector<std::int64_t> ids = tokenizer.encode(text, 32);
+            QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+            QCOMPARE(ids, tokenizer.encode(text.left(4096), 32)); // the ids of a short prefix
+            QVERIFY(text == unknown || ids[31] != Tokenizer::kPadId);
+            QVERIFY(tokenizer.pieces(text).size() <= 1100);
+        }
+        // With spaces the window ends at one, so the ids are exactly those of the whole text.
+        QString spaced;
+        for (int i = 0; i < 20000; ++i)
+            spaced += englishSentences(20)[i % 20] + QLatin1Char(' ');
+        QCOMPARE(tokenizer.encode(spaced, 64), tokenizer.encode(spaced.left(64 * 16 + 300).section(QLatin1Char(' '), 0, -2), 64));
     }
 
     void missingModuleFailsClearly()

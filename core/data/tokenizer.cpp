@@ -1,6 +1,7 @@
 #include "core/data/tokenizer.h"
 
 #include "core/data/sentencepiecelibrary.h"
+#include "core/data/textcheck.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QRegularExpression>
@@ -10,6 +11,12 @@
 #include <cstring>
 
 namespace {
+
+// Training reads at most this much of each text; SentencePiece is told to accept it all.
+constexpr int kTrainSentenceBytes = 4096;
+constexpr int kMaxSentenceBytes = 2 * kTrainSentenceBytes;
+// pieces() and tokenCount() look this far: further than any text length T in use.
+constexpr int kMaxCountedTokens = 1024;
 
 /** Options fixed for every model: a change here changes every id a saved model produces. */
 QByteArray trainingOptions(int vocabSize)
@@ -22,15 +29,56 @@ QByteArray trainingOptions(int vocabSize)
                           " --character_coverage=0.9995 --byte_fallback=false"
                           " --normalization_rule_name=identity --split_by_whitespace=true"
                           " --num_threads=1 --input_sentence_size=0"
-                          " --shuffle_input_sentence=false --max_sentence_length=65536")
+                          " --shuffle_input_sentence=false --max_sentence_length=%2")
         .arg(vocabSize)
+        .arg(kMaxSentenceBytes)
         .toUtf8();
 }
 
-/** Identity normalisation keeps tabs and newlines; make every kind of space one space. */
-QByteArray normalisedUtf8(const QString &text)
+/** The start of `text` that decides its first `maxTokens` pieces. A piece spans at most 16
+ *  characters (SentencePiece's max_piece_length) and never crosses a space, so a cut at a
+ *  space past 16 characters a token changes none of them (the window looks for one in the
+ *  256 characters after that); a text without spaces (Chinese)
+ *  is cut at a character, which can at most re-split the last piece or two before the cut.
+ *  Encoding only this keeps a 5 MB text as cheap as a caption: SentencePiece's own cost
+ *  grows faster than the length (it merges a run of unknown characters by copying). */
+QStringView window(const QString &text, int maxTokens)
 {
-    QString out = text;
+    const qsizetype enough = qsizetype(maxTokens) * 16;
+    const qsizetype limit = enough + 256;
+    if (text.size() <= limit)
+        return text;
+    qsizetype cut = limit;
+    for (qsizetype i = limit; i > enough; --i) {
+        if (text.at(i).isSpace()) {
+            cut = i;
+            break;
+        }
+    }
+    if (text.at(cut - 1).isHighSurrogate())
+        --cut;
+    return QStringView(text).left(cut);
+}
+
+/** A training sentence: at most kTrainSentenceBytes, cut at a space when there is one in the
+ *  second half, else at a character. SentencePiece would skip a longer one whole (with a
+ *  warning on stderr), and its trainer's memory grows with the longest sentence. */
+QByteArray trainingSentence(QByteArray utf8)
+{
+    if (utf8.size() <= kTrainSentenceBytes)
+        return utf8;
+    qsizetype cut = qsizetype(utf8PrefixLength(utf8.constData(), std::size_t(utf8.size()), kTrainSentenceBytes));
+    const qsizetype space = utf8.lastIndexOf(' ', cut - 1);
+    if (space > cut / 2)
+        cut = space;
+    utf8.truncate(cut);
+    return utf8;
+}
+
+/** Identity normalisation keeps tabs and newlines; make every kind of space one space. */
+QByteArray normalisedUtf8(QStringView text)
+{
+    QString out = text.toString();
     for (QChar &c : out) {
         if (c.isSpace())
             c = QLatin1Char(' ');
@@ -39,7 +87,7 @@ QByteArray normalisedUtf8(const QString &text)
 }
 
 /** The model's ids for text; false if SentencePiece failed (it does not on valid UTF-8). */
-bool encodeIds(const FsSpModel *model, const QString &text, std::vector<int32_t> *ids)
+bool encodeIds(const FsSpModel *model, QStringView text, std::vector<int32_t> *ids)
 {
     const SentencePieceLibrary &library = SentencePieceLibrary::instance();
     const QByteArray utf8 = normalisedUtf8(text);
@@ -94,7 +142,7 @@ bool Tokenizer::train(const QStringList &texts, int vocabSize, QString *error)
     }
     std::vector<QByteArray> sentences;
     for (const QString &text : texts) {
-        QByteArray utf8 = normalisedUtf8(text).trimmed();
+        QByteArray utf8 = trainingSentence(normalisedUtf8(text).trimmed());
         if (!utf8.isEmpty())
             sentences.push_back(std::move(utf8));
     }
@@ -241,7 +289,7 @@ std::vector<std::int64_t> Tokenizer::encode(const QString &text, int maxLength) 
 {
     std::vector<std::int64_t> ids(size_t(std::max(maxLength, 0)), kPadId);
     std::vector<int32_t> raw;
-    if (!m_model || maxLength <= 0 || !encodeIds(m_model->m_handle, text, &raw))
+    if (!m_model || maxLength <= 0 || !encodeIds(m_model->m_handle, window(text, maxLength), &raw))
         return ids;
     std::copy_n(raw.begin(), std::min(raw.size(), ids.size()), ids.begin());
     return ids;
@@ -250,7 +298,7 @@ std::vector<std::int64_t> Tokenizer::encode(const QString &text, int maxLength) 
 int Tokenizer::tokenCount(const QString &text) const
 {
     std::vector<int32_t> raw;
-    if (!m_model || !encodeIds(m_model->m_handle, text, &raw))
+    if (!m_model || !encodeIds(m_model->m_handle, window(text, kMaxCountedTokens), &raw))
         return 0;
     return int(raw.size());
 }
@@ -261,7 +309,7 @@ QStringList Tokenizer::pieces(const QString &text) const
     if (!m_model)
         return out;
     const SentencePieceLibrary &library = SentencePieceLibrary::instance();
-    const QByteArray utf8 = normalisedUtf8(text);
+    const QByteArray utf8 = normalisedUtf8(window(text, kMaxCountedTokens));
     char *packed = nullptr;
     size_t packedSize = 0;
     size_t count = 0;

@@ -35,12 +35,14 @@ public:
     std::string serialized() const;
     int vocabSize() const;
 
-    /** Ids padded with kPadId or truncated to maxLength. */
+    /** Ids padded with kPadId or truncated to maxLength; reads only the start of the text
+        that decides those ids (about 16 characters a token), so its length costs nothing. */
     std::vector<std::int64_t> encode(const QString &text, int maxLength) const;
-    /** Unpadded piece count, for choosing a text length. */
+    /** Unpadded piece count, for choosing a text length; counts at most about 1024. */
     int tokenCount(const QString &text) const;
     /** The pieces the text splits into (display: token shading in the GUI); a piece starting
-        a word begins with U+2581 (▁), SentencePiece's marker for the preceding space. */
+        a word begins with U+2581 (▁), SentencePiece's marker for the preceding space. At most
+        about the first 1024 pieces. */
     QStringList pieces(const QString &text) const;
     /** Skips kPadId; an id outside the vocabulary decodes as an unknown piece (" ⁇ "). */
     QString decode(const std::vector<std::int64_t> &ids) const;

@@ -83,6 +83,15 @@ private:
 // SentencePiece keeps its log level and random seed in globals: train one model at a time.
 std::mutex g_trainMutex;
 
+// Only LOG(FATAL), which aborts anyway; INFO 0, WARNING 1 and ERROR 2 stay off stderr.
+constexpr int kQuiet = 3;
+
+/** Encoding logs too (warnings on odd input); silence it before any model exists. */
+struct QuietLogging
+{
+    QuietLogging() { sentencepiece::logging::SetMinLogLevel(kQuiet); }
+} g_quietLogging;
+
 } // namespace
 
 FS_SP_EXPORT int fs_sp_abi_version(void)
@@ -100,12 +109,13 @@ FS_SP_EXPORT int fs_sp_train(const char *const *sentences, const size_t *lengths
 {
     try {
         std::lock_guard<std::mutex> lock(g_trainMutex);
-        // Its INFO chatter would flood our stderr; the flag alone comes too late to
-        // silence the line that echoes the options.
-        sentencepiece::logging::SetMinLogLevel(1);
+        // Its INFO chatter and warnings ("Found too long line …") would reach our stderr raw;
+        // what matters comes back in the status. The flag alone comes too late to silence
+        // the line that echoes the options, and parsing it sets the level again.
+        sentencepiece::logging::SetMinLogLevel(kQuiet);
         sentencepiece::SetRandomGeneratorSeed(1);
         ArraySentenceIterator iterator(sentences, lengths, count);
-        const std::string args = std::string(options) + " --minloglevel=1";
+        const std::string args = std::string(options) + " --minloglevel=" + std::to_string(kQuiet);
         std::string serialized;
         const auto status = sentencepiece::SentencePieceTrainer::Train(args, &iterator,
                                                                        &serialized);
