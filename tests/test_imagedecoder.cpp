@@ -387,6 +387,50 @@ private Q_SLOTS:
         expectRefused(decodeImage(path(QStringLiteral("whole.png")), 0), QStringLiteral("size"));
     }
 
+    void damageThatLibrariesOnlyWarnAboutIsRefused()
+    {
+        // A 64×64 JPEG's data under a frame header claiming 8000×5000 (exactly 40 MP, within
+        // the limit): libjpeg would fill the rest with grey and only warn on stderr.
+        QByteArray jpeg = read(write(QStringLiteral("small64.jpg"), solid(64, 64, cv::Scalar(10, 120, 230))));
+        const qsizetype sof = jpeg.indexOf(QByteArray("\xFF\xC0", 2));
+        QVERIFY(sof > 0);
+        jpeg[sof + 5] = char(0x13), jpeg[sof + 6] = char(0x88), jpeg[sof + 7] = char(0x1F), jpeg[sof + 8] = char(0x40);
+        QByteArray bmp = read(write(QStringLiteral("hdr.bmp"), solid(8, 8, cv::Scalar(1, 2, 3))));
+        bmp.replace(14, 4, QByteArray("\xFF\xFF\x00\x00", 4));
+        // RIFF, VP8X with the animation flag and a 16×16 canvas, ANIM: what an animated WebP starts with.
+        QByteArray webp = "WEBPVP8X" + QByteArray("\x0A\x00\x00\x00\x02\x00\x00\x00\x0F\x00\x00\x0F\x00\x00", 14)
+                          + "ANIM" + QByteArray("\x06\x00\x00\x00\xFF\xFF\xFF\xFF\x00\x00", 10);
+        QByteArray riffSize(4, 0);
+        for (int i = 0; i < 4; ++i)
+            riffSize[i] = char(quint32(webp.size()) >> (8 * i));
+        webp = "RIFF" + riffSize + webp;
+
+        std::fflush(stderr);
+        const int saved = ::dup(2);
+        const QString log = path(QStringLiteral("stderr-damage.txt"));
+        const int sink = ::open(QFile::encodeName(log).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(sink, 2);
+        const DecodedImage results[] = {
+            decodeImage(raw(QStringLiteral("claims40mp.jpg"), jpeg), 64),
+            decodeImage(raw(QStringLiteral("hdrsize.bmp"), bmp), 8),
+            decodeImage(raw(QStringLiteral("animated.webp"), webp), 8),
+        };
+        std::fflush(stderr);
+        ::dup2(saved, 2);
+        ::close(saved);
+        ::close(sink);
+        expectRefused(results[0], QStringLiteral("claims 8000×5000 pixels"));
+        expectRefused(results[1], QStringLiteral("unknown info header size 65535"));
+        expectRefused(results[2], QStringLiteral("unsupported WebP (animation)"));
+        QCOMPARE(read(log), QByteArray());
+
+        // One row over the limit reads as the exact figure, never "40 MP, more than the 40 MP limit".
+        const QString over = raw(QStringLiteral("over.png"), makePng(8001, 5000, 8, 2, scanlines(1, 1, QByteArray(3, '\0'))));
+        expectRefused(decodeImage(over, 64), QStringLiteral("(40.005 MP), more than the 40 MP limit"));
+        // An ordinary JPEG still passes the data-size check.
+        expectRgb(decodeImage(write(QStringLiteral("ok.jpg"), solid(64, 64, cv::Scalar(10, 120, 230))), 8), 230, 120, 10, 4);
+    }
+
     void threadSafe()
     {
         const QString red = write(QStringLiteral("t-red.png"), solid(50, 40, cv::Scalar(0, 0, 255)));

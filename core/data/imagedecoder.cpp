@@ -15,13 +15,19 @@ namespace {
 // Beyond this the file cannot be an image we would accept under any sane pixel limit.
 constexpr qint64 kMaxFileBytes = qint64(1) << 30;
 
+/** Exact, so a file one row over the limit never reads "40 MP, more than the 40 MP limit":
+ *  8001×5000 is 40.005 MP. */
 QString megapixels(qint64 pixels)
 {
-    if (pixels >= 10'000'000)
-        return QStringLiteral("%1 MP").arg(QString::number(double(pixels) / 1e6, 'f', 0));
-    if (pixels >= 1'000'000)
-        return QStringLiteral("%1 MP").arg(QString::number(double(pixels) / 1e6, 'f', 1));
-    return QStringLiteral("%1 pixels").arg(pixels);
+    if (pixels < 1'000'000)
+        return QStringLiteral("%1 pixels").arg(pixels);
+    QString figure = QString::number(pixels / 1'000'000) + QLatin1Char('.')
+                     + QStringLiteral("%1").arg(pixels % 1'000'000, 6, 10, QLatin1Char('0'));
+    while (figure.endsWith(QLatin1Char('0')))
+        figure.chop(1);
+    if (figure.endsWith(QLatin1Char('.')))
+        figure.chop(1);
+    return QStringLiteral("%1 MP").arg(figure);
 }
 
 inline uchar over(int colour, int alpha)

@@ -1,6 +1,8 @@
 #include "core/data/imageprobe.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <cstring>
 
 namespace {
@@ -51,10 +53,39 @@ QString checkPng(const uchar *d, qint64 size)
     return QStringLiteral("truncated PNG (no IEND chunk)");
 }
 
+/** The fewest 8×8 blocks any one component of a JPEG frame codes; its SOF segment at `sof`
+ *  (the length field), or -1 when it cannot be read. */
+qint64 fewestBlocks(const uchar *d, qint64 size, qint64 sof)
+{
+    if (sof + 8 > size)
+        return -1;
+    const qint64 height = be16(d + sof + 3);
+    const qint64 width = be16(d + sof + 5);
+    const int count = d[sof + 7];
+    if (count <= 0 || sof + 8 + 3 * count > size)
+        return -1;
+    int hMax = 1, vMax = 1;
+    for (int i = 0; i < count; ++i) {
+        hMax = std::max(hMax, d[sof + 9 + 3 * i] >> 4);
+        vMax = std::max(vMax, d[sof + 9 + 3 * i] & 0x0F);
+    }
+    qint64 fewest = -1;
+    for (int i = 0; i < count; ++i) {
+        const int h = std::max(1, d[sof + 9 + 3 * i] >> 4), v = std::max(1, d[sof + 9 + 3 * i] & 0x0F);
+        const qint64 w = (width * h + hMax - 1) / hMax, hh = (height * v + vMax - 1) / vMax;
+        const qint64 blocks = ((w + 7) / 8) * ((hh + 7) / 8);
+        fewest = fewest < 0 ? blocks : std::min(fewest, blocks);
+    }
+    return fewest;
+}
+
 QString checkJpeg(const uchar *d, qint64 size)
 {
     // Walk every segment and the entropy-coded data between them until EOI.
     qint64 pos = 2;
+    qint64 sof = -1;       // the frame header's length field
+    bool huffman = true;   // arithmetic coding can code a block in under a bit
+    qint64 scanBytes = 0;  // entropy-coded bytes in all scans
     while (pos + 2 <= size) {
         if (d[pos] != 0xFF)
             return QStringLiteral("corrupt JPEG (no marker at byte %1)").arg(pos);
@@ -62,8 +93,17 @@ QString checkJpeg(const uchar *d, qint64 size)
         pos += 2;
         while (marker == 0xFF && pos < size)
             marker = d[pos++];
-        if (marker == 0xD9)
+        if (marker == 0xD9) {
+            // Huffman coding spends at least a bit on every block of every component a scan
+            // covers: a header claiming 8000×5000 over a 64×64 image's data is caught here,
+            // before libjpeg fills the missing 40 MP with grey and warns only on stderr.
+            const qint64 blocks = huffman && sof >= 0 ? fewestBlocks(d, size, sof) : -1;
+            if (blocks > 0 && scanBytes * 8 < blocks)
+                return QStringLiteral("corrupt JPEG (the header claims %1×%2 pixels, but the file holds only %3 bytes of "
+                                      "image data, at least %4 needed)")
+                    .arg(be16(d + sof + 5)).arg(be16(d + sof + 3)).arg(scanBytes).arg((blocks + 7) / 8);
             return {};
+        }
         if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8))
             continue;
         if (pos + 2 > size)
@@ -71,9 +111,14 @@ QString checkJpeg(const uchar *d, qint64 size)
         const qint64 length = be16(d + pos);
         if (length < 2)
             return QStringLiteral("corrupt JPEG (bad segment length at byte %1)").arg(pos);
+        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC && sof < 0) {
+            sof = pos;
+            huffman = marker < 0xC9;
+        }
         pos += length;
         if (marker != 0xDA)
             continue;
+        const qint64 scanStart = std::min(pos, size);
         // Scan data: 0xFF is followed by 0x00 (stuffing) or a restart marker inside it.
         while (pos < size) {
             const void *ff = std::memchr(d + pos, 0xFF, std::size_t(size - pos));
@@ -92,6 +137,7 @@ QString checkJpeg(const uchar *d, qint64 size)
             else
                 break; // a real marker: handled by the outer loop
         }
+        scanBytes += std::max<qint64>(0, std::min(pos, size) - scanStart);
     }
     return QStringLiteral("truncated JPEG (no end-of-image marker)");
 }
@@ -101,6 +147,10 @@ QString checkBmp(const uchar *d, qint64 size)
     if (size < 30)
         return QStringLiteral("truncated BMP header");
     const quint32 headerSize = le32(d + 14);
+    // The sizes Windows and OS/2 ever wrote; anything else (0xFFFF) is damage, not a variant.
+    static const quint32 kKnown[] = {12, 16, 40, 52, 56, 64, 108, 124};
+    if (std::find(std::begin(kKnown), std::end(kKnown), headerSize) == std::end(kKnown))
+        return QStringLiteral("corrupt BMP (unknown info header size %1)").arg(headerSize);
     if (headerSize < 40 || size < 34)
         return {}; // OS/2 bitmaps: leave to the decoder
     const qint64 width = qint32(le32(d + 18));
@@ -122,6 +172,9 @@ QString checkWebp(const uchar *d, qint64 size)
     const qint64 riff = qint64(le32(d + 4)) + 8;
     if (riff > size)
         return QStringLiteral("truncated WebP (header says %1 bytes, the file has %2)").arg(riff).arg(size);
+    // OpenCV decodes still WebP only; an animation is a valid file we cannot use, not damage.
+    if (size >= 21 && std::memcmp(d + 12, "VP8X", 4) == 0 && (d[20] & 0x02))
+        return QStringLiteral("unsupported WebP (animation); use a still image");
     return {};
 }
 
