@@ -186,6 +186,7 @@ private Q_SLOTS:
         QTest::newRow("fifo images blob") << QStringLiteral("images.u8") << true;
         QTest::newRow("fifo mels blob") << QStringLiteral("mels.f32") << true;
         QTest::newRow("linked mels blob") << QStringLiteral("mels.f32") << false;
+        QTest::newRow("fifo tokenizer model") << QStringLiteral("tokenizer-*.model") << true;
     }
     void fifoOrLinkInTheCacheNeverBlocks()
     {
@@ -195,7 +196,9 @@ private Q_SLOTS:
         datasetfixture::write(dir.path());
         QVERIFY(Dataset::load(dir.path()));
         const QString folder = cacheFolder(dir.path());
-        const QString target = QDir(folder).filePath(name);
+        const QStringList matching = QDir(folder).entryList({name}, QDir::Files);
+        QCOMPARE(matching.size(), 1);
+        const QString target = QDir(folder).filePath(matching.first());
         QVERIFY(QFile::remove(target));
         if (fifo) {
             QCOMPARE(::mkfifo(QFile::encodeName(target).constData(), 0600), 0);
@@ -222,6 +225,30 @@ private Q_SLOTS:
             QVERIFY(mel && frames > 0);
             QVERIFY(std::isfinite(mel[0]));
         }
+    }
+    void audioWarningsSurviveReopening()
+    {
+        // A clip's NaN note or cut note must be reported on every load, not only the decoding one.
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("cache"));
+        {
+            FeatureStore store(folder);
+            store.addAudio(QStringLiteral("audio/a.wav"), 10, 20, std::vector<float>(64 * 3, 0.5f), 3, 0.03,
+                           QStringLiteral("3 NaN or infinite samples replaced by silence"));
+            store.addAudio(QStringLiteral("audio/b.wav"), 11, 21, std::vector<float>(64 * 2, 0.25f), 2, 0.02);
+            QString warning;
+            store.commit({QStringLiteral("audio/a.wav"), QStringLiteral("audio/b.wav")}, &warning);
+            QVERIFY2(warning.isEmpty(), qPrintable(warning));
+        }
+        FeatureStore reopened(folder);
+        QCOMPARE(reopened.droppedEntries(), 0);
+        const FeatureEntry *a = reopened.lookup(QStringLiteral("audio/a.wav"), 10, 20);
+        QVERIFY(a);
+        QCOMPARE(a->warning, QStringLiteral("3 NaN or infinite samples replaced by silence"));
+        QCOMPARE(reopened.melData(*a)[0], 0.5f);
+        const FeatureEntry *b = reopened.lookup(QStringLiteral("audio/b.wav"), 11, 21);
+        QVERIFY(b && b->warning.isEmpty());
+        QCOMPARE(reopened.melData(*b)[64 * 2 - 1], 0.25f);
     }
 };
 

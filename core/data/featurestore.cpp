@@ -41,6 +41,8 @@ QJsonObject entryToJson(const FeatureEntry &e)
     }
     if (!e.error.isEmpty())
         o.insert(QStringLiteral("e"), e.error);
+    if (!e.warning.isEmpty())
+        o.insert(QStringLiteral("w"), e.warning);
     return o;
 }
 
@@ -55,6 +57,7 @@ FeatureEntry entryFromJson(const QJsonObject &o)
     e.frames = o.value(QStringLiteral("f")).toInt();
     e.seconds = o.value(QStringLiteral("t")).toDouble();
     e.error = o.value(QStringLiteral("e")).toString();
+    e.warning = o.value(QStringLiteral("w")).toString();
     return e;
 }
 
@@ -222,7 +225,7 @@ void FeatureStore::addImage(const QString &key, qint64 size, qint64 mtimeMs,
 }
 
 void FeatureStore::addAudio(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<float> &mel,
-                            int frames, double seconds)
+                            int frames, double seconds, const QString &warning)
 {
     FeatureEntry e;
     e.fileSize = size;
@@ -232,6 +235,7 @@ void FeatureStore::addAudio(const QString &key, qint64 size, qint64 mtimeMs, con
     e.isAudio = true;
     e.frames = frames;
     e.seconds = seconds;
+    e.warning = warning;
     e.inMemory = true;
     m_pendingMels.insert(m_pendingMels.end(), mel.begin(), mel.end());
     m_entries.insert(key, e);

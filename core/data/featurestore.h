@@ -18,6 +18,7 @@ struct FeatureEntry
     int frames = 0;         ///< audio: mel frames
     double seconds = 0.0;   ///< audio: clip length before cropping
     QString error;          ///< why decoding failed (cached too: a broken file stays broken until it changes)
+    QString warning;        ///< what a usable file had wrong (DecodedAudio::warning), reported on every load
     bool inMemory = false;  ///< true when held in memory because the cache could not be written
 };
 
@@ -51,7 +52,7 @@ public:
 
     void addImage(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<std::uint8_t> &chw);
     void addAudio(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<float> &mel,
-                  int frames, double seconds);
+                  int frames, double seconds, const QString &warning = {});
     void addFailure(const QString &key, qint64 size, qint64 mtimeMs, const QString &error);
     /** Room for this many more pending image bytes and mel values, so adding never regrows. */
     void reserve(std::size_t imageBytes, std::size_t melValues);
