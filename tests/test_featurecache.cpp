@@ -9,13 +9,18 @@
 #include <QtCore/QFile>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <cmath>
 #include <cstring>
 
+#include <cerrno>
+
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -249,6 +254,65 @@ private Q_SLOTS:
         const FeatureEntry *b = reopened.lookup(QStringLiteral("audio/b.wav"), 11, 21);
         QVERIFY(b && b->warning.isEmpty());
         QCOMPARE(reopened.melData(*b)[64 * 2 - 1], 0.25f);
+    }
+
+    /** A full disk while the cache is written: a clear message with the OS's words, the
+     *  features still served from memory, nothing half-written trusted on the next open, and
+     *  a whole cache once there is room again. Needs root for a size-limited tmpfs. */
+    void diskFullIsReportedAndTheCacheRecovers()
+    {
+        if (::geteuid() != 0)
+            QSKIP("mounting a size-limited tmpfs needs root");
+        QTemporaryDir mountPoint;
+        QVERIFY(mountPoint.isValid());
+        const QByteArray where = QFile::encodeName(mountPoint.path());
+        if (::mount("tmpfs", where.constData(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0)
+            QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs: %1").arg(QString::fromLocal8Bit(std::strerror(errno)))));
+        const auto unmount = qScopeGuard([&] { ::umount2(where.constData(), MNT_DETACH); });
+        const QString folder = QDir(mountPoint.path()).filePath(QStringLiteral("cache"));
+        const std::vector<std::uint8_t> image(3 * 64 * 64, 7); // 200 of them: 2.4 MB on a 1 MB disk
+        const FeatureShape shape{qint64(image.size()), 0};
+        QSet<QString> live;
+        for (int i = 0; i < 200; ++i)
+            live.insert(QStringLiteral("images/%1.png").arg(i));
+        {
+            FeatureStore store(folder, shape);
+            for (const QString &key : std::as_const(live))
+                store.addImage(key, 100, 1, image);
+            QString warning;
+            store.commit(live, &warning);
+            QVERIFY2(warning.contains(QLatin1String("No space left on device")), qPrintable(warning));
+            const FeatureEntry *e = store.entry(QStringLiteral("images/199.png"));
+            QVERIFY(e && store.imageData(*e));
+            QCOMPARE(int(store.imageData(*e)[e->length - 1]), 7);
+        }
+        {
+            FeatureStore reopened(folder, shape); // whatever it trusts must be whole
+            for (const QString &key : std::as_const(live)) {
+                if (const FeatureEntry *e = reopened.lookup(key, 100, 1)) {
+                    QVERIFY(reopened.imageData(*e));
+                    QCOMPARE(int(reopened.imageData(*e)[e->length - 1]), 7);
+                }
+            }
+        }
+        QCOMPARE(::mount("tmpfs", where.constData(), "tmpfs", MS_REMOUNT | MS_NOSUID | MS_NODEV, "size=16m"), 0);
+        {
+            FeatureStore store(folder, shape);
+            for (const QString &key : std::as_const(live)) {
+                if (!store.lookup(key, 100, 1))
+                    store.addImage(key, 100, 1, image);
+            }
+            QString warning;
+            store.commit(live, &warning);
+            QVERIFY2(warning.isEmpty(), qPrintable(warning));
+        }
+        FeatureStore recovered(folder, shape);
+        QCOMPARE(recovered.droppedEntries(), 0);
+        for (const QString &key : std::as_const(live)) {
+            const FeatureEntry *e = recovered.lookup(key, 100, 1);
+            QVERIFY2(e && recovered.imageData(*e), qPrintable(key));
+            QCOMPARE(int(recovered.imageData(*e)[0]), 7);
+        }
     }
 };
 

@@ -8,7 +8,9 @@
 #include <QtCore/QSaveFile>
 #include <QtCore/QSet>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 namespace {
 
@@ -27,6 +29,16 @@ QString indexChecksum(qint64 imagesSize, qint64 melsSize, const FeatureShape &sh
                  + QByteArray::number(shape.imageBytes) + '\n' + QByteArray::number(shape.melBins) + '\n');
     hash.addData(QJsonDocument(entries).toJson(QJsonDocument::Compact));
     return QString::fromLatin1(hash.result().toHex());
+}
+
+/** Why a write failed in the OS's words: a short write leaves QFile without an error of its
+ *  own ("Unknown error"), while errno still says "No space left on device". */
+QString writeError(const QFileDevice &file)
+{
+    const int code = errno;
+    if (file.error() != QFileDevice::NoError && file.errorString() != QLatin1String("Unknown error"))
+        return file.errorString();
+    return code != 0 ? QString::fromLocal8Bit(std::strerror(code)) : QStringLiteral("short write");
 }
 
 QJsonObject entryToJson(const FeatureEntry &e)
@@ -270,11 +282,16 @@ bool FeatureStore::writePending(QString *error)
     }
     const qint64 imageBase = m_images->size;
     const qint64 melBase = m_mels->size;
-    auto append = [](const Blob &blob, const void *data, qint64 bytes) {
+    QString why;
+    auto append = [&why](const Blob &blob, const void *data, qint64 bytes) {
         QFile file(blob.file.fileName());
-        return bytes == 0
-               || (file.open(QIODevice::WriteOnly | QIODevice::Append)
-                   && file.write(static_cast<const char *>(data), bytes) == bytes);
+        // Flushed here: a full disk that only shows at close would go unnoticed.
+        const bool ok = bytes == 0
+                        || (file.open(QIODevice::WriteOnly | QIODevice::Append)
+                            && file.write(static_cast<const char *>(data), bytes) == bytes && file.flush());
+        if (!ok)
+            why = writeError(file);
+        return ok;
     };
     const bool written = append(*m_images, m_pendingImages.data(), qint64(m_pendingImages.size()))
                          && append(*m_mels, m_pendingMels.data(), qint64(m_pendingMels.size() * sizeof(float)));
@@ -283,7 +300,7 @@ bool FeatureStore::writePending(QString *error)
     const bool mapped = m_images->map() && m_mels->map();
     if (!written || !mapped) {
         *error = written ? QStringLiteral("cannot map the cache blobs")
-                         : QStringLiteral("cannot write blobs in %1").arg(m_directory);
+                         : QStringLiteral("cannot write blobs in %1: %2").arg(m_directory, why);
         return false;
     }
     for (FeatureEntry &e : m_entries) {
@@ -354,18 +371,23 @@ bool FeatureStore::writeToDisk(QString *error)
         reinterpret_cast<const char *>(m_pendingMels.data()), qsizetype(m_pendingMels.size() * sizeof(float)));
 
     QHash<QString, FeatureEntry> updated = m_entries;
+    QString why; // the OS's words ("No space left on device")
     auto writeBlob = [&](Blob &blob, bool audio, const QByteArray &pending) -> bool {
         QSaveFile out(blob.file.fileName());
+        const auto failed = [&why](const QFileDevice &file) {
+            why = writeError(file);
+            return false;
+        };
         qint64 position = 0;
         if (compact) {
             if (!out.open(QIODevice::WriteOnly))
-                return false;
+                return failed(out);
             for (auto it = updated.begin(); it != updated.end(); ++it) {
                 FeatureEntry &e = it.value();
                 if (e.isAudio != audio || e.inMemory || e.offset < 0)
                     continue;
                 if (out.write(reinterpret_cast<const char *>(blob.data + e.offset), e.length) != e.length)
-                    return false;
+                    return failed(out);
                 e.offset = position;
                 position += e.length;
             }
@@ -380,15 +402,19 @@ bool FeatureStore::writeToDisk(QString *error)
             }
         }
         if (compact) {
-            return out.write(pending) == pending.size() && out.commit();
+            return (out.write(pending) == pending.size() && out.commit()) || failed(out);
         }
         out.cancelWriting();
         blob.unmap();
         QFile append(blob.file.fileName());
-        return append.open(QIODevice::WriteOnly | QIODevice::Append) && append.write(pending) == pending.size();
+        // Flushed and checked: a full disk that only shows at close must not leave an index
+        // whose entries point past the end of a blob.
+        return (append.open(QIODevice::WriteOnly | QIODevice::Append) && append.write(pending) == pending.size()
+                && append.flush())
+               || failed(append);
     };
     if (!writeBlob(*m_images, false, pendingImages) || !writeBlob(*m_mels, true, pendingMels)) {
-        *error = QStringLiteral("cannot write blobs in %1").arg(m_directory);
+        *error = QStringLiteral("cannot write blobs in %1: %2").arg(m_directory, why);
         // The index on disk no longer matches the blob sizes, so the next load starts afresh;
         // this load keeps serving the old mappings and the pending memory.
         m_images->map();
@@ -425,7 +451,7 @@ bool FeatureStore::writeToDisk(QString *error)
     QSaveFile index(QDir(m_directory).filePath(kIndexName));
     if (!index.open(QIODevice::WriteOnly) || index.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0
         || !index.commit()) {
-        *error = QStringLiteral("cannot write %1").arg(index.fileName());
+        *error = QStringLiteral("cannot write %1: %2").arg(index.fileName(), writeError(index));
         return false;
     }
     if (!m_images->map() || !m_mels->map()) {
