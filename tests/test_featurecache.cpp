@@ -256,6 +256,36 @@ private Q_SLOTS:
         QCOMPARE(reopened.melData(*b)[64 * 2 - 1], 0.25f);
     }
 
+    void checkDataNotesNonFiniteAudio()
+    {
+        // Sample s0's clip becomes a float WAV with a NaN and an Inf: it still trains, but
+        // check-data says so, on the decoding load and on the cached one.
+        QTemporaryDir dir;
+        datasetfixture::write(dir.path());
+        std::vector<float> samples(8000, 0.25f);
+        samples[10] = std::nanf("");
+        samples[20] = INFINITY;
+        auto u32 = [](quint32 v) { QByteArray b(4, 0); for (int i = 0; i < 4; ++i) b[i] = char(v >> (8 * i)); return b; };
+        auto u16 = [](quint16 v) { QByteArray b(2, 0); b[0] = char(v); b[1] = char(v >> 8); return b; };
+        const QByteArray data(reinterpret_cast<const char *>(samples.data()), qsizetype(samples.size() * sizeof(float)));
+        testsupport::writeFile(QDir(dir.path()).filePath(QStringLiteral("audio/s0.wav")),
+                               "RIFF" + u32(quint32(36 + data.size())) + "WAVEfmt " + u32(16) + u16(3) + u16(1)
+                                   + u32(16000) + u32(64000) + u16(4) + u16(32) + "data" + u32(quint32(data.size())) + data);
+        for (int load = 0; load < 2; ++load) {
+            const auto dataset = Dataset::load(dir.path());
+            QVERIFY(dataset);
+            int notes = 0;
+            for (const DataIssue &issue : dataset->issues()) {
+                if (issue.sampleId == QLatin1String("s0") && issue.reason.contains(QLatin1String("2 NaN or infinite samples"))) {
+                    ++notes;
+                    QVERIFY2(issue.reason.startsWith(QLatin1String("warning:")), qPrintable(issue.reason));
+                }
+            }
+            QVERIFY2(notes == 1, qPrintable(QStringLiteral("load %1: %2 notes").arg(load).arg(notes)));
+            QCOMPARE(dataset->size(), 12); // a note, not a drop
+        }
+    }
+
     /** A full disk while the cache is written: a clear message with the OS's words, the
      *  features still served from memory, nothing half-written trusted on the next open, and
      *  a whole cache once there is room again. Needs root for a size-limited tmpfs. */

@@ -6,6 +6,7 @@
 #include "core/data/melspectrogram.h"
 #include "core/util/parallelfor.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -27,11 +28,25 @@ struct Decoded
     int frames = 0;
     double seconds = 0.0;
     QString error;
+    QString warning; ///< audio: usable, but worth a note (NaN samples silenced, clip cut)
 };
 
+/** The decoder's words first: the issue already names the field and its path. */
 QString issueReason(const QString &modality, const QString &error)
 {
-    return QStringLiteral("%1 dropped: %2").arg(modality, error);
+    return QStringLiteral("%1; %2 dropped").arg(error, modality);
+}
+
+/** Whether files can be created in `folder`: permission bits say nothing for root, nor for
+ *  a read-only mount, so try it. */
+bool canWriteIn(const QString &folder)
+{
+    QFile probe(QDir(folder).filePath(QStringLiteral(".fusionscope-write-probe-%1").arg(QCoreApplication::applicationPid())));
+    if (!probe.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        return false;
+    probe.close();
+    probe.remove();
+    return true;
 }
 
 /** A media file's cache key, its path relative to the dataset root. The manifest hands over
@@ -111,7 +126,7 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
     std::shared_ptr<Dataset> dataset(new Dataset);
     dataset->m_preprocess = m_options.preprocess;
     if (findManifest(path).isEmpty()) {
-        dataset->m_loadError = QStringLiteral("no manifest.jsonl or manifest.csv in %1").arg(path);
+        dataset->m_loadError = whyNoManifest(path);
         dataset->m_manifest.root = QFileInfo(path).absoluteFilePath();
         return dataset;
     }
@@ -120,7 +135,11 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
     dataset->m_issues = dataset->m_manifest.issues;
 
     const QString cacheDir = m_options.useCache ? cacheDirectory(dataset->m_manifest.root) : QString();
-    dataset->m_features = std::make_unique<FeatureStore>(cacheDir);
+    // The shape every cached feature must have: an entry that disagrees is decoded again,
+    // never read past its end (issue 14).
+    const qint64 imageBytes = qint64(3) * m_options.preprocess.imageSize * m_options.preprocess.imageSize;
+    dataset->m_features = std::make_unique<FeatureStore>(
+        cacheDir, FeatureShape{imageBytes, m_options.preprocess.mel.melBins});
     dataset->m_cacheStats.directory = cacheDir;
 
     const std::vector<MediaFile> files = collectMediaFiles(dataset->m_manifest);
@@ -162,8 +181,11 @@ QString DatasetBuilder::cacheDirectory(const QString &root) const
     const QString key = QString::fromLatin1(m_options.preprocess.decodeKey());
     if (!m_options.cacheDir.isEmpty())
         return QDir(m_options.cacheDir).filePath(key);
-    if (QFileInfo(root).isWritable())
-        return QDir(root).filePath(QStringLiteral(".fusionscope-cache/") + key);
+    // An existing cache folder is reused as long as it takes writes; else the dataset folder
+    // itself must take them (a read-only mount does not, even for root).
+    const QString inDataset = QDir(root).filePath(QStringLiteral(".fusionscope-cache"));
+    if (QFileInfo(inDataset).isDir() ? canWriteIn(inDataset) : canWriteIn(root))
+        return QDir(inDataset).filePath(key);
     // A read-only dataset (a mounted share, a system folder) caches under the user's cache dir.
     const QString rootHash = QString::fromLatin1(
         QCryptographicHash::hash(root.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
@@ -225,6 +247,7 @@ bool DatasetBuilder::decodeMissing(const std::vector<MediaFile> &files, FeatureS
                 out.error = QStringLiteral("audio has no samples");
             else {
                 out.seconds = audio.seconds();
+                out.warning = audio.warning;
                 out.mel = melSpectrogram.compute(audio.samples.data(), audio.samples.size(), &out.frames);
             }
         } else {
@@ -257,7 +280,7 @@ bool DatasetBuilder::decodeMissing(const std::vector<MediaFile> &files, FeatureS
             if (!d.error.isEmpty())
                 store.addFailure(f.key, f.size, f.mtimeMs, d.error);
             else if (f.audio)
-                store.addAudio(f.key, f.size, f.mtimeMs, d.mel, d.frames, d.seconds);
+                store.addAudio(f.key, f.size, f.mtimeMs, d.mel, d.frames, d.seconds, d.warning);
             else
                 store.addImage(f.key, f.size, f.mtimeMs, d.image);
             d = Decoded(); // the store holds its copy now; don't keep two
@@ -309,8 +332,9 @@ void DatasetBuilder::attachFeatures(Dataset &dataset)
             if (e && e->error.isEmpty()) {
                 image = store.imageData(*e);
             } else {
-                dataset.m_issues.append({record.id, record.imagePath, record.line,
-                                         issueReason(QStringLiteral("image"), e ? e->error : QStringLiteral("not decoded"))});
+                dataset.m_issues.append({record.id, manifest.path, record.line,
+                                         issueReason(QStringLiteral("image"), e ? e->error : QStringLiteral("not decoded")),
+                                         QStringLiteral("image"), keys.key(record.imagePath)});
                 record.imagePath.clear();
             }
         }
@@ -320,9 +344,15 @@ void DatasetBuilder::attachFeatures(Dataset &dataset)
                 mel = store.melData(*e);
                 frames = e->frames;
                 seconds = e->seconds;
+                // A note, not a drop: the sample trains, but its audio is not all the file held.
+                if (!e->warning.isEmpty())
+                    dataset.m_issues.append({record.id, manifest.path, record.line,
+                                             QStringLiteral("warning: %1; audio kept").arg(e->warning),
+                                             QStringLiteral("audio"), keys.key(record.audioPath)});
             } else {
-                dataset.m_issues.append({record.id, record.audioPath, record.line,
-                                         issueReason(QStringLiteral("audio"), e ? e->error : QStringLiteral("not decoded"))});
+                dataset.m_issues.append({record.id, manifest.path, record.line,
+                                         issueReason(QStringLiteral("audio"), e ? e->error : QStringLiteral("not decoded")),
+                                         QStringLiteral("audio"), keys.key(record.audioPath)});
                 record.audioPath.clear();
             }
         }
