@@ -77,14 +77,19 @@ private Q_SLOTS:
         const int s5 = dataset->indexOf(QStringLiteral("s5"));
         QVERIFY(!dataset->presence(s5)[int(Modality::Audio)]);
         bool sawImage = false, sawAudio = false;
+        QString printed;
         for (const DataIssue &issue : dataset->issues()) {
-            if (issue.sampleId == QLatin1String("s2") && issue.file.endsWith(QLatin1String("s2.png")))
-                sawImage = issue.line == 3 && issue.reason.startsWith(QLatin1String("image dropped"));
-            if (issue.sampleId == QLatin1String("s5") && issue.file.endsWith(QLatin1String("s5.wav")))
-                sawAudio = issue.reason.startsWith(QLatin1String("audio dropped"));
+            printed += issue.toString() + QLatin1Char('\n');
+            // The manifest's line, then the field and its path: never "images/s2.png:3".
+            if (issue.sampleId == QLatin1String("s2") && issue.field == QLatin1String("image"))
+                sawImage = issue.line == 3 && issue.file.endsWith(QLatin1String("manifest.jsonl"))
+                           && issue.path == QLatin1String("images/s2.png") && issue.reason.endsWith(QLatin1String("image dropped"))
+                           && issue.toString().startsWith(QLatin1String("manifest.jsonl:3 [s2]: image \"images/s2.png\": "));
+            if (issue.sampleId == QLatin1String("s5") && issue.field == QLatin1String("audio"))
+                sawAudio = issue.path == QLatin1String("audio/s5.wav") && issue.reason.endsWith(QLatin1String("audio dropped"));
         }
-        QVERIFY(sawImage);
-        QVERIFY(sawAudio);
+        QVERIFY2(sawImage, qPrintable(printed));
+        QVERIFY2(sawAudio, qPrintable(printed));
         // A broken file stays a cached failure: reopening reports it again without decoding.
         const auto again = Dataset::load(dir.path());
         QCOMPARE(again->cacheStats().decoded, 0);
