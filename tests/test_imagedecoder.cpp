@@ -431,6 +431,42 @@ private Q_SLOTS:
         expectRgb(decodeImage(write(QStringLiteral("ok.jpg"), solid(64, 64, cv::Scalar(10, 120, 230))), 8), 230, 120, 10, 4);
     }
 
+    void tiffWithUnknownCompressionOrAbsurdStripsIsNamed()
+    {
+        // A hand-made 2×2 grey little-endian TIFF: nine directory entries, then 4 pixel bytes.
+        auto tiff = [](quint32 compression, quint32 stripBytes) {
+            QByteArray b("II\x2A\x00\x08\x00\x00\x00", 8);
+            putLe(&b, 9, 2);
+            const quint32 entries[9][3] = {{256, 3, 2}, {257, 3, 2}, {258, 3, 8}, {259, 3, compression}, {262, 3, 1},
+                                           {273, 4, 122}, {277, 3, 1}, {278, 3, 2}, {279, 4, stripBytes}};
+            for (const auto &e : entries) {
+                putLe(&b, e[0], 2);
+                putLe(&b, e[1], 2);
+                putLe(&b, 1, 4);
+                putLe(&b, e[2], 4);
+            }
+            putLe(&b, 0, 4);
+            return b + QByteArray("\x10\x40\x80\xF0", 4);
+        };
+        QCOMPARE(tiff(1, 4).size(), 126);
+        std::fflush(stderr);
+        const int saved = ::dup(2);
+        const QString log = path(QStringLiteral("stderr-tiff.txt"));
+        const int sink = ::open(QFile::encodeName(log).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(sink, 2);
+        const DecodedImage scheme = decodeImage(raw(QStringLiteral("scheme.tiff"), tiff(12345, 4)), 8);
+        const DecodedImage strips = decodeImage(raw(QStringLiteral("strips.tiff"), tiff(1, 0x7FFFFFFF)), 8);
+        const DecodedImage whole = decodeImage(raw(QStringLiteral("whole2x2.tiff"), tiff(1, 4)), 8);
+        std::fflush(stderr);
+        ::dup2(saved, 2);
+        ::close(saved);
+        ::close(sink);
+        expectRefused(scheme, QStringLiteral("unsupported TIFF compression 12345"));
+        expectRefused(strips, QStringLiteral("strip 0 claims 2147483647 bytes"));
+        QVERIFY2(whole.ok(), qPrintable(whole.error));
+        QCOMPARE(read(log), QByteArray());
+    }
+
     void threadSafe()
     {
         const QString red = write(QStringLiteral("t-red.png"), solid(50, 40, cv::Scalar(0, 0, 255)));
