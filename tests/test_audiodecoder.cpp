@@ -549,6 +549,19 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 5000);
     }
 
+    void imageGivenAsAudioIsNotAContainer()
+    {
+        // A PNG where audio belongs: refused by name, not decoded by an image demuxer.
+        const QByteArray png = QByteArray::fromBase64(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        const QString file = path(QStringLiteral("dataset/audio/picture.png"));
+        testsupport::writeFile(file, png);
+        const DecodedAudio audio = decodeAudio(file, 16000);
+        QVERIFY(!audio.ok());
+        QVERIFY2(audio.error.startsWith(QLatin1String("refused")) && audio.error.contains(QLatin1String("not an audio container")),
+                 qPrintable(audio.error));
+    }
+
     void livePlaylistEndsFast()
     {
         // No #EXT-X-ENDLIST: FFmpeg would wait for the playlist to grow, forever.

@@ -70,6 +70,14 @@ bool allowedDemuxer(const AVInputFormat *format)
     return format && allowed.contains(QByteArray(format->name));
 }
 
+/** Demuxers that open what their input names (for the message: either way they are refused). */
+bool readsOtherInputs(const AVInputFormat *format)
+{
+    static const QSet<QByteArray> named = {"hls", "dash", "concat", "ffconcat", "sdp", "rtp", "rtsp",
+                                           "image2", "hds", "webm_dash_manifest", "mpd", "smil"};
+    return named.contains(QByteArray(format->name));
+}
+
 /** FFmpeg's WAV demuxer quietly shrinks a data chunk that runs past the end of the file,
  *  so a cut-off WAV is recognised here from its own header. */
 QString wavTruncation(const QByteArray &path)
@@ -510,11 +518,17 @@ QString Decoder::openInput(const QByteArray &path, const AVInputFormat *containe
         if (rc < 0)
             return QStringLiteral("cannot open audio: %1").arg(avError(rc));
     }
-    if (!allowedDemuxer(format))
-        return QStringLiteral("refused: FFmpeg reads this file as \"%1\" (%2), a format that can make it open "
-                              "other files or the network; use an audio file (wav, flac, mp3, ogg, m4a …)")
-            .arg(QString::fromUtf8(format->name),
-                 QString::fromUtf8(format->long_name ? format->long_name : format->name));
+    if (!allowedDemuxer(format)) {
+        const QString name = QString::fromUtf8(format->name);
+        const QString what = QString::fromUtf8(format->long_name ? format->long_name : format->name);
+        if (readsOtherInputs(format))
+            return QStringLiteral("refused: this is a playlist or stream description (%1, \"%2\"), which would make "
+                                  "FFmpeg read the files or URLs it names; use an audio file (wav, flac, mp3, ogg, m4a …)")
+                .arg(what, name);
+        return QStringLiteral("refused: FFmpeg reads this file as %1 (\"%2\"), not an audio container; use an audio "
+                              "file (wav, flac, mp3, ogg, m4a …)")
+            .arg(what, name);
+    }
     m_s.format = avformat_alloc_context();
     if (!m_s.format)
         return QStringLiteral("out of memory");
