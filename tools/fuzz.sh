@@ -23,7 +23,8 @@ rm -rf "$work/seeds"
 "$build/fuzz/fusionscope_fuzz_seeds" "$work/seeds" >/dev/null
 
 # Leaks count as findings; the suppressions cover only third-party one-time allocations.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+# alloc_dealloc_mismatch=0: see tests/CMakeLists.txt (libsentencepiece under RTLD_DEEPBIND).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:alloc_dealloc_mismatch=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tools/lsan.supp:print_suppressions=0}
 export QT_QPA_PLATFORM=offscreen
