@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
+  # the ASan + UBSan suite and the libFuzzer harnesses (tools/sanitize.sh, tools/fuzz.sh)
+  clang-14 lld-14 libclang-rt-14-dev
   # Qt 6: Widgets, Test, PrintSupport (QCustomPlot), Multimedia (sample playback), Svg (plot export)
   qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-svg-dev libgl-dev
   libqcustomplot-dev

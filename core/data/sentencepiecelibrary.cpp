@@ -30,6 +30,29 @@ QStringList candidatePaths()
     return paths;
 }
 
+/**
+ * dlopen() that also works under AddressSanitizer: its interceptor refuses RTLD_DEEPBIND
+ * (CheckNoDeepBind aborts), so sanitizer builds call the C library's dlopen directly. The
+ * module itself is built uninstrumented there (top-level CMakeLists.txt).
+ */
+void *openModule(const char *path, int flags)
+{
+#if defined(__SANITIZE_ADDRESS__)
+#define FUSIONSCOPE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FUSIONSCOPE_ASAN 1
+#endif
+#endif
+#ifdef FUSIONSCOPE_ASAN
+    using DlopenFn = void *(*)(const char *, int);
+    static const auto libcDlopen = reinterpret_cast<DlopenFn>(dlsym(RTLD_NEXT, "dlopen"));
+    if (libcDlopen)
+        return libcDlopen(path, flags);
+#endif
+    return dlopen(path, flags);
+}
+
 template<typename Fn>
 bool resolve(void *handle, const char *name, Fn *out, QString *error)
 {
@@ -76,7 +99,7 @@ bool SentencePieceLibrary::tryLoad(const QString &path, QString *error)
     }
     // LOCAL keeps libsentencepiece's exported protobuf out of the global scope; DEEPBIND makes
     // it resolve its own protobuf copy first instead of LibTorch's incompatible libprotobuf.
-    void *handle = dlopen(QFile::encodeName(path).constData(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+    void *handle = openModule(QFile::encodeName(path).constData(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
     if (!handle) {
         *error = QString::fromLocal8Bit(dlerror());
         return false;
