@@ -7,6 +7,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSet>
+#include <QtCore/QStorageInfo>
 
 #include <cerrno>
 #include <cmath>
@@ -38,6 +39,11 @@ QString writeError(const QFileDevice &file)
     const int code = errno;
     if (file.error() != QFileDevice::NoError && file.errorString() != QLatin1String("Unknown error"))
         return file.errorString();
+    // errno is not reliable this far from the failed write (calls in between, or a sanitizer's
+    // interceptors, may overwrite it), so a file system with next to nothing left says it plainly.
+    const QStorageInfo storage(QFileInfo(file.fileName()).absolutePath());
+    if (code == ENOSPC || (storage.isValid() && storage.bytesAvailable() < 64 * 1024))
+        return QString::fromLocal8Bit(std::strerror(ENOSPC));
     return code != 0 ? QString::fromLocal8Bit(std::strerror(code)) : QStringLiteral("short write");
 }
 
