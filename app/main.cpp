@@ -2,6 +2,7 @@
 #include "ui/app/screenshotdirector.h"
 #include "ui/mainwindow.h"
 #include "core/util/appidentity.h"
+#include "core/util/blasinfo.h"
 #include "core/util/threads.h"
 
 #include <QtCore/QCoreApplication>
@@ -23,6 +24,9 @@ bool displayAvailable()
 int main(int argc, char *argv[])
 {
     configureComputeThreads();
+    // Once per process, CLI and window alike: training on the reference BLAS is ~14x slower.
+    if (const QString slow = slowBlasWarning(currentBlas()); !slow.isEmpty())
+        std::fprintf(stderr, "fusionscope: warning: %s\n", qPrintable(slow));
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);

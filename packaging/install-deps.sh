@@ -24,8 +24,9 @@ packages=(
   fonts-wqy-microhei
   # the Python PyTorch peer for interop tests and benchmarks
   python3-torch python3-numpy python3-opencv python3-soundfile
-  # .deb packaging, and the checks packaging/test-deb.sh runs on the .desktop/metainfo files
-  dpkg-dev file desktop-file-utils appstream
+  # .deb packaging: the man page from --help (help2man), and the checks packaging/test-deb.sh
+  # runs on the package (lintian) and its .desktop/metainfo files
+  dpkg-dev file desktop-file-utils appstream help2man lintian
 )
 
 missing=()

@@ -26,8 +26,8 @@ trap cleanup EXIT
 step "Checking the tools this test uses"
 bash packaging/install-deps.sh
 
-step "Building fusionscope"
-tools/build.sh fusionscope
+step "Building fusionscope, its man page and Debian docs"
+tools/build.sh fusionscope fusionscope_manpage fusionscope_debian_docs
 
 step "Packaging (cpack -G DEB in $build)"
 rm -f "$build"/fusionscope_*.deb
@@ -39,6 +39,24 @@ cp "$deb" "$work/"
 deb="$work/$(basename "$deb")"
 echo "$(basename "$deb"): $(du -h "$deb" | cut -f1)"
 dpkg-deb -f "$deb" Package Version Depends Recommends
+
+step "lintian (errors fail the test; warnings are listed)"
+# Root may run lintian on a .deb; it only reads it.
+lintian --allow-root --no-tag-display-limit "$deb" >"$work/lintian.log" 2>&1 || true
+cat "$work/lintian.log"
+if grep -q '^E: ' "$work/lintian.log"; then
+  fail "lintian reports $(grep -c '^E: ' "$work/lintian.log") error(s)"
+fi
+echo "lintian: no errors ($(grep -c '^W: ' "$work/lintian.log" || true) warnings)"
+for f in ./usr/share/doc/fusionscope/copyright ./usr/share/doc/fusionscope/changelog.Debian.gz \
+         ./usr/share/man/man1/fusionscope.1.gz; do
+  dpkg-deb -c "$deb" | grep -q " $f\$" || fail "the package lacks $f"
+done
+dpkg-deb -x "$deb" "$work/extracted"
+if grep -rlF "$(cd "$build" && pwd)" "$work/extracted"; then
+  fail "the package's files above carry the build folder's path"
+fi
+rm -rf "$work/extracted"
 
 step "Installing with apt-get (a leftover install is removed first)"
 if dpkg-query -W -f='${Status}' fusionscope 2>/dev/null | grep -q "install ok installed"; then
@@ -62,8 +80,10 @@ fi
 installed() { (cd "$work" && HOME="$work/home" "${hide_build[@]}" /usr/bin/fusionscope "$@"); }
 mkdir -p "$work/home"
 
-step "fusionscope --version"
+step "fusionscope --version (names the BLAS), man fusionscope"
 installed --version
+installed --version | grep -q "BLAS: OpenBLAS" || fail "--version does not name OpenBLAS"
+man -P cat fusionscope 2>/dev/null | head -n 12 || fail "man fusionscope shows nothing"
 
 step "Headless demo-data (200 samples) and a one-epoch train"
 installed demo-data --samples 200 --out data >"$work/demo.log" 2>&1 || { cat "$work/demo.log"; fail "demo-data failed"; }

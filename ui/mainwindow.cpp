@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "core/train/runconfig.h"
+#include "core/util/blasinfo.h"
 #include "core/util/versioninfo.h"
 #include "ui/app/datasetcontroller.h"
 #include "ui/app/droppeddataset.h"
@@ -13,8 +14,10 @@
 #include "ui/panels/inspectpanel.h"
 #include "ui/panels/modelpanel.h"
 #include "ui/panels/trainpanel.h"
+#include "ui/widgets/cjkfontcheck.h"
 #include "ui/widgets/errorbanner.h"
 #include "ui/widgets/loadprogresswidget.h"
+#include "ui/widgets/noticebar.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
@@ -55,6 +58,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     m_controller = new DatasetController(this);
     m_banner = new ErrorBanner(this);
+    m_notices = new NoticeBar(this);
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("panelTabs"));
     m_dataPanel = new DataPanel(this);
@@ -73,8 +77,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_banner);
+    layout->addWidget(m_notices);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    // main() printed the same on stderr; a window user never sees that.
+    m_notices->addNotice(QStringLiteral("blas"), slowBlasWarning(currentBlas()));
 
     m_summaryLabel = new QLabel(this);
     m_summaryLabel->setObjectName(QStringLiteral("statusSummary"));
@@ -279,6 +286,7 @@ void MainWindow::onManifestReady(std::shared_ptr<const Manifest> manifest)
     RecentDatasets::add(standard ? manifest->root : manifest->path);
     setWindowTitle(tr("%1 — FusionScope").arg(QFileInfo(manifest->root).fileName()));
     m_dataPanel->setManifest(manifest);
+    m_notices->addNotice(QStringLiteral("cjk-font"), cjkfontcheck::noteFor(*manifest));
     m_summaryLabel->setText(summarizeLoad(*manifest, manifest->issues).text(/*decoded=*/false));
     m_progress->start(tr("Decoding…"));
     statusBar()->clearMessage();

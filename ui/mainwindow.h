@@ -11,6 +11,7 @@ class DatasetController;
 class ErrorBanner;
 class InspectPanel;
 class LoadProgressWidget;
+class NoticeBar;
 class ModelPanel;
 class QLabel;
 class QMenu;
@@ -42,6 +43,7 @@ public:
     InspectPanel *inspectPanel() const { return m_inspectPanel; }
     ModelPanel *modelPanel() const { return m_modelPanel; }
     TrainPanel *trainPanel() const { return m_trainPanel; }
+    NoticeBar *noticeBar() const { return m_notices; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -68,6 +70,7 @@ private:
 
     DatasetController *m_controller;
     ErrorBanner *m_banner;
+    NoticeBar *m_notices; ///< setup advice (no CJK font, a slow BLAS), each shown once
     QTabWidget *m_tabs;
     DataPanel *m_dataPanel;
     LoadProgressWidget *m_progress;

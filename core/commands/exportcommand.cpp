@@ -2,12 +2,12 @@
 #include "core/commands/commands.h"
 
 #include "core/eval/modelio.h"
+#include "core/util/atomicfile.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
-#include <QtCore/QSaveFile>
 #include <QtCore/QTextStream>
 
 namespace {
@@ -83,10 +83,9 @@ int runExportCommand(const QStringList &arguments)
     if (!input.open(QIODevice::ReadOnly))
         return failure(QStringLiteral("cannot read %1: %2").arg(source, input.errorString()));
     const QByteArray bytes = input.readAll();
-    QDir().mkpath(QFileInfo(target).absolutePath());
-    QSaveFile output(target);
-    if (!output.open(QIODevice::WriteOnly) || output.write(bytes) != bytes.size() || !output.commit())
-        return failure(QStringLiteral("cannot write %1: %2").arg(target, output.errorString()));
+    // Through a temp file: a full disk leaves an existing FILE as it was, never half-written.
+    if (!writeFileAtomically(target, bytes, &error))
+        return failure(error);
 
     QString what = QStringLiteral("external TorchScript model, no FusionScope metadata");
     if (model->hasMeta) {

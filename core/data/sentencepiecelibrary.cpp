@@ -11,19 +11,22 @@ namespace {
 
 const char kModuleFileName[] = "libfusionscope_sentencepiece.so";
 
-/** Where to look, in order: the environment, the build tree, next to an installed binary. */
+/**
+ * Where to look, in order: next to an installed binary (../lib/fusionscope), the build tree
+ * (a path relative to the executable's folder, so no build path is baked in), beside the binary.
+ */
 QStringList candidatePaths()
 {
     QStringList paths;
-#ifdef FUSIONSCOPE_SENTENCEPIECE_MODULE_BUILD_PATH
-    paths << QString::fromUtf8(FUSIONSCOPE_SENTENCEPIECE_MODULE_BUILD_PATH);
-#endif
     // /proc/self/exe works without a QCoreApplication (applicationDirPath needs one).
     const QString exe = QFileInfo(QStringLiteral("/proc/self/exe")).canonicalFilePath();
     if (!exe.isEmpty()) {
         const QDir dir = QFileInfo(exe).absoluteDir();
         const QString name = QString::fromLatin1(kModuleFileName);
         paths << QDir::cleanPath(dir.filePath(QStringLiteral("../lib/fusionscope/") + name));
+#ifdef FUSIONSCOPE_SENTENCEPIECE_MODULE_BUILD_PATH
+        paths << QDir::cleanPath(dir.filePath(QStringLiteral(FUSIONSCOPE_SENTENCEPIECE_MODULE_BUILD_PATH "/") + name));
+#endif
         paths << dir.filePath(name);
     }
     paths.removeDuplicates();

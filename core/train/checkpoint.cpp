@@ -1,9 +1,12 @@
 #include "core/train/checkpoint.h"
 
+#include "core/eval/archiveintegrity.h"
+#include "core/util/atomicfile.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
-#include <cstdio>
 #include <mutex>
+#include <sstream>
 
 namespace {
 
@@ -69,16 +72,13 @@ bool readWeights(torch::serialize::InputArchive &archive, torch::jit::Module &mo
     return true;
 }
 
+/** Serialises in memory first, so a full disk fails one checked write, never torch's stream. */
 bool commitArchive(torch::serialize::OutputArchive &archive, const QString &path, QString *error)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    const QString temp = path + QStringLiteral(".tmp");
-    archive.save_to(QFile::encodeName(temp).toStdString());
-    if (std::rename(QFile::encodeName(temp).constData(), QFile::encodeName(path).constData()) != 0) {
-        *error = QStringLiteral("cannot rename %1 to %2").arg(temp, path);
-        return false;
-    }
-    return true;
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    const std::string data = bytes.str();
+    return writeFileAtomically(path, data.data(), qint64(data.size()), error);
 }
 
 at::Tensor cpuGeneratorState()
@@ -130,6 +130,19 @@ TrainState readState(torch::serialize::InputArchive &archive)
     return s;
 }
 
+/** Opens a checkpoint or weights file after checking it: LibTorch's reader trusts the lengths
+ *  and CRCs in the file (one changed integer made it reserve 4 GB), and blocks on a FIFO. */
+bool openArchive(const QString &path, torch::serialize::InputArchive &archive, QString *error)
+{
+    const QString problem = verifyModelArchive(path);
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    archive.load_from(QFile::encodeName(path).toStdString());
+    return true;
+}
+
 QString failure(const QString &path, const char *what, const std::exception &e)
 {
     // c10 messages carry a backtrace after the first line; the first line is the reason.
@@ -172,7 +185,8 @@ bool loadCheckpoint(const QString &path, torch::jit::Module &module, torch::opti
 {
     try {
         torch::serialize::InputArchive archive;
-        archive.load_from(QFile::encodeName(path).toStdString());
+        if (!openArchive(path, archive, error))
+            return false;
         if (readScalar<std::int64_t>(archive, "format") != kCheckpointFormat) {
             *error = QStringLiteral("checkpoint %1 has an unknown format").arg(QDir::toNativeSeparators(path));
             return false;
@@ -212,7 +226,8 @@ bool loadWeights(const QString &path, torch::jit::Module &module, QString *error
 {
     try {
         torch::serialize::InputArchive archive;
-        archive.load_from(QFile::encodeName(path).toStdString());
+        if (!openArchive(path, archive, error))
+            return false;
         QString why;
         if (!readWeights(archive, module, &why)) {
             *error = QStringLiteral("weights %1 do not fit this model: %2").arg(QDir::toNativeSeparators(path), why);
@@ -229,7 +244,8 @@ bool readCheckpointState(const QString &path, TrainState *state, QString *error)
 {
     try {
         torch::serialize::InputArchive archive;
-        archive.load_from(QFile::encodeName(path).toStdString());
+        if (!openArchive(path, archive, error))
+            return false;
         *state = readState(archive);
         return true;
     } catch (const std::exception &e) {

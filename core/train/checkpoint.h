@@ -26,8 +26,9 @@ struct TrainState
 
 /**
  * checkpoints/last.pt: model parameters and buffers, AdamW state, the torch CPU generator
- * (dropout) and TrainState, written to a temp file and renamed so a kill never leaves half
- * a checkpoint. False with a sentence on failure; never throws.
+ * (dropout) and TrainState, written to a temp file, fsynced and renamed so a kill or a full
+ * disk never leaves half a checkpoint: the previous one stays. False with a sentence naming
+ * the file and the reason ("No space left on device") on failure; never throws.
  */
 bool saveCheckpoint(const QString &path, const torch::jit::Module &module, torch::optim::Optimizer &optimizer,
                     const TrainState &state, QString *error);

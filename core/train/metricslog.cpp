@@ -1,8 +1,9 @@
 #include "core/train/metricslog.h"
 
+#include "core/util/atomicfile.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QJsonDocument>
-#include <QtCore/QSaveFile>
 #include <cmath>
 
 namespace {
@@ -40,13 +41,17 @@ bool MetricsLog::open(qint64 keepUpToStep, int keepEpochsBefore, QString *error)
                 continue;
             kept += line.endsWith('\n') ? line : line + '\n';
         }
-        QSaveFile out(m_path);
-        if (!out.open(QIODevice::WriteOnly) || out.write(kept) != kept.size() || !out.commit())
-            return fail(out.errorString());
+        QString why;
+        if (!writeFileAtomically(m_path, kept, &why)) {
+            if (error)
+                *error = why;
+            return false;
+        }
     }
     m_file.setFileName(m_path);
     const QIODevice::OpenMode mode = keepUpToStep >= 0 ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate;
-    if (!m_file.open(mode | QIODevice::Text))
+    // Unbuffered: every record is one write() whose failure is seen here, not at a later flush.
+    if (!m_file.open(mode | QIODevice::Unbuffered))
         return fail(m_file.errorString());
     return true;
 }
@@ -54,7 +59,26 @@ bool MetricsLog::open(qint64 keepUpToStep, int keepEpochsBefore, QString *error)
 bool MetricsLog::append(const QJsonObject &record)
 {
     const QByteArray line = QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n';
-    return m_file.write(line) == line.size() && m_file.flush();
+    const qint64 before = m_file.size();
+    // A short write (the disk filled mid-record) sets no error; the retry for the rest does.
+    qint64 done = 0;
+    while (m_file.isOpen() && done < line.size()) {
+        const qint64 written = m_file.write(line.constData() + done, line.size() - done);
+        if (written <= 0)
+            break;
+        done += written;
+    }
+    if (done == line.size())
+        return true;
+    ++m_failures;
+    m_error = QStringLiteral("cannot append to %1: %2")
+                  .arg(QDir::toNativeSeparators(m_path),
+                       m_file.isOpen() ? m_file.errorString() : QStringLiteral("the file is not open"));
+    // A half-written record would glue itself to the next one once space comes back.
+    if (m_file.isOpen())
+        m_file.resize(before);
+    m_file.unsetError();
+    return false;
 }
 
 bool MetricsLog::appendStep(const StepReport &step, double meanLoss)

@@ -1,10 +1,11 @@
 #include "core/train/runconfig.h"
 
+#include "core/util/atomicfile.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
-#include <QtCore/QSaveFile>
 
 namespace {
 
@@ -77,14 +78,7 @@ QString reportPath(const QString &runDir) { return QDir(runDir).filePath(QString
 
 bool writeJsonFile(const QString &path, const QJsonObject &json, QString *error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(json).toJson(QJsonDocument::Indented)) < 0
-        || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-        return false;
-    }
-    return true;
+    return writeFileAtomically(path, QJsonDocument(json).toJson(QJsonDocument::Indented), error);
 }
 
 bool readJsonFile(const QString &path, QJsonObject *json, QString *error)

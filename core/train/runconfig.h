@@ -38,7 +38,7 @@ QString tokenizerPath(const QString &runDir);     ///< tokenizer.model
 QString modelPath(const QString &runDir);         ///< model.pt
 QString reportPath(const QString &runDir);        ///< report.json
 
-/** Writes compact-indented JSON through a temp file and a rename. */
+/** Writes indented JSON through a temp file, fsync and a rename (writeFileAtomically). */
 bool writeJsonFile(const QString &path, const QJsonObject &json, QString *error);
 /** Reads a JSON object; false with a sentence naming the file and the parse error. */
 bool readJsonFile(const QString &path, QJsonObject *json, QString *error);

@@ -326,9 +326,11 @@ FinishReport Trainer::train(bool resume)
             }
             if (m_state.step % config.logEverySteps == 0) {
                 const double windowSeconds = std::chrono::duration<double>(now - windowStart).count();
-                m_metrics.appendStep(StepReport{epoch, m_state.step, m_totalSteps, loss, rate,
-                                                windowSeconds > 0 ? double(windowSamples) / windowSeconds : 0.0},
-                                     m_state.windowLossSum / m_state.windowSteps);
+                if (!m_metrics.appendStep(StepReport{epoch, m_state.step, m_totalSteps, loss, rate,
+                                                     windowSeconds > 0 ? double(windowSamples) / windowSeconds : 0.0},
+                                          m_state.windowLossSum / m_state.windowSteps)
+                    && m_metrics.failures() == 1) // once, not every step of a full disk
+                    m_job.emitMessage(MessageLevel::Warning, m_metrics.errorString());
                 m_state.windowLossSum = 0.0;
                 m_state.windowSteps = 0;
                 windowStart = now;
@@ -353,7 +355,8 @@ FinishReport Trainer::train(bool resume)
         report.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
         lastValLoss = report.valLoss;
         lastValAccuracy = report.valAccuracy;
-        m_metrics.appendEpoch(report, m_state.step);
+        if (!m_metrics.appendEpoch(report, m_state.step) && m_metrics.failures() == 1)
+            m_job.emitMessage(MessageLevel::Warning, m_metrics.errorString());
 
         if (val.ran && val.loss < m_state.bestValLoss) {
             m_state.bestValLoss = val.loss;

@@ -2,5 +2,8 @@
 
 #include <QtCore/QString>
 
-/** "FusionScope 0.1.0 (LibTorch 1.13.1, Qt 6.4.2, OpenCV 4.6.0, FFmpeg libavformat 59.27.100)" */
+/**
+ * "FusionScope 0.1.0", then one line each: LibTorch, Qt, OpenCV, FFmpeg, intra-op threads and
+ * "BLAS: OpenBLAS 0.3.21 (pthread) /usr/lib/…/libblas.so.3" (what --version and About show).
+ */
 QString versionReport();
