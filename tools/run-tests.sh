@@ -2,6 +2,8 @@
 # Configures (once), builds and runs the whole FusionScope test suite through CTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hits across clones (CI builds a fresh clone in another folder).
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 build=${FUSIONSCOPE_BUILD_DIR:-build}
 jobs=$(nproc)
 if [ ! -f "$build/CMakeCache.txt" ]; then
