@@ -37,6 +37,7 @@ for h in "${harnesses[@]}"; do
   dirs=("$corpus")
   [ -d "$work/seeds/$h" ] && dirs+=("$work/seeds/$h")
   [ -d "fuzz/regressions/$h" ] && dirs+=("fuzz/regressions/$h")
+  asan_options=$ASAN_OPTIONS
   options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
            -artifact_prefix="$crashes/")
   case $h in
@@ -44,11 +45,13 @@ for h in "${harnesses[@]}"; do
     # LibTorch 1.13's PyTorchStreamReader throws from its constructor on a damaged zip after
     # miniz allocated the reader state, which then leaks (~700 bytes per bad file, inside
     # libtorch_cpu's miniz, no frame of ours). Leaks stay checked in every other harness.
-    fuzz_checkpoint) options+=(-detect_leaks=0) ;;
+    # libFuzzer's -detect_leaks=0 only stops its per-input check; LSan's exit-time check needs
+    # ASAN_OPTIONS too.
+    fuzz_checkpoint) options+=(-detect_leaks=0); asan_options+=":detect_leaks=0" ;;
   esac
   log=$work/$h.log
   echo "fuzz.sh: $h for ${seconds} s"
-  if "$build/fuzz/$h" "${options[@]}" "${dirs[@]}" >"$log" 2>&1; then
+  if ASAN_OPTIONS=$asan_options "$build/fuzz/$h" "${options[@]}" "${dirs[@]}" >"$log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$log" | tr '\n' ' '
     echo
   else
