@@ -6,7 +6,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/fusionscope.png
         DESTINATION share/icons/hicolor/256x256/apps)
 
 # Who answers for the package: Maintainer field, debian/copyright and changelog.Debian.
-set(FUSIONSCOPE_DEB_MAINTAINER "FusionScope developers <dev@fusionscope.local>" CACHE STRING
+set(FUSIONSCOPE_DEB_MAINTAINER "FusionScope developers <maintainers@fusionscope.dev>" CACHE STRING
     "Maintainer of the .deb (name <address>)")
 set(FUSIONSCOPE_DEB_RELEASE 1 CACHE STRING "Debian revision of the .deb (the -N in 0.1.0-N)")
 
@@ -48,15 +48,18 @@ set(CPACK_PACKAGE_VENDOR "FusionScope")
 set(CPACK_PACKAGE_CONTACT "${FUSIONSCOPE_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Workbench for multimodal deep learning (text, image, audio fusion)")
 # The long description: what `apt show fusionscope` says under the summary.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-FusionScope opens a folder of paired text, image and audio samples (a JSONL or CSV
-manifest), trains fusion models on them - concatenation, late fusion, gating, tensor
-and low-rank fusion, attention and graph networks - with live loss curves, and shows
-why a model decides: attention heatmaps over the image, the spectrogram and the words,
-and how much each modality contributed (gates, leave-one-out, Shapley values).
+# CPack puts the summary on the Description line itself, so the long text starts after it
+# (a repeated first line is lintian's description-synopsis-is-duplicated); lines stay under 80.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "FusionScope opens a folder of paired text, image and audio samples
+(a JSONL or CSV manifest) and trains fusion models on them - concatenation,
+late fusion, gating, tensor and low-rank fusion, attention and graph
+networks - with live loss curves. It shows why a model decides: attention
+heatmaps over the image, the spectrogram and the words, and how much each
+modality contributed (gates, leave-one-out, Shapley values).
 .
-Trained models are TorchScript files that Python PyTorch loads unchanged. The same
-binary runs headless: train, eval, explain, export, info, check-data and demo-data.")
+Trained models are TorchScript files that Python PyTorch loads unchanged.
+The same binary runs headless: train, eval, explain, export, info,
+check-data and demo-data.")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${FUSIONSCOPE_DEB_RELEASE})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
