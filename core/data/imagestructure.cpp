@@ -161,7 +161,10 @@ QString checkBmp(const uchar *d, qint64 size)
     if (compression != 0 && compression != 3 && compression != 6)
         return {}; // run-length coded: size unknown up front
     const qint64 stride = (width * bitsPerPixel + 31) / 32 * 4;
-    const qint64 needed = qint64(le32(d + 10)) + stride * height;
+    qint64 pixels = 0; // a damaged header can claim more than 64 bits can count (fuzzer finding)
+    if (stride > 0 && __builtin_mul_overflow(stride, height, &pixels))
+        return QStringLiteral("corrupt BMP (the header claims %1×%2 pixels)").arg(width).arg(height);
+    const qint64 needed = qint64(le32(d + 10)) + pixels;
     if (needed > size)
         return QStringLiteral("truncated BMP (pixel data needs %1 bytes, the file has %2)").arg(needed).arg(size);
     return {};

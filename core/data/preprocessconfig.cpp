@@ -1,5 +1,8 @@
 #include "core/data/preprocessconfig.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -25,7 +28,11 @@ void fromArray(const QJsonValue &value, float (&values)[3])
 int PreprocessConfig::audioFrames() const
 {
     const double seconds = audioSeconds > 0.0 ? audioSeconds : maxAudioSeconds;
-    const auto samples = static_cast<std::size_t>(seconds * mel.sampleRate + 0.5);
+    // A damaged meta.json may hold any number here (the fuzzer found -86601 s): nothing negative,
+    // NaN or absurd reaches the cast; 2^30 samples is over six hours at 48 kHz.
+    const double wanted = seconds * double(mel.sampleRate);
+    const double bounded = std::isfinite(wanted) ? std::clamp(wanted, 0.0, double(1 << 30)) : 0.0;
+    const auto samples = static_cast<std::size_t>(bounded + 0.5);
     return MelSpectrogram(mel).frameCount(samples); // rare call; the filterbank costs microseconds
 }
 
