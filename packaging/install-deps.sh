@@ -18,6 +18,10 @@ packages=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   # tokenizer
   libsentencepiece-dev
+  # model-archive checks: CRC-32 and inflate of zip entries (zlib)
+  zlib1g-dev
+  # JPEG decoding with our own error manager (libjpeg warnings become sample notes)
+  libjpeg62-turbo-dev
   # demo data (speech), audio tools, headless GUI runs and screenshots (x11-utils: xwininfo, for the quickstart test)
   espeak-ng libespeak-ng-dev sox xvfb xauth x11-utils imagemagick
   # the demo's questions are partly Chinese: a CJK font for the window

@@ -195,6 +195,27 @@ def rezip(path, shorten):
             z.writestr(i.filename, data)
 rezip(out + '/truncated_storage.pt', True)
 rezip(out + '/rezipped.pt', False)
+
+# Re-zipped with compression by another tool: sound, and then with one flipped compressed bit.
+with zipfile.ZipFile(out + '/rezipped_deflated.pt', 'w', zipfile.ZIP_DEFLATED) as z:
+    for i in infos:
+        z.writestr(i.filename, records[i.filename])
+with zipfile.ZipFile(out + '/rezipped_deflated.pt') as z:
+    code = [i for i in z.infolist() if i.filename.endswith('.py')][0]
+raw = bytearray(open(out + '/rezipped_deflated.pt', 'rb').read())
+name_len, extra_len = struct.unpack('<HH', raw[code.header_offset + 26:code.header_offset + 30])
+raw[code.header_offset + 30 + name_len + extra_len + code.compress_size // 2] ^= 0x04
+open(out + '/deflated_flipped.pt', 'wb').write(raw)
+
+# The flipped weight behind an end record that lists no entries, while a zip64 record (which
+# LibTorch's miniz reads whenever its locator is there) lists them all: the fuzzer's trick.
+raw = bytearray(open(out + '/flipped.pt', 'rb').read())
+eocd = raw.rfind(b'PK\x05\x06')
+count, dir_size, dir_offset = struct.unpack('<HII', raw[eocd + 10:eocd + 20])
+record = struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, count, count, dir_size, dir_offset)
+locator = struct.pack('<IIQI', 0x07064b50, 0, eocd, 1)
+end = struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, 0, 0, dir_size, dir_offset, 0)
+open(out + '/zip64_hidden.pt', 'wb').write(raw[:eocd] + record + locator + end)
 )PY");
     QByteArray out;
     QVERIFY(runPython(script, {m_dir.path()}, &out));
@@ -352,6 +373,8 @@ void TestModelIo::damagedStoragesAreRefused_data()
     QTest::addColumn<QString>("phrase");
     QTest::newRow("flipped weight bit") << "flipped.pt" << "data/0 fails its CRC-32 check";
     QTest::newRow("truncated storage") << "truncated_storage.pt" << "a truncated weight storage";
+    QTest::newRow("flipped compressed bit") << "deflated_flipped.pt" << "does not inflate to the bytes";
+    QTest::newRow("entries listed only in zip64") << "zip64_hidden.pt" << "data/0 fails its CRC-32 check";
 }
 
 void TestModelIo::damagedStoragesAreRefused()
@@ -362,6 +385,7 @@ void TestModelIo::damagedStoragesAreRefused()
     QString error;
     // The same bytes re-zipped by Python's zipfile are sound: no false alarm on other writers.
     QVERIFY2(loadModelFile(m_dir.filePath(QStringLiteral("rezipped.pt")), &error), qPrintable(error));
+    QVERIFY2(loadModelFile(m_dir.filePath(QStringLiteral("rezipped_deflated.pt")), &error), qPrintable(error));
 
     const QString path = m_dir.filePath(file);
     QVERIFY(!loadModelFile(path, &error));

@@ -5,7 +5,14 @@
 # corpus each run grows is kept in build-asan/fuzz-work/corpus/ for the next run. Crash
 # inputs are kept in build-asan/fuzz-work/crashes/<harness>/: once fixed, copy one to
 # fuzz/regressions/<harness>/ and CTest replays it (<harness>_regressions).
-# Usage: tools/fuzz.sh [HARNESS...]   env: FUSIONSCOPE_FUZZ_SECONDS (per harness, default 30)
+# Usage: tools/fuzz.sh [HARNESS...]
+# env: FUSIONSCOPE_FUZZ_SECONDS (per harness, default 30)
+#      FUSIONSCOPE_FUZZ_SEED    libFuzzer's -seed; unset = a new random seed each run (for
+#                               finding bugs). CI sets one: from the same corpus the same seed
+#                               walks the same inputs, so a machine that ran a seed clean for
+#                               longer vouches for CI's shorter run, and CI's verdict is about
+#                               the change, not about luck.
+#      FUSIONSCOPE_FUZZ_FRESH=1 start from the seeds and regressions only (as a fresh clone does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-asan
@@ -20,6 +27,7 @@ if [ ${#harnesses[@]} -eq 0 ]; then
 fi
 
 rm -rf "$work/seeds"
+[ "${FUSIONSCOPE_FUZZ_FRESH:-0}" = 1 ] && rm -rf "$work/corpus"
 "$build/fuzz/fusionscope_fuzz_seeds" "$work/seeds" >/dev/null
 
 # Leaks count as findings; the suppressions cover only third-party one-time allocations.
@@ -40,6 +48,7 @@ for h in "${harnesses[@]}"; do
   asan_options=$ASAN_OPTIONS
   options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
            -artifact_prefix="$crashes/")
+  [ -n "${FUSIONSCOPE_FUZZ_SEED:-}" ] && options+=(-seed="$FUSIONSCOPE_FUZZ_SEED")
   case $h in
     fuzz_manifest_*|fuzz_config_json) options+=(-dict=fuzz/json.dict) ;;
     # LibTorch 1.13's PyTorchStreamReader throws from its constructor on a damaged zip after

@@ -6,6 +6,7 @@
 #include <QtCore/QHash>
 
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <array>
 #include <algorithm>
@@ -13,25 +14,6 @@
 #include <vector>
 
 namespace {
-
-/** Eight 256-entry tables: slicing-by-8 runs at about a byte per cycle. */
-const std::array<std::array<quint32, 256>, 8> &crcTables()
-{
-    static const auto tables = [] {
-        std::array<std::array<quint32, 256>, 8> t{};
-        for (quint32 i = 0; i < 256; ++i) {
-            quint32 c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[0][i] = c;
-        }
-        for (quint32 i = 0; i < 256; ++i)
-            for (int s = 1; s < 8; ++s)
-                t[std::size_t(s)][i] = (t[std::size_t(s - 1)][i] >> 8) ^ t[0][t[std::size_t(s - 1)][i] & 0xFF];
-        return t;
-    }();
-    return tables;
-}
 
 quint64 le(const uchar *p, int bytes)
 {
@@ -68,20 +50,29 @@ QString readDirectory(const uchar *file, quint64 fileSize, std::vector<Entry> *e
     if (eocd < 0)
         return QStringLiteral("its zip central directory is missing (a truncated copy?)");
     const uchar *end = file + eocd;
+    const quint64 countOnDisk = le(end + 8, 2);
     quint64 count = le(end + 10, 2);
     quint64 dirSize = le(end + 12, 4);
     quint64 dirOffset = le(end + 16, 4);
-    if (count == 0xFFFF || dirSize == 0xFFFFFFFFu || dirOffset == 0xFFFFFFFFu) {
-        // Zip64: the real figures sit in a record the locator just before the end record points to.
-        if (eocd < 20 || le(file + eocd - 20, 4) != 0x07064b50u)
-            return QStringLiteral("its zip64 end-of-directory locator is missing");
+    // Zip64: miniz (LibTorch's reader) takes the zip64 record whenever its locator sits just
+    // before the end record, saturated fields or not, so the check must read the same figures.
+    const bool zip64 = eocd >= 20 && le(file + eocd - 20, 4) == 0x07064b50u;
+    if (zip64) {
         const quint64 record = le(file + eocd - 20 + 8, 8);
-        if (record + 56 > quint64(eocd) || le(file + record, 4) != 0x06064b50u)
+        if (record > quint64(eocd) || quint64(eocd) - record < 56 || le(file + record, 4) != 0x06064b50u)
             return QStringLiteral("its zip64 end-of-directory record is damaged");
+        if (le(file + record + 24, 8) != le(file + record + 32, 8))
+            return QStringLiteral("its zip64 end-of-directory record disagrees with itself on the entry count");
         count = le(file + record + 32, 8);
         dirSize = le(file + record + 40, 8);
         dirOffset = le(file + record + 48, 8);
+    } else if (count == 0xFFFF || dirSize == 0xFFFFFFFFu || dirOffset == 0xFFFFFFFFu) {
+        return QStringLiteral("its zip64 end-of-directory locator is missing");
+    } else if (countOnDisk != count) {
+        return QStringLiteral("its zip end record disagrees with itself on the entry count");
     }
+    if (count == 0)
+        return QStringLiteral("its zip central directory lists no entries");
     if (dirOffset > quint64(eocd) || dirSize > quint64(eocd) - dirOffset)
         return QStringLiteral("its zip central directory points outside the file");
     *directoryStart = dirOffset;
@@ -143,27 +134,50 @@ QString readDirectory(const uchar *file, quint64 fileSize, std::vector<Entry> *e
     return {};
 }
 
+/**
+ * Inflates a deflated entry in 64 KiB pieces and compares its length and CRC-32 with the
+ * directory's. LibTorch itself stores every record, but miniz reads deflated ones too (an
+ * archive re-zipped by another tool), and their bytes deserve the same check.
+ */
+bool deflatedEntryIsSound(const uchar *data, const Entry &entry)
+{
+    z_stream stream{};
+    if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) // raw deflate: zip has no zlib header
+        return false;
+    std::vector<Bytef> piece(64 * 1024);
+    quint64 produced = 0;
+    uLong crc = crc32_z(0, nullptr, 0);
+    quint64 remaining = entry.compressedSize;
+    const Bytef *next = data;
+    int status = Z_OK;
+    while (status == Z_OK) {
+        if (stream.avail_in == 0 && remaining > 0) {
+            const quint64 take = std::min<quint64>(remaining, 1u << 30);
+            stream.next_in = const_cast<Bytef *>(next);
+            stream.avail_in = uInt(take);
+            next += take;
+            remaining -= take;
+        }
+        stream.next_out = piece.data();
+        stream.avail_out = uInt(piece.size());
+        status = inflate(&stream, Z_NO_FLUSH);
+        const quint64 got = piece.size() - stream.avail_out;
+        produced += got;
+        if (produced > entry.size)
+            break; // more bytes than the directory claims: no need to inflate the rest
+        crc = crc32_z(crc, piece.data(), got);
+        if (status == Z_BUF_ERROR && got == 0 && stream.avail_in == 0 && remaining == 0)
+            break; // the stream ended early
+    }
+    inflateEnd(&stream);
+    return status == Z_STREAM_END && produced == entry.size && quint32(crc) == entry.crc;
+}
+
 } // namespace
 
 quint32 zipCrc32(const void *data, qint64 size, quint32 previous)
 {
-    const auto &t = crcTables();
-    const auto *p = static_cast<const uchar *>(data);
-    quint32 c = ~previous;
-    while (size >= 8) {
-        quint32 low;
-        quint32 high;
-        std::memcpy(&low, p, 4);
-        std::memcpy(&high, p + 4, 4);
-        low ^= c; // little-endian hosts only (x86-64, arm64), as the zip format itself
-        c = t[7][low & 0xFF] ^ t[6][(low >> 8) & 0xFF] ^ t[5][(low >> 16) & 0xFF] ^ t[4][low >> 24]
-            ^ t[3][high & 0xFF] ^ t[2][(high >> 8) & 0xFF] ^ t[1][(high >> 16) & 0xFF] ^ t[0][high >> 24];
-        p += 8;
-        size -= 8;
-    }
-    while (size-- > 0)
-        c = t[0][(c ^ *p++) & 0xFF] ^ (c >> 8);
-    return ~c;
+    return quint32(crc32_z(previous, static_cast<const Bytef *>(data), z_size_t(size)));
 }
 
 QString regularFileProblem(const QString &path)
@@ -216,10 +230,16 @@ QString verifyModelArchive(const QString &path)
     QHash<QByteArray, const Entry *> byName;
     for (const Entry &entry : entries) {
         byName.insert(entry.name, &entry);
-        // Torch stores every record uncompressed; only those have a CRC we can check cheaply.
-        if (entry.method == 0 && zipCrc32(bytes + entry.dataOffset, qint64(entry.size)) != entry.crc)
-            return damaged(QStringLiteral("entry %1 fails its CRC-32 check (flipped or overwritten bytes)")
-                               .arg(QString::fromUtf8(entry.name)));
+        const QString name = QString::fromUtf8(entry.name);
+        if (entry.method == 0) {
+            if (zipCrc32(bytes + entry.dataOffset, qint64(entry.size)) != entry.crc)
+                return damaged(QStringLiteral("entry %1 fails its CRC-32 check (flipped or overwritten bytes)").arg(name));
+        } else if (entry.method == 8) {
+            if (!deflatedEntryIsSound(bytes + entry.dataOffset, entry))
+                return damaged(QStringLiteral("compressed entry %1 does not inflate to the bytes its CRC-32 and size promise").arg(name));
+        } else {
+            return damaged(QStringLiteral("entry %1 uses zip compression method %2, which no PyTorch reader supports").arg(name).arg(entry.method));
+        }
     }
 
     // Each storage a pickle names must hold the bytes its tensors will read.
