@@ -14,7 +14,7 @@ struct Options
 };
 
 /**
- * Writes manifest.jsonl + images/*.png + audio/*.wav under dir. Sample i: label "a" (red
+ * Writes manifest.jsonl + images/sN.png + audio/sN.wav under dir. Sample i: label "a" (red
  * image, 440 Hz tone, "the red one") for even i, "b" (blue, 880 Hz, "the blue one") for odd;
  * clip length 0.5 + 0.1·(i mod 5) s; split train/val/test by i mod 6 (0–3 train, 4 val, 5 test).
  */

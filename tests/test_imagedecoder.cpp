@@ -1,12 +1,16 @@
 #include "core/data/imagedecoder.h"
+#include "core/data/jpegdecoder.h"
+#include "tests/datasetfixture.h"
 #include "tests/testsupport.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 #include <opencv2/imgcodecs.hpp>
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <fcntl.h>
 #include <thread>
 #include <unistd.h>
@@ -96,6 +100,59 @@ cv::Mat solid(int width, int height, const cv::Scalar &bgr, int type = CV_8UC3)
 int at(const DecodedImage &image, int c, int x, int y)
 {
     return image.chw[std::size_t(c * image.size * image.size + y * image.size + x)];
+}
+
+/** An APP1 segment holding one EXIF tag, Orientation, in either byte order. */
+QByteArray exifSegment(int orientation, bool bigEndian)
+{
+    const auto put = [bigEndian](QByteArray *b, quint32 v, int bytes) {
+        for (int i = 0; i < bytes; ++i)
+            b->append(char((v >> (8 * (bigEndian ? bytes - 1 - i : i))) & 0xFF));
+    };
+    QByteArray tiff = bigEndian ? QByteArray("MM\0*", 4) : QByteArray("II*\0", 4);
+    put(&tiff, 8, 4);      // IFD0 right after the header
+    put(&tiff, 1, 2);      // one entry:
+    put(&tiff, 0x0112, 2); //   Orientation,
+    put(&tiff, 3, 2);      //   SHORT,
+    put(&tiff, 1, 4);      //   one value,
+    put(&tiff, quint32(orientation), 2);
+    put(&tiff, 0, 2);
+    put(&tiff, 0, 4);      // no next IFD
+    const QByteArray payload = QByteArray("Exif\0\0", 6) + tiff;
+    QByteArray segment("\xFF\xE1", 2);
+    putBe32(&segment, quint32(payload.size() + 2));
+    segment.remove(2, 2); // a 16-bit length
+    return segment + payload;
+}
+
+/** Everything `work` wrote to file descriptor 2, where libraries print their warnings. */
+QByteArray capturedStderr(const QString &log, const std::function<void()> &work)
+{
+    std::fflush(stderr);
+    const int saved = ::dup(2);
+    const int sink = ::open(QFile::encodeName(log).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(sink, 2);
+    work();
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    ::close(sink);
+    QFile file(log);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+/** A JPEG with the middle half of its scan data cut out, EOI kept: libjpeg decodes it,
+ *  warning "Corrupt JPEG data: ..." (extraneous bytes, premature end of the segment). */
+QByteArray jpegWithCutScan(const QByteArray &jpeg)
+{
+    const qsizetype sos = jpeg.indexOf(QByteArray("\xFF\xDA", 2));
+    const qsizetype scan = sos + 2 + (uchar(jpeg[sos + 2]) << 8 | uchar(jpeg[sos + 3]));
+    const qsizetype end = jpeg.size() - 2;
+    qsizetype from = scan + (end - scan) / 4;
+    const qsizetype to = scan + (end - scan) * 3 / 4;
+    while (uchar(jpeg[from - 1]) == 0xFF) // never leave a 0xFF without its stuffed 0x00
+        ++from;
+    return jpeg.left(from) + jpeg.mid(to);
 }
 
 } // namespace
@@ -465,6 +522,89 @@ private Q_SLOTS:
         expectRefused(strips, QStringLiteral("strip 0 claims 2147483647 bytes"));
         QVERIFY2(whole.ok(), qPrintable(whole.error));
         QCOMPARE(read(log), QByteArray());
+    }
+
+    void jpegPixelsMatchOpenCv_data()
+    {
+        QTest::addColumn<QString>("file");
+        cv::Mat noise(30, 41, CV_8UC3);
+        cv::randu(noise, 0, 256);
+        cv::Mat grey(30, 41, CV_8UC1);
+        cv::randu(grey, 0, 256);
+        const QString base = write(QStringLiteral("m-base.jpg"), noise);
+        QTest::newRow("baseline 4:2:0") << base;
+        QTest::newRow("progressive") << write(QStringLiteral("m-prog.jpg"), noise, {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+        QTest::newRow("restart markers") << write(QStringLiteral("m-rst.jpg"), noise, {cv::IMWRITE_JPEG_RST_INTERVAL, 2});
+        QTest::newRow("greyscale") << write(QStringLiteral("m-grey.jpg"), grey);
+        // Layouts OpenCV 4.6 does not write, made by ImageMagick: 4:4:4, and CMYK as print
+        // workflows write it (Adobe-style, inverted).
+        const QString source = write(QStringLiteral("m-src.png"), noise);
+        const auto convert = [&](const QString &name, const QStringList &options) {
+            const QString out = path(name);
+            if (QProcess::execute(QStringLiteral("convert"), QStringList{source} + options + QStringList{out}) != 0)
+                qFatal("ImageMagick's convert failed for %s", qPrintable(out));
+            return out;
+        };
+        QTest::newRow("4:4:4") << convert(QStringLiteral("m-444.jpg"), {QStringLiteral("-sampling-factor"), QStringLiteral("4:4:4")});
+        QTest::newRow("CMYK") << convert(QStringLiteral("m-cmyk.jpg"), {QStringLiteral("-colorspace"), QStringLiteral("CMYK")});
+        const QByteArray jpeg = read(base);
+        for (int orientation = 1; orientation <= 8; ++orientation)
+            QTest::addRow("EXIF orientation %d", orientation)
+                << raw(QStringLiteral("m-exif%1.jpg").arg(orientation), jpeg.left(2) + exifSegment(orientation, orientation % 2 == 0) + jpeg.mid(2));
+        QTest::newRow("EXIF orientation out of range") << raw(QStringLiteral("m-exif9.jpg"), jpeg.left(2) + exifSegment(9, false) + jpeg.mid(2));
+    }
+
+    /** Our libjpeg call must give exactly OpenCV's pixels, or features (and trained models) drift. */
+    void jpegPixelsMatchOpenCv()
+    {
+        QFETCH(QString, file);
+        const QByteArray bytes = read(file);
+        const JpegDecodeResult ours = decodeJpeg(bytes);
+        QVERIFY2(ours.error.isEmpty(), qPrintable(ours.error));
+        QVERIFY2(ours.warning.isEmpty(), qPrintable(ours.warning));
+        const cv::Mat theirs = cv::imdecode(cv::Mat(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData())), cv::IMREAD_COLOR);
+        QCOMPARE(ours.bgr.type(), theirs.type());
+        QCOMPARE(ours.bgr.rows, theirs.rows);
+        QCOMPARE(ours.bgr.cols, theirs.cols);
+        QCOMPARE(cv::norm(ours.bgr, theirs, cv::NORM_INF), 0.0);
+    }
+
+    void damagedScanDataIsANoteNotStderr()
+    {
+        cv::Mat noise(64, 64, CV_8UC3);
+        cv::randu(noise, 0, 256);
+        const QByteArray damaged = jpegWithCutScan(read(write(QStringLiteral("d-whole.jpg"), noise, {cv::IMWRITE_JPEG_QUALITY, 95})));
+        const QString file = raw(QStringLiteral("d-cut.jpg"), damaged);
+        // The input really is what libjpeg only warns about: OpenCV alone prints it to stderr.
+        const QByteArray opencvSays = capturedStderr(path(QStringLiteral("d-opencv.txt")), [&] {
+            QVERIFY(!cv::imread(file.toStdString()).empty());
+        });
+        QVERIFY2(opencvSays.contains("Corrupt JPEG data"), opencvSays.constData());
+
+        DecodedImage decoded;
+        const QByteArray oursSays = capturedStderr(path(QStringLiteral("d-ours.txt")), [&] { decoded = decodeImage(file, 16); });
+        QCOMPARE(oursSays, QByteArray());
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error));
+        QVERIFY2(decoded.warning.contains(QLatin1String("damaged JPEG data (libjpeg: \"Corrupt JPEG data: ")),
+                 qPrintable(decoded.warning));
+        QVERIFY(decodeImage(path(QStringLiteral("d-whole.jpg")), 16).warning.isEmpty());
+
+        // check-data names the sample, its line and file, keeps it, and leaves stderr clean;
+        // the note survives the feature cache (the second run decodes nothing).
+        QTemporaryDir dataset;
+        datasetfixture::write(dataset.path());
+        writeFile(dataset.filePath(QStringLiteral("images/s2.png")), damaged);
+        for (int run = 0; run < 2; ++run) {
+            const auto result = testsupport::runFusionscope({QStringLiteral("check-data"), dataset.path()});
+            QCOMPARE(result.exitCode, 0);
+            const QString out = QString::fromUtf8(result.out);
+            QVERIFY2(out.contains(QLatin1String("12 loaded")), qPrintable(out));
+            QVERIFY2(out.contains(QLatin1String("manifest.jsonl:3 [s2]: image \"images/s2.png\": warning: damaged JPEG data (libjpeg: "
+                                                "\"Corrupt JPEG data: ")),
+                     qPrintable(out));
+            QVERIFY2(out.contains(QLatin1String("; image kept")), qPrintable(out));
+            QVERIFY2(result.err.isEmpty(), result.err.constData());
+        }
     }
 
     void threadSafe()

@@ -28,7 +28,7 @@ struct Decoded
     int frames = 0;
     double seconds = 0.0;
     QString error;
-    QString warning; ///< audio: usable, but worth a note (NaN samples silenced, clip cut)
+    QString warning; ///< usable, but worth a note (audio: NaN samples silenced, clip cut; image: damaged JPEG data)
 };
 
 /** The decoder's words first: the issue already names the field and its path. */
@@ -252,9 +252,10 @@ bool DatasetBuilder::decodeMissing(const std::vector<MediaFile> &files, FeatureS
             }
         } else {
             DecodedImage image = decodeImage(f.path, pre.imageSize);
-            if (image.ok())
+            if (image.ok()) {
                 out.image = std::move(image.chw);
-            else
+                out.warning = image.warning;
+            } else
                 out.error = image.error;
         }
         const int finishedCount = ++done;
@@ -282,7 +283,7 @@ bool DatasetBuilder::decodeMissing(const std::vector<MediaFile> &files, FeatureS
             else if (f.audio)
                 store.addAudio(f.key, f.size, f.mtimeMs, d.mel, d.frames, d.seconds, d.warning);
             else
-                store.addImage(f.key, f.size, f.mtimeMs, d.image);
+                store.addImage(f.key, f.size, f.mtimeMs, d.image, d.warning);
             d = Decoded(); // the store holds its copy now; don't keep two
         }
         if (end == first || !writing)
@@ -322,6 +323,13 @@ void DatasetBuilder::attachFeatures(Dataset &dataset)
     const FeatureStore &store = *dataset.m_features;
     std::vector<SampleRecord> kept;
     kept.reserve(manifest.samples.size());
+    // A note, not a drop: the sample trains, but its file was not all sound (damaged JPEG
+    // data, NaN audio samples, a clip cut short).
+    auto noteWarning = [&](const SampleRecord &record, const FeatureEntry &e, const QString &field, const QString &path) {
+        if (!e.warning.isEmpty())
+            dataset.m_issues.append({record.id, manifest.path, record.line,
+                                     QStringLiteral("warning: %1; %2 kept").arg(e.warning, field), field, keys.key(path)});
+    };
     for (SampleRecord &record : manifest.samples) {
         const std::uint8_t *image = nullptr;
         const float *mel = nullptr;
@@ -331,6 +339,7 @@ void DatasetBuilder::attachFeatures(Dataset &dataset)
             const FeatureEntry *e = store.entry(keys.key(record.imagePath));
             if (e && e->error.isEmpty()) {
                 image = store.imageData(*e);
+                noteWarning(record, *e, QStringLiteral("image"), record.imagePath);
             } else {
                 dataset.m_issues.append({record.id, manifest.path, record.line,
                                          issueReason(QStringLiteral("image"), e ? e->error : QStringLiteral("not decoded")),
@@ -344,11 +353,7 @@ void DatasetBuilder::attachFeatures(Dataset &dataset)
                 mel = store.melData(*e);
                 frames = e->frames;
                 seconds = e->seconds;
-                // A note, not a drop: the sample trains, but its audio is not all the file held.
-                if (!e->warning.isEmpty())
-                    dataset.m_issues.append({record.id, manifest.path, record.line,
-                                             QStringLiteral("warning: %1; audio kept").arg(e->warning),
-                                             QStringLiteral("audio"), keys.key(record.audioPath)});
+                noteWarning(record, *e, QStringLiteral("audio"), record.audioPath);
             } else {
                 dataset.m_issues.append({record.id, manifest.path, record.line,
                                          issueReason(QStringLiteral("audio"), e ? e->error : QStringLiteral("not decoded")),

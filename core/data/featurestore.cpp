@@ -19,7 +19,8 @@ const QString kIndexName = QStringLiteral("index.json");
 const QString kImagesName = QStringLiteral("images.u8");
 const QString kMelsName = QStringLiteral("mels.f32");
 // 2: the index carries a checksum; a version 1 index is decoded afresh once.
-constexpr int kIndexVersion = 2;
+// 3: images carry warnings too (damaged JPEG data), so older entries are decoded again once.
+constexpr int kIndexVersion = 3;
 
 /** Checksum of what the index says about the blobs: a hand-edited or half-written index
  *  fails it, and its offsets are never used. */
@@ -229,13 +230,14 @@ const FeatureEntry *FeatureStore::entry(const QString &key) const
 }
 
 void FeatureStore::addImage(const QString &key, qint64 size, qint64 mtimeMs,
-                            const std::vector<std::uint8_t> &chw)
+                            const std::vector<std::uint8_t> &chw, const QString &warning)
 {
     FeatureEntry e;
     e.fileSize = size;
     e.fileMtimeMs = mtimeMs;
     e.offset = qint64(m_pendingImages.size());
     e.length = qint64(chw.size());
+    e.warning = warning;
     e.inMemory = true;
     m_pendingImages.insert(m_pendingImages.end(), chw.begin(), chw.end());
     m_entries.insert(key, e);

@@ -18,7 +18,7 @@ struct FeatureEntry
     int frames = 0;         ///< audio: mel frames
     double seconds = 0.0;   ///< audio: clip length before cropping
     QString error;          ///< why decoding failed (cached too: a broken file stays broken until it changes)
-    QString warning;        ///< what a usable file had wrong (DecodedAudio::warning), reported on every load
+    QString warning;        ///< what a usable file had wrong (DecodedAudio/DecodedImage::warning), reported on every load
     bool inMemory = false;  ///< true when held in memory because the cache could not be written
 };
 
@@ -50,7 +50,8 @@ public:
     /** The cached entry for `key` if it still matches the file's size and mtime. */
     const FeatureEntry *lookup(const QString &key, qint64 size, qint64 mtimeMs) const;
 
-    void addImage(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<std::uint8_t> &chw);
+    void addImage(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<std::uint8_t> &chw,
+                  const QString &warning = {});
     void addAudio(const QString &key, qint64 size, qint64 mtimeMs, const std::vector<float> &mel,
                   int frames, double seconds, const QString &warning = {});
     void addFailure(const QString &key, qint64 size, qint64 mtimeMs, const QString &error);

@@ -1,5 +1,6 @@
 #include "core/data/imagedecoder.h"
 #include "core/data/imageprobe.h"
+#include "core/data/jpegdecoder.h"
 
 #include <QtCore/QFile>
 #include <opencv2/core.hpp>
@@ -121,11 +122,19 @@ DecodedImage decodeImage(const QString &path, int size, qint64 maxPixels)
         return fail(why);
 
     try {
-        // JPEG through IMREAD_COLOR so EXIF orientation is applied (it has no alpha or
-        // 16-bit to lose); everything else unchanged, so alpha and depth are ours to handle.
-        const int flags = header.format == QLatin1String("jpeg") ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
-        const cv::Mat buffer(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
-        const cv::Mat decoded = cv::imdecode(buffer, flags);
+        // JPEG through our own libjpeg call, so its warnings become the sample's note rather
+        // than stderr noise; everything else unchanged, so alpha and depth are ours to handle.
+        cv::Mat decoded;
+        if (header.format == QLatin1String("jpeg")) {
+            JpegDecodeResult jpeg = decodeJpeg(bytes);
+            if (!jpeg.error.isEmpty())
+                return fail(jpeg.error);
+            decoded = jpeg.bgr;
+            out.warning = jpeg.warning;
+        } else {
+            const cv::Mat buffer(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
+            decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+        }
         if (decoded.empty()) {
             if (header.format == QLatin1String("gif"))
                 return fail(QStringLiteral("cannot decode GIF: this OpenCV build has no GIF decoder"));

@@ -23,6 +23,7 @@ struct DecodedImage
     int originalWidth = 0;
     int originalHeight = 0;
     QString error;                 ///< why decoding failed; empty on success
+    QString warning;               ///< usable, but damaged (libjpeg's "Corrupt JPEG data"); empty if clean
 
     bool ok() const { return error.isEmpty(); }
 };
