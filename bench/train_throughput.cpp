@@ -12,7 +12,8 @@
 //       first epoch's last training step, dataset decoding included.
 //
 // Prints one JSON object. Environment: THREADS (intra-op threads; default all cores),
-// BATCHES (batches written for the peer; default 20), LAYERS (fusion depth; default the fusion's).
+// BATCHES (batches written for the peer; default 20), LAYERS (fusion depth; default the fusion's),
+// PRECISION (fp32|bf16|auto; default the product's default, auto).
 
 #include "core/data/batchloader.h"
 #include "core/eval/modelio.h"
@@ -41,6 +42,8 @@ TrainConfig benchTrainConfig(int epochs)
     TrainConfig train; // defaults, as a user would train
     train.epochs = epochs;
     train.threads = qEnvironmentVariableIntValue("THREADS");
+    if (qEnvironmentVariableIsSet("PRECISION"))
+        train.precision = qEnvironmentVariable("PRECISION");
     return train;
 }
 
@@ -120,7 +123,8 @@ QJsonObject steady(const QString &datasetPath, const QString &out, const ModelCo
     const double seconds = std::chrono::duration<double>(last - first).count();
     return {{QStringLiteral("samples_per_second"), double(samples) / seconds},
             {QStringLiteral("steps_timed"), steps - 1},
-            {QStringLiteral("batch_size"), train.batchSize}};
+            {QStringLiteral("batch_size"), train.batchSize},
+            {QStringLiteral("precision"), job.trainConfig().precision}};
 }
 
 QJsonObject firstEpoch(const QString &datasetPath, const QString &out, const ModelConfig &model)

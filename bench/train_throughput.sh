@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Training throughput: FusionScope vs the Python peer training *the same* TorchScript export.
 #  1. steady state: our TrainingJob (loader, prefetch, AdamW, clipping, checkpoints) in its
-#     second epoch vs a plain Python loop over the very batches we drew, held in memory;
+#     second epoch vs a plain Python loop over the very batches we drew, held in memory.
+#     Ours in fp32 and with the default precision (auto: bf16 on a CPU with native bf16);
+#     the peer as installed (default), tuned (OPENBLAS_NUM_THREADS=1, so OpenBLAS's pool does
+#     not fight PyTorch's OpenMP pool) and tuned + torch.autocast("cpu", torch.bfloat16).
 #  2. first epoch from raw files: our import + training vs a torch DataLoader with one worker
-#     per core decoding the same PNG/Ogg/text files.
-# Prints the ratios and the achieved GFLOP/s against this machine's sgemm peak.
+#     per core decoding the same PNG/Ogg/text files (peer default and tuned).
+# Prints every figure, the ratios against the default and the best peer, and the achieved
+# GFLOP/s against this machine's sgemm peak.
 # Usage: bench/train_throughput.sh [SAMPLES] [FUSION]   (default 4000 attention)
+# env: REPEAT=N  also measure our default steady state N times in a row (spread, min/max)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 samples=${1:-4000}
 fusion=${2:-attention}
+repeat=${REPEAT:-0}
 build=${FUSIONSCOPE_BUILD_DIR:-build}
 tools/build.sh fusionscope bench_train_throughput >/dev/null
 data=/tmp/fusionscope-bench-demo-$samples
@@ -18,28 +24,47 @@ out=$(mktemp -d /tmp/fusionscope-train-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
+ours() { "$build/bench/bench_train_throughput" "$@" "$data" "$out" "$fusion"; }
+peer() { /usr/bin/python3 bench/train_throughput_peer.py "$@"; }
 
 rm -rf "$data/.fusionscope-cache"; drop_caches
-ours_first=$("$build/bench/bench_train_throughput" first-epoch "$data" "$out" "$fusion")
-ours_steady=$("$build/bench/bench_train_throughput" steady "$data" "$out" "$fusion") # writes the untrained export
+ours_first=$(ours first-epoch)
+ours_fp32=$(PRECISION=fp32 ours steady) # also writes the untrained export and the batches
+ours_auto=$(ours steady)
 drop_caches
-peer_first=$(/usr/bin/python3 bench/train_throughput_peer.py first-epoch "$out/model.pt" "$data")
-peer_steady=$(/usr/bin/python3 bench/train_throughput_peer.py steady "$out/model.pt" "$out/batches.pt")
-echo "fusionscope first epoch: $ours_first"
-echo "python peer first epoch: $peer_first"
-echo "fusionscope steady:      $ours_steady"
-echo "python peer steady:      $peer_steady"
-/usr/bin/python3 - "$ours_first" "$peer_first" "$ours_steady" "$peer_steady" <<'PY'
+peer_first=$(peer first-epoch "$out/model.pt" "$data")
+drop_caches
+peer_first_tuned=$(OPENBLAS_NUM_THREADS=1 peer first-epoch "$out/model.pt" "$data")
+peer_default=$(peer steady "$out/model.pt" "$out/batches.pt")
+peer_tuned=$(OPENBLAS_NUM_THREADS=1 peer steady "$out/model.pt" "$out/batches.pt")
+peer_bf16=$(OPENBLAS_NUM_THREADS=1 PRECISION=bf16 peer steady "$out/model.pt" "$out/batches.pt")
+repeats=()
+for ((i = 0; i < repeat; ++i)); do repeats+=("$(ours steady)"); done
+
+/usr/bin/python3 - "$ours_first" "$peer_first" "$peer_first_tuned" "$ours_fp32" "$ours_auto" \
+  "$peer_default" "$peer_tuned" "$peer_bf16" "${repeats[@]}" <<'PY'
 import json, sys
-of, pf, os_, ps = (json.loads(a) for a in sys.argv[1:])
-print(f"steady state ({os_['fusion']}, {os_['threads']} threads): {os_['samples_per_second']:.0f} vs "
-      f"{ps['samples_per_second']:.0f} samples/s -> {os_['samples_per_second'] / ps['samples_per_second']:.2f}x the peer")
-print(f"first epoch from raw files: {of['first_epoch_seconds']:.1f} vs {pf['first_epoch_seconds']:.1f} s "
-      f"-> {pf['first_epoch_seconds'] / of['first_epoch_seconds']:.2f}x the peer")
-flops = ps["train_flops_per_sample"]
-peak = ps["sgemm_peak_gflops"]
-for who, rate in (("fusionscope", os_["samples_per_second"]), ("python peer", ps["samples_per_second"])):
-    achieved = flops * rate / 1e9
-    print(f"{who}: {achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of the {peak:.0f} GFLOP/s sgemm peak "
+of, pf, pft, o32, oauto, pd, pt, pb, *reps = (json.loads(a) for a in sys.argv[1:])
+rate = lambda r: r["samples_per_second"]
+print(f"steady state, {o32['fusion']}, {o32['threads']} threads, batch {o32['batch_size']} (samples/s):")
+for name, r in (("fusionscope fp32", o32), (f"fusionscope default ({oauto['precision']})", oauto),
+                ("python peer, default", pd), ("python peer, OPENBLAS_NUM_THREADS=1", pt),
+                ("python peer, OPENBLAS_NUM_THREADS=1 + bf16 autocast", pb)):
+    print(f"  {name:52s} {rate(r):6.0f}")
+print(f"fp32:    {rate(o32) / rate(pd):.2f}x the default peer, {rate(o32) / rate(pt):.2f}x the tuned peer")
+print(f"default: {rate(oauto) / rate(pd):.2f}x the default peer, {rate(oauto) / rate(pb):.2f}x the tuned peer "
+      f"in the same precision ({oauto['precision']}), {rate(oauto) / rate(o32):.2f}x our fp32")
+print(f"first epoch from raw files: ours {of['first_epoch_seconds']:.1f} s, peer {pf['first_epoch_seconds']:.1f} s "
+      f"(tuned {pft['first_epoch_seconds']:.1f} s) -> {pf['first_epoch_seconds'] / of['first_epoch_seconds']:.2f}x the default "
+      f"peer, {pft['first_epoch_seconds'] / of['first_epoch_seconds']:.2f}x the tuned")
+flops, peak = pd["train_flops_per_sample"], pd["sgemm_peak_gflops"]
+for who, r in (("fusionscope fp32", rate(o32)), ("python peer tuned fp32", rate(pt)),
+               (f"fusionscope default ({oauto['precision']})", rate(oauto)), ("python peer tuned bf16", rate(pb))):
+    achieved = flops * r / 1e9
+    print(f"{who}: {achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of the {peak:.0f} GFLOP/s fp32 sgemm peak "
           f"({flops / 1e6:.0f} MFLOP per training sample, 3x the profiled forward)")
+if reps:
+    values = [rate(r) for r in reps]
+    print(f"default steady, {len(values)} runs in a row: " + ", ".join(f"{v:.0f}" for v in values)
+          + f"; min/max = {min(values) / max(values):.2f}")
 PY

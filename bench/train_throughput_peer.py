@@ -20,6 +20,8 @@ import torch
 import torch.nn.functional as F
 
 THREADS = int(os.environ.get("THREADS") or os.cpu_count())
+# PRECISION=bf16: the forward under torch.autocast("cpu", torch.bfloat16), as a tuned notebook runs.
+BF16 = os.environ.get("PRECISION", "fp32") == "bf16"
 WARMUP_STEPS = 5
 warnings.filterwarnings("ignore", message="Failed to save extra arguments")
 
@@ -35,8 +37,9 @@ def train_step(model, opt, batch, params, step, total):
     lr = 1e-4 + (1e-3 - 1e-4) * 0.5 * (1 + math.cos(math.pi * min(1.0, step / max(1, total))))
     for group in opt.param_groups:
         group["lr"] = lr
-    out = model(batch["text"], batch["image"], batch["audio"], batch["present"])
-    loss = F.cross_entropy(out["logits"], batch["labels"])
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
+        out = model(batch["text"], batch["image"], batch["audio"], batch["present"])
+    loss = F.cross_entropy(out["logits"].float(), batch["labels"])
     opt.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -164,6 +167,8 @@ def main():
     mode, model_path, data = sys.argv[1:4]
     result = steady(model_path, data) if mode == "steady" else first_epoch(model_path, data)
     result["threads"] = torch.get_num_threads()
+    result["precision"] = "bf16" if BF16 else "fp32"
+    result["openblas_threads"] = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(json.dumps(result))
 
 

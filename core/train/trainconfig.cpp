@@ -78,6 +78,7 @@ const std::map<QString, FieldReader> &fieldReaders()
         {QStringLiteral("class_weights"), stringField(&TrainConfig::classWeights)},
         {QStringLiteral("seed"), &readSeed},
         {QStringLiteral("threads"), intField(&TrainConfig::threads)},
+        {QStringLiteral("precision"), stringField(&TrainConfig::precision)},
         {QStringLiteral("log_every_steps"), intField(&TrainConfig::logEverySteps)},
         {QStringLiteral("checkpoint_every_steps"), intField(&TrainConfig::checkpointEverySteps)},
         {QStringLiteral("init_model"), stringField(&TrainConfig::initModel)},
@@ -148,6 +149,8 @@ QString TrainConfig::validate() const
         return bad("class_weights", QStringLiteral("must be \"none\" or \"balanced\" (is \"%1\")").arg(classWeights));
     if (threads < 0)
         return bad("threads", QStringLiteral("must not be negative (0 = all cores)"));
+    if (precision != QLatin1String("fp32") && precision != QLatin1String("bf16") && precision != QLatin1String("auto"))
+        return bad("precision", QStringLiteral("must be \"fp32\", \"bf16\" or \"auto\" (is \"%1\")").arg(precision));
     if (logEverySteps < 1)
         return bad("log_every_steps", QStringLiteral("must be at least 1"));
     if (checkpointEverySteps < 0)
@@ -174,6 +177,7 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("class_weights"), classWeights},
         {QStringLiteral("seed"), seedValue},
         {QStringLiteral("threads"), threads},
+        {QStringLiteral("precision"), precision},
         {QStringLiteral("log_every_steps"), logEverySteps},
         {QStringLiteral("checkpoint_every_steps"), checkpointEverySteps},
         {QStringLiteral("init_model"), initModel},

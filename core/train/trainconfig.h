@@ -29,6 +29,9 @@ struct TrainConfig
     QString classWeights = QStringLiteral("none"); ///< none|balanced
     std::uint64_t seed = 1;
     int threads = 0;              ///< intra-op threads; 0 = all cores
+    /// fp32|bf16|auto: the forward's arithmetic (core/util/precision.h). A run folder's
+    /// config.json records what auto resolved to, so a resume runs the same arithmetic.
+    QString precision = QStringLiteral("auto");
     int logEverySteps = 10;       ///< one metrics.jsonl step record per this many steps
     int checkpointEverySteps = 200; ///< 0 = only at the end of each epoch
     QString initModel;            ///< model file to start from (fine-tuning); empty = fresh weights

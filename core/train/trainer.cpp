@@ -174,7 +174,12 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
 {
     const TrainConfig &config = m_job.m_train;
     const torch::Tensor present = dropModalities(batch.present, config.modalityDropout, config.seed, m_state.step);
-    const torch::Tensor logits = logitsOf(m_module, batch, present).to(torch::kFloat32);
+    torch::Tensor logits;
+    {
+        // Only the forward autocasts; the loss, the backward and the optimizer stay fp32.
+        const PrecisionScope precision(m_job.m_precision);
+        logits = logitsOf(m_module, batch, present).to(torch::kFloat32);
+    }
     if (logits.dim() != 2 || logits.size(0) != batch.size() || logits.size(1) != std::int64_t(m_dataset.labels().size())) {
         *error = QStringLiteral("the model gave logits of shape [%1] for %2 samples of %3 classes")
                      .arg(QString::fromStdString(c10::str(logits.sizes())).remove(QLatin1Char('[')).remove(QLatin1Char(']')))
@@ -218,6 +223,7 @@ Trainer::Validation Trainer::validate()
         return result;
     m_module.eval();
     torch::NoGradGuard noGrad; // grad mode is thread-local: this guard is on the worker's thread
+    const PrecisionScope precision(m_job.m_precision);
     double lossSum = 0.0;
     std::int64_t correct = 0;
     std::int64_t count = 0;
@@ -430,6 +436,7 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
         m_job.emitMessage(MessageLevel::Warning, QStringLiteral("the dataset has no labeled test samples; report.json has no test metrics"));
     } else {
         outcome.hasTest = true;
+        const PrecisionScope precision(m_job.m_precision);
         outcome.test = evaluateModel(m_module, m_dataset, m_testIndices, config.batchSize, /*subsets=*/true, nullptr,
                                      m_job.m_callbacks.progress, &m_job.m_cancel);
         if (m_job.m_cancel.load())

@@ -4,6 +4,7 @@
 #include "core/model/modelfactory.h"
 #include "core/train/runconfig.h"
 #include "core/train/trainer.h"
+#include "core/util/precision.h"
 #include "core/util/threads.h"
 
 #include <QtCore/QDir>
@@ -89,6 +90,9 @@ std::unique_ptr<TrainingJob> TrainingJob::resumeRun(const QString &runDir, QStri
     RunConfig config;
     if (!RunConfig::fromJson(json, &config, error))
         return nullptr;
+    // Runs from before the precision setting trained in fp32; resume them so.
+    if (!json.value(QStringLiteral("train")).toObject().contains(QStringLiteral("precision")))
+        config.train.precision = QStringLiteral("fp32");
     if (!QFileInfo::exists(runfiles::lastCheckpointPath(runDir))) {
         if (error)
             *error = QStringLiteral("%1 holds no checkpoint to resume from").arg(QDir::toNativeSeparators(runDir));
@@ -199,6 +203,10 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
     if (!error->isEmpty())
         return false;
     configureComputeThreads(m_train.threads);
+    QString precisionWhy;
+    m_precision = resolvePrecision(m_train.precision, &precisionWhy);
+    m_train.precision = precisionName(m_precision); // what config.json records, so a resume matches
+    emitMessage(MessageLevel::Info, QStringLiteral("precision: %1").arg(precisionWhy));
 
     if (!m_train.initModel.isEmpty()) {
         *initial = loadModelFile(m_train.initModel, error);

@@ -4,6 +4,7 @@
 #include "core/model/modelconfig.h"
 #include "core/train/trainconfig.h"
 #include "core/train/trainevents.h"
+#include "core/util/precision.h"
 #include "core/util/progress.h"
 
 #include <QtCore/QString>
@@ -91,6 +92,7 @@ private:
     TrainConfig m_train;
     QString m_runDir;
     bool m_resume = false;
+    Precision m_precision = Precision::Fp32; ///< m_train.precision resolved by prepare()
     QStringList m_expectedLabels; ///< the labels config.json recorded (resume)
     TrainingCallbacks m_callbacks;
 
