@@ -88,6 +88,16 @@ private Q_SLOTS:
         QVERIFY(error.contains(QStringLiteral("epochs")));
         config.classWeights = QStringLiteral("inverse");
         QVERIFY(config.validate().contains(QStringLiteral("class_weights")));
+        config.classWeights = QStringLiteral("none");
+        config.precision = QStringLiteral("fp16");
+        QVERIFY2(config.validate().contains(QStringLiteral("\"fp32\", \"bf16\" or \"auto\"")), qPrintable(config.validate()));
+        QCOMPARE(TrainConfig().precision, QStringLiteral("auto"));
+        QVERIFY(resolvePrecision(QStringLiteral("fp32")) == Precision::Fp32);
+        QVERIFY(resolvePrecision(QStringLiteral("bf16")) == Precision::Bf16);
+        QString why;
+        const Precision chosen = resolvePrecision(QStringLiteral("auto"), &why);
+        QVERIFY(chosen == (cpuHasNativeBf16() ? Precision::Bf16 : Precision::Fp32));
+        QVERIFY2(why.startsWith(precisionName(chosen) + QStringLiteral(" (auto: ")), qPrintable(why));
     }
 
     void autoEpochsAimAtAFixedStepBudget()
