@@ -166,9 +166,7 @@ bool deflatedEntryIsSound(const uchar *data, const Entry &entry)
         if (produced > entry.size)
             break; // more bytes than the directory claims: no need to inflate the rest
         crc = crc32_z(crc, piece.data(), got);
-        if (status == Z_BUF_ERROR && got == 0 && stream.avail_in == 0 && remaining == 0)
-            break; // the stream ended early
-    }
+    } // a stream cut short ends as Z_BUF_ERROR, a damaged one as Z_DATA_ERROR: both leave the loop
     inflateEnd(&stream);
     return status == Z_STREAM_END && produced == entry.size && quint32(crc) == entry.crc;
 }
