@@ -9,7 +9,7 @@ set -euo pipefail
 source_dir=$1
 build_dir=$(cd "$2" && pwd)
 
-for tool in git xvfb-run xwininfo; do
+for tool in git Xvfb xwininfo xdpyinfo; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (packaging/install-deps.sh installs it)"; exit 77; }
 done
 git -C "$source_dir" rev-parse --git-dir >/dev/null 2>&1 || { echo "SKIP: $source_dir is not a git checkout"; exit 77; }
@@ -27,21 +27,38 @@ export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_CACHE_HOME=$work/h
 mkdir -p "$HOME"
 unset QT_QPA_PLATFORM   # a real X window, not the offscreen platform CTest sets for the other GUI tests
 
-xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  packaging/quickstart.sh > quickstart.log 2>&1 &
-  app=$!
-  for _ in $(seq 1 240); do
-    if ! kill -0 "$app" 2>/dev/null; then
-      echo "FAIL: packaging/quickstart.sh exited before a FusionScope window appeared:"; cat quickstart.log; exit 1
-    fi
-    id=$(xwininfo -root -tree | grep "demo-data.*FusionScope" | awk "{print \$1}" | head -n 1)
-    if [ -n "$id" ] && xwininfo -id "$id" | grep -q "Map State: IsViewable"; then
-      echo "PASS: window $id mapped: $(xwininfo -id "$id" | grep -o "\".*\"")"
-      kill "$app"; wait "$app" 2>/dev/null || true
-      [ -f demo-data/manifest.jsonl ] || { echo "FAIL: no demo-data/manifest.jsonl in the clone"; exit 1; }
-      exit 0
-    fi
-    sleep 0.5
-  done
-  echo "FAIL: no mapped FusionScope window after 120 s:"; cat quickstart.log; xwininfo -root -tree | head -40
-  kill "$app"; exit 1'
+# Our own X server rather than `xvfb-run -a`: xvfb-run picks a display number from /tmp/.X*-lock
+# files and can hand the command a display whose server is not (or no longer) accepting
+# connections (seen once in CI: "could not connect to display :100"). `-displayfd` lets Xvfb
+# choose a free display itself and report it only once it accepts connections; xdpyinfo
+# confirms that before anything starts.
+Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x800x24 3>"$work/display" 2>"$work/xvfb.log" &
+xvfb=$!
+trap 'kill "$xvfb" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$work/display" ] && break
+  kill -0 "$xvfb" 2>/dev/null || { echo "FAIL: Xvfb did not start:"; cat "$work/xvfb.log"; exit 1; }
+  sleep 0.1
+done
+export DISPLAY=:$(tr -d '[:space:]' < "$work/display")
+for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo >/dev/null 2>&1 || { echo "FAIL: Xvfb on $DISPLAY does not accept connections:"; cat "$work/xvfb.log"; exit 1; }
+
+packaging/quickstart.sh > quickstart.log 2>&1 &
+app=$!
+for _ in $(seq 1 240); do
+  if ! kill -0 "$app" 2>/dev/null; then
+    echo "FAIL: packaging/quickstart.sh exited before a FusionScope window appeared on $DISPLAY:"
+    cat quickstart.log; echo "--- Xvfb:"; cat "$work/xvfb.log"; exit 1
+  fi
+  id=$(xwininfo -root -tree | grep "demo-data.*FusionScope" | awk '{print $1}' | head -n 1 || true)
+  if [ -n "$id" ] && xwininfo -id "$id" | grep -q "Map State: IsViewable"; then
+    echo "PASS: window $id mapped: $(xwininfo -id "$id" | grep -o '".*"')"
+    kill "$app"; wait "$app" 2>/dev/null || true
+    [ -f demo-data/manifest.jsonl ] || { echo "FAIL: no demo-data/manifest.jsonl in the clone"; exit 1; }
+    exit 0
+  fi
+  sleep 0.5
+done
+echo "FAIL: no mapped FusionScope window after 120 s:"; cat quickstart.log; xwininfo -root -tree | head -40
+kill "$app"; exit 1
