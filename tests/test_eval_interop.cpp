@@ -4,6 +4,7 @@
 #include "core/data/dataset.h"
 #include "core/eval/modelio.h"
 #include "core/model/modelfactory.h"
+#include "core/util/precision.h"
 #include "tests/testsupport.h"
 
 #include <torch/script.h>
@@ -171,15 +172,19 @@ void TestEvalInterop::evalDumpsTheBatchItScored()
         return v;
     }();
     const Batch expected = makeBatch(*m_dataset, all);
+    // fp32 for the comparison with Python's plain forward; bf16 for the one under torch.autocast.
+    for (const QString precision : {QStringLiteral("fp32"), QStringLiteral("bf16")})
     for (const char *fusion : kFusions) {
-        const QString name = QString::fromLatin1(fusion);
+        const QString name = QString::fromLatin1(fusion) + (precision == QLatin1String("bf16") ? QStringLiteral(".bf16") : QString());
         const QString dump = m_dir.filePath(name + QStringLiteral(".dump"));
         const QString predictions = m_dir.filePath(name + QStringLiteral(".jsonl"));
-        const auto result = testsupport::runFusionscope({QStringLiteral("eval"), m_dir.filePath(name + QStringLiteral(".pt")), m_data,
-                                                         QStringLiteral("--split"), QStringLiteral("all"), QStringLiteral("--json"),
-                                                         QStringLiteral("--dump-batch"), dump, QStringLiteral("--predictions"), predictions});
+        const auto result = testsupport::runFusionscope({QStringLiteral("eval"), m_dir.filePath(QLatin1String(fusion) + QStringLiteral(".pt")),
+                                                         m_data, QStringLiteral("--split"), QStringLiteral("all"), QStringLiteral("--json"),
+                                                         QStringLiteral("--dump-batch"), dump, QStringLiteral("--predictions"), predictions,
+                                                         QStringLiteral("--precision"), precision});
         QVERIFY2(result.exitCode == 0, result.err.constData());
         const QJsonObject report = QJsonDocument::fromJson(result.out).object();
+        QCOMPARE(report.value(QStringLiteral("precision")).toString(), precision);
         QCOMPARE(report.value(QStringLiteral("samples")).toInt(), 12);
         QCOMPARE(report.value(QStringLiteral("evaluated")).toInt(), 12);
         QCOMPARE(report.value(QStringLiteral("subset_accuracy")).toObject().size(), 7);
@@ -217,6 +222,16 @@ void TestEvalInterop::evalDumpsTheBatchItScored()
             QVERIFY(std::abs(p.value(QStringLiteral("b")).toDouble() - probabilities[row][1].item<double>()) < 1e-6);
         }
     }
+
+    // Without --precision: auto, resolved as training resolves it; an unknown mode is a usage error.
+    const QString model = m_dir.filePath(QStringLiteral("attention.pt"));
+    auto result = testsupport::runFusionscope({QStringLiteral("eval"), model, m_data, QStringLiteral("--json")});
+    QVERIFY2(result.exitCode == 0, result.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(result.out).object().value(QStringLiteral("precision")).toString(),
+             precisionName(resolvePrecision(QStringLiteral("auto"))));
+    result = testsupport::runFusionscope({QStringLiteral("eval"), model, m_data, QStringLiteral("--precision"), QStringLiteral("fp16")});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains("--precision must be fp32, bf16 or auto, got 'fp16'"), result.err.constData());
 }
 
 void TestEvalInterop::pythonRunsTheExportedFileToTheSameLogits()
@@ -235,9 +250,14 @@ for fusion in fusions:
     batch = torch.load(folder + '/' + fusion + '.dump')
     with torch.no_grad():
         out = model(batch['text'], batch['image'], batch['audio'], batch['present'])
+    bf16 = torch.load(folder + '/' + fusion + '.bf16.dump')
+    with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16):
+        out_bf16 = model(bf16['text'], bf16['image'], bf16['audio'], bf16['present'])
     meta = json.loads(extra['fusionscope/meta.json'])
     result[fusion] = {
         'diff': float((out['logits'] - batch['logits']).abs().max()),
+        'diff_bf16': float((out_bf16['logits'].float() - bf16['logits']).abs().max()),
+        'bf16_vs_fp32': float((bf16['logits'] - batch['logits']).abs().max()),
         'rows': int(out['logits'].shape[0]),
         'labels': meta['labels'],
         'fusion': meta['model']['fusion'],
@@ -263,6 +283,13 @@ print(json.dumps(result))
         const double diff = r.value(QStringLiteral("diff")).toDouble(1.0);
         qInfo("%s: max |logit difference| app vs Python %.3g over 12 samples", fusion, diff);
         QVERIFY2(diff <= 1e-5, qPrintable(QStringLiteral("%1: max |logit difference| %2").arg(QLatin1String(fusion)).arg(diff)));
+        // bf16: Python under torch.autocast computes what the app computed under its own autocast,
+        // and bf16 really ran (the logits moved off the fp32 ones, but not far).
+        const double diffBf16 = r.value(QStringLiteral("diff_bf16")).toDouble(1.0);
+        const double bf16VsFp32 = r.value(QStringLiteral("bf16_vs_fp32")).toDouble(0.0);
+        qInfo("%s bf16: app vs Python autocast %.3g; bf16 vs fp32 %.3g", fusion, diffBf16, bf16VsFp32);
+        QVERIFY2(diffBf16 <= 1e-5, qPrintable(QStringLiteral("%1 bf16: max |logit difference| %2").arg(QLatin1String(fusion)).arg(diffBf16)));
+        QVERIFY2(bf16VsFp32 > 0.0 && bf16VsFp32 < 0.5, qPrintable(QString::number(bf16VsFp32)));
         QCOMPARE(r.value(QStringLiteral("labels")).toArray().toVariantList(), QVariant(m_dataset->labels()).toList());
         QCOMPARE(r.value(QStringLiteral("fusion")).toString(), QLatin1String(fusion));
         QCOMPARE(qint64(r.value(QStringLiteral("tokenizer_bytes")).toDouble()), tokenizerBytes);

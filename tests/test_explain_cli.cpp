@@ -3,6 +3,7 @@
 #include "core/data/dataset.h"
 #include "core/eval/modelio.h"
 #include "core/model/modelfactory.h"
+#include "core/util/precision.h"
 #include "tests/testsupport.h"
 
 #include <torch/script.h>
@@ -176,6 +177,7 @@ void TestExplainCli::summarisesASplit()
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const QJsonObject document = QJsonDocument::fromJson(run.out).object();
     QCOMPARE(document.value(QStringLiteral("samples")).toArray().size(), 1);
+    QCOMPARE(document.value(QStringLiteral("precision")).toString(), precisionName(resolvePrecision(QStringLiteral("auto"))));
     const QJsonObject split = document.value(QStringLiteral("split")).toObject();
     QCOMPARE(split, readJson(QDir(out).filePath(QStringLiteral("split_all.json"))));
     QCOMPARE(split.value(QStringLiteral("samples")).toInt(), 12);
@@ -242,6 +244,9 @@ void TestExplainCli::badArgumentsAndMissingFiles()
     QVERIFY(run.err.contains("--split"));
     run = testsupport::runFusionscope({QStringLiteral("explain"), m_model});
     QCOMPARE(run.exitCode, 2);
+    run = testsupport::runFusionscope({QStringLiteral("explain"), m_model, m_data, QStringLiteral("--precision"), QStringLiteral("half")});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains("--precision must be fp32, bf16 or auto, got 'half'"), run.err.constData());
     run = testsupport::runFusionscope({QStringLiteral("explain"), m_dir.filePath(QStringLiteral("missing.pt")), m_data, QStringLiteral("--out"), out});
     QCOMPARE(run.exitCode, 1);
     QVERIFY(run.err.contains("missing.pt"));

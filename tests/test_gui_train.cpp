@@ -221,6 +221,12 @@ private Q_SLOTS:
     void shortRunFinishes()
     {
         child<QSpinBox>(m_model, "train_epochs")->setValue(2);
+        // The Model tab's precision choice reaches the run: its log says so and config.json records it.
+        auto *precision = child<QComboBox>(m_model, "train_precision");
+        QCOMPARE(precision->currentData().toString(), QStringLiteral("auto"));
+        QVERIFY(precision->currentText().startsWith(QStringLiteral("auto (")));
+        precision->setCurrentIndex(precision->findData(QStringLiteral("fp32")));
+        QCOMPARE(m_model->trainConfig().precision, QStringLiteral("fp32"));
         QSignalSpy done(m_train, &TrainPanel::runFinished);
         QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
         QVERIFY(m_train->isTraining());
@@ -234,6 +240,12 @@ private Q_SLOTS:
         QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 2);
         QCOMPARE(m_train->curves()->epochLossPlot()->livePointCount(1), 2);
         QVERIFY(m_train->log()->toPlainText().contains(QStringLiteral("test accuracy")));
+        QVERIFY(m_train->log()->toPlainText().contains(QStringLiteral("precision: fp32 (as configured)")));
+        QFile config(runfiles::configPath(m_finishedRun));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("train")).toObject()
+                     .value(QStringLiteral("precision")).toString(), QStringLiteral("fp32"));
+        precision->setCurrentIndex(precision->findData(QStringLiteral("auto")));
         QVERIFY(m_train->progress()->text().startsWith(QStringLiteral("Finished")));
         QCOMPARE(m_train->progress()->bar()->value(), m_train->progress()->bar()->maximum());
         QCOMPARE(m_train->history()->runCount(), 2);

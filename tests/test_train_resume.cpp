@@ -60,6 +60,13 @@ QString compareWeights(const QString &a, const QString &b)
     return {};
 }
 
+QJsonObject readTrainConfig(const QString &runDir)
+{
+    QFile file(runfiles::configPath(runDir));
+    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("train")).toObject()
+                                          : QJsonObject();
+}
+
 int stepRecords(const QString &runDir)
 {
     QFile file(runfiles::metricsPath(runDir));
@@ -95,13 +102,14 @@ private:
         return job.run();
     }
 
-    /** Starts the CLI on the tiny dataset; `extra` adds flags. */
+    /** Starts the CLI on the tiny dataset in fp32 (the in-process tests run the default, auto); `extra` adds flags. */
     void startCli(QProcess &process, const QString &out, const QStringList &extra = {})
     {
         process.start(QStringLiteral(FUSIONSCOPE_BINARY),
                       QStringList{QStringLiteral("train"), m_datasetPath, QStringLiteral("--fusion"), QStringLiteral("concat"),
                                   QStringLiteral("--config"), m_dir.filePath(QStringLiteral("cli.json")),
-                                  QStringLiteral("--out"), out, QStringLiteral("--threads"), QStringLiteral("1")}
+                                  QStringLiteral("--out"), out, QStringLiteral("--threads"), QStringLiteral("1"),
+                                  QStringLiteral("--precision"), QStringLiteral("fp32")}
                           + extra);
         QVERIFY(process.waitForStarted());
     }
@@ -208,6 +216,8 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(runfiles::modelPath(whole)));
         QVERIFY(out.contains("epoch 6/6"));
         QVERIFY(out.contains("test: accuracy"));
+        // --precision overrides the config file's "auto", and config.json records what ran.
+        QCOMPARE(readTrainConfig(whole).value(QStringLiteral("precision")).toString(), QStringLiteral("fp32"));
 
         // Ctrl-C: stops after the current batch, exit 130, says how to resume.
         const QString interrupted = runDir("cli-interrupted");
@@ -235,6 +245,10 @@ private Q_SLOTS:
         const auto refused = testsupport::runFusionscope({QStringLiteral("train"), QStringLiteral("--resume"), killed,
                                                           QStringLiteral("--epochs"), QStringLiteral("3")});
         QCOMPARE(refused.exitCode, 2);
+        const auto otherPrecision = testsupport::runFusionscope({QStringLiteral("train"), QStringLiteral("--resume"), killed,
+                                                                 QStringLiteral("--precision"), QStringLiteral("bf16")});
+        QCOMPARE(otherPrecision.exitCode, 2);
+        QVERIFY2(otherPrecision.err.contains("--precision cannot change it"), otherPrecision.err.constData());
         const auto missing = testsupport::runFusionscope({QStringLiteral("train"), m_dir.filePath(QStringLiteral("absent"))});
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(!missing.err.isEmpty());

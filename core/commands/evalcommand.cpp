@@ -6,6 +6,7 @@
 #include "core/eval/evaluator.h"
 #include "core/eval/modelio.h"
 #include "core/eval/reporttext.h"
+#include "core/util/precision.h"
 #include "core/util/terminalprogress.h"
 
 #include <QtCore/QCommandLineParser>
@@ -96,7 +97,13 @@ int runEvalCommand(const QStringList &arguments)
     const QCommandLineOption textLength(QStringLiteral("text-length"), QStringLiteral("Tokens per text, for a model without FusionScope metadata (default 16)."), QStringLiteral("T"));
     const QCommandLineOption imageSize(QStringLiteral("image-size"), QStringLiteral("Image side, for a model without FusionScope metadata (default 64)."), QStringLiteral("S"));
     const QCommandLineOption audioSeconds(QStringLiteral("audio-seconds"), QStringLiteral("Clip length, for a model without FusionScope metadata (default: from the train split)."), QStringLiteral("SECONDS"));
-    parser.addOptions({help, split, json, map, predictions, dump, batchOption, noSubsets, textLength, imageSize, audioSeconds});
+    const QCommandLineOption precisionOption(QStringLiteral("precision"),
+        QStringLiteral("Arithmetic of the forward passes: fp32, bf16 or auto (the default: bf16 where the CPU computes it "
+                       "natively, fp32 elsewhere). --dump-batch's logits are computed the same way: compare with Python "
+                       "at fp32, or under torch.autocast(\"cpu\", torch.bfloat16) for bf16."),
+        QStringLiteral("MODE"), QStringLiteral("auto"));
+    parser.addOptions({help, split, json, map, predictions, dump, batchOption, noSubsets, textLength, imageSize, audioSeconds,
+                       precisionOption});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -130,6 +137,11 @@ int runEvalCommand(const QStringList &arguments)
     }
     if (parser.isSet(map) && !options.columns.parse(parser.value(map), &error))
         return usageError(error);
+    const QString precisionSetting = parser.value(precisionOption).trimmed().toLower();
+    if (!isPrecisionSetting(precisionSetting))
+        return usageError(QStringLiteral("--precision must be fp32, bf16 or auto, got '%1'").arg(parser.value(precisionOption)));
+    QString precisionWhy;
+    const Precision precision = resolvePrecision(precisionSetting, &precisionWhy);
 
     std::optional<LoadedModel> model = loadModelFile(modelPath, &error);
     if (!model)
@@ -201,15 +213,18 @@ int runEvalCommand(const QStringList &arguments)
         at::Tensor labels = torch::full({batch.size()}, -1, torch::kInt64);
         for (std::size_t i = 0; i < first.size(); ++i)
             labels[std::int64_t(i)] = std::int64_t(classNames.indexOf(dataset->record(first[i]).label));
+        const PrecisionScope arithmetic(precision);
         if (!dumpBatch(parser.value(dump), model->module, batch, labels, nullptr, &error))
             return failure(error);
     }
 
     std::vector<SamplePrediction> samplePredictions;
     TerminalProgress evaluating(QStringLiteral("evaluating"));
-    const EvalReport report = evaluateModel(model->module, *dataset, indices, batchSize, !parser.isSet(noSubsets),
-                                            &samplePredictions, [&](const Progress &p) { evaluating.update(p); },
-                                            nullptr, classNames);
+    const EvalReport report = [&] {
+        const PrecisionScope arithmetic(precision);
+        return evaluateModel(model->module, *dataset, indices, batchSize, !parser.isSet(noSubsets), &samplePredictions,
+                             [&](const Progress &p) { evaluating.update(p); }, nullptr, classNames);
+    }();
     evaluating.finish();
     if (!report.error.isEmpty())
         return failure(report.error);
@@ -223,13 +238,15 @@ int runEvalCommand(const QStringList &arguments)
         document.insert(QStringLiteral("dataset"), datasetPath);
         document.insert(QStringLiteral("split"), splitName);
         document.insert(QStringLiteral("evaluated"), int(indices.size()));
+        document.insert(QStringLiteral("precision"), precisionName(precision));
         document.insert(QStringLiteral("data_issues"), int(dataset->issues().size()));
         out << QJsonDocument(document).toJson(QJsonDocument::Indented);
         return 0;
     }
     const QString fusion = model->hasMeta && model->meta.builtIn ? model->meta.model.fusion : QStringLiteral("external");
     out << QStringLiteral("model    %1 (%2, %3 classes)\n").arg(modelPath, fusion).arg(classNames.size());
-    out << QStringLiteral("dataset  %1, split %2: %3 samples\n\n").arg(datasetPath, splitName).arg(indices.size());
+    out << QStringLiteral("dataset  %1, split %2: %3 samples\n").arg(datasetPath, splitName).arg(indices.size());
+    out << QStringLiteral("precision %1\n\n").arg(precisionWhy);
     out << formatEvalReport(report);
     return 0;
 }

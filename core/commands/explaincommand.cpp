@@ -5,6 +5,7 @@
 #include "core/explain/explainer.h"
 #include "core/explain/overlay.h"
 #include "core/explain/sampleexport.h"
+#include "core/util/precision.h"
 #include "core/util/terminalprogress.h"
 
 #include <QtCore/QCommandLineParser>
@@ -102,8 +103,12 @@ int runExplainCommand(const QStringList &arguments)
     const QCommandLineOption textLength(QStringLiteral("text-length"), QStringLiteral("Tokens per text, for a model without FusionScope metadata (default 16)."), QStringLiteral("T"));
     const QCommandLineOption imageSize(QStringLiteral("image-size"), QStringLiteral("Image side, for a model without FusionScope metadata (default 64)."), QStringLiteral("S"));
     const QCommandLineOption audioSeconds(QStringLiteral("audio-seconds"), QStringLiteral("Clip length, for a model without FusionScope metadata."), QStringLiteral("SECONDS"));
+    const QCommandLineOption precisionOption(QStringLiteral("precision"),
+        QStringLiteral("Arithmetic of the split's forward passes: fp32, bf16 or auto (the default: bf16 where the CPU "
+                       "computes it natively). One sample's explanation is always fp32: its gradients and Shapley values."),
+        QStringLiteral("MODE"), QStringLiteral("auto"));
     parser.addOptions({help, sampleOption, splitOption, outOption, json, limit, overlays, batchOption, noRobustness, steps,
-                       seedOption, map, textLength, imageSize, audioSeconds});
+                       seedOption, map, textLength, imageSize, audioSeconds, precisionOption});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -147,10 +152,14 @@ int runExplainCommand(const QStringList &arguments)
     if (parser.isSet(map) && !base.columns.parse(parser.value(map), &error))
         return usageError(error);
     const QString outDir = parser.value(outOption);
+    const QString precisionSetting = parser.value(precisionOption).trimmed().toLower();
+    if (!isPrecisionSetting(precisionSetting))
+        return usageError(QStringLiteral("--precision must be fp32, bf16 or auto, got '%1'").arg(parser.value(precisionOption)));
 
     std::unique_ptr<Explainer> explainer = Explainer::open(modelPath, &error);
     if (!explainer)
         return failure(error);
+    explainer->setPrecision(resolvePrecision(precisionSetting));
     if (explainer->hasMeta() && explainer->meta().hasPreprocess() && (parser.isSet(textLength) || parser.isSet(imageSize) || parser.isSet(audioSeconds)))
         return usageError(QStringLiteral("%1 records its own preprocessing; --text-length, --image-size and --audio-seconds "
                                          "are for models without FusionScope metadata").arg(modelPath));
@@ -234,7 +243,8 @@ int runExplainCommand(const QStringList &arguments)
 
     QJsonObject document{{QStringLiteral("model"), modelPath}, {QStringLiteral("dataset"), datasetPath},
                          {QStringLiteral("fusion"), explainer->fusionName()}, {QStringLiteral("out"), outDir},
-                         {QStringLiteral("samples"), sampleJson}};
+                         {QStringLiteral("samples"), sampleJson},
+                         {QStringLiteral("precision"), precisionName(explainer->precision())}};
     if (wantSplit) {
         TerminalProgress summarising(QStringLiteral("explaining split"));
         const SplitExplanation split = explainer->explainSplit(splitIndices, splitOptions,

@@ -163,8 +163,12 @@ int runTrainCommand(const QStringList &arguments)
         QStringLiteral("Audio encoder: %1, or a TorchScript encoder file.").arg(ModelConfig::audioEncoderNames().join(QStringLiteral(", "))),
         QStringLiteral("NAME"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Compute threads (default: all cores)."), QStringLiteral("N"));
+    const QCommandLineOption precision(QStringLiteral("precision"),
+        QStringLiteral("Arithmetic of the forward pass: fp32, bf16 or auto (the default: bf16 where the CPU computes it "
+                       "natively, AVX-512 BF16 or AMX; fp32 elsewhere). Weights, checkpoints and the model file stay fp32."),
+        QStringLiteral("MODE"));
     parser.addOptions({help, fusion, config, epochs, batch, lr, seed, out, resume, init, map, textEncoder, imageEncoder,
-                       audioEncoder, threads});
+                       audioEncoder, threads, precision});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -186,7 +190,7 @@ int runTrainCommand(const QStringList &arguments)
     std::unique_ptr<TrainingJob> job;
     if (parser.isSet(resume)) {
         for (const QCommandLineOption *fixed : {&fusion, &config, &epochs, &batch, &lr, &seed, &out, &init, &map,
-                                                &textEncoder, &imageEncoder, &audioEncoder}) {
+                                                &textEncoder, &imageEncoder, &audioEncoder, &precision}) {
             if (parser.isSet(*fixed))
                 return usageError(QStringLiteral("--resume continues the recorded configuration; --%1 cannot change it")
                                       .arg(fixed->names().constFirst()));
@@ -215,6 +219,8 @@ int runTrainCommand(const QStringList &arguments)
         train.seed = std::uint64_t(seedValue);
         if (parser.isSet(threads))
             train.threads = threadCount;
+        if (parser.isSet(precision))
+            train.precision = parser.value(precision).trimmed().toLower();
         if (parser.isSet(init))
             train.initModel = QFileInfo(parser.value(init)).absoluteFilePath();
         if (parser.isSet(fusion))

@@ -1,4 +1,5 @@
 #include "core/data/batchloader.h"
+#include "core/util/singlethreadedops.h"
 
 #include <random>
 
@@ -68,6 +69,8 @@ void BatchLoader::startEpoch(int epoch, int skipBatches)
 
 void BatchLoader::produce(std::vector<std::vector<int>> plan)
 {
+    // Assembling a batch is copying; a team of its own here would slow the training team down.
+    const SingleThreadedOps copyOnThisThreadOnly;
     for (const std::vector<int> &indices : plan) {
         Batch batch = makeBatch(m_dataset, indices);
         std::unique_lock<std::mutex> lock(m_mutex);

@@ -46,7 +46,7 @@ EvalReport evaluateModel(torch::jit::Module &module, const Dataset &dataset, con
     const std::int64_t step = std::max(1, batchSize);
     const bool wasTraining = module.is_training();
     setTrainingMode(module, false);
-    torch::NoGradGuard noGrad;
+    c10::InferenceMode inference; // no autograd bookkeeping at all; the caller picks the precision
 
     for (std::size_t start = 0; start < indices.size(); start += std::size_t(step)) {
         if (cancel && cancel->load()) {

@@ -19,7 +19,8 @@ struct SamplePrediction
 };
 
 /**
- * Evaluates under eval() and NoGradGuard on the calling thread, batched. With `subsets`,
+ * Evaluates under eval() and inference mode on the calling thread, batched, in the precision
+ * of the caller's PrecisionScope (fp32 without one). With `subsets`,
  * also the accuracy of every non-empty modality subset, by masking `present`.
  * `classNames` are the model's classes (logit columns) when they differ from the dataset's
  * labels (an exported model on new data): dataset labels are matched by name, and samples

@@ -2,7 +2,7 @@
 
 #include "core/explain/modelrunner.h"
 #include "core/explain/shapley.h"
-#include "core/explain/singlethreadedops.h"
+#include "core/util/singlethreadedops.h"
 
 #include <cmath>
 #include <future>

@@ -10,6 +10,7 @@ struct Explainer::Private
     LoadedModel model;
     std::shared_ptr<const Dataset> dataset;
     ExplainSettings settings;
+    Precision precision = resolvePrecision(QStringLiteral("auto"));
 };
 
 Explainer::Explainer() : d(std::make_unique<Private>()) {}
@@ -33,6 +34,9 @@ bool Explainer::hasTokenizer() const { return !d->model.tokenizerModel.empty(); 
 const ModelMeta &Explainer::meta() const { return d->model.meta; }
 QStringList Explainer::classNames() const { return d->settings.classNames; }
 TokenGeometry Explainer::geometry() const { return d->settings.geometry; }
+
+Precision Explainer::precision() const { return d->precision; }
+void Explainer::setPrecision(Precision precision) { d->precision = precision; }
 
 QString Explainer::fusionName() const
 {
@@ -96,5 +100,6 @@ SplitExplanation Explainer::explainSplit(const std::vector<int> &indices, const 
         split.error = QStringLiteral("no dataset attached");
         return split;
     }
+    const PrecisionScope arithmetic(d->precision);
     return ::explainSplit(d->model.module, *d->dataset, indices, d->settings, options, progress, cancel);
 }

@@ -4,6 +4,7 @@
 #include "core/eval/modelmeta.h"
 #include "core/explain/explanation.h"
 #include "core/explain/splitexplanation.h"
+#include "core/util/precision.h"
 #include "core/util/progress.h"
 
 #include <QtCore/QString>
@@ -45,6 +46,11 @@ public:
     QStringList classNames() const;
     /** Token layout in use (from meta, or filled in from the maps of the first explained sample). */
     TokenGeometry geometry() const;
+
+    /** The split's passes (explainSplit) run in this precision; default: what "auto" resolves to.
+     *  One sample's explanation is always fp32: its gradients and Shapley values are the reference. */
+    Precision precision() const;
+    void setPrecision(Precision precision);
 
     /** One sample by dataset index; a failure is the result's error. */
     SampleExplanation explainSample(int index, bool gradInput = true);

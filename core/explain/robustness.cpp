@@ -30,7 +30,7 @@ bool addRobustness(SplitExplanation *split, torch::jit::Module &module, const Da
     std::array<long long, 3> missing{};
     long long clean = 0;
     long long labeled = 0;
-    torch::NoGradGuard noGrad;
+    c10::InferenceMode inference;
     const std::size_t step = std::size_t(std::max(1, options.batchSize));
     for (std::size_t start = 0; start < indices.size(); start += step) {
         if (cancel && cancel->load()) {

@@ -101,7 +101,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
     const std::vector<std::int64_t> labelMap = classOfLabel(dataset, split.classNames);
     Tally tally;
     std::vector<DisagreementCase> cases;
-    torch::NoGradGuard noGrad;
+    c10::InferenceMode inference;
     const std::size_t step = std::size_t(std::max(1, options.batchSize));
     for (std::size_t start = 0; start < indices.size(); start += step) {
         if (cancel && cancel->load()) {

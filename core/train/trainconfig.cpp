@@ -1,4 +1,5 @@
 #include "core/train/trainconfig.h"
+#include "core/util/precision.h"
 
 #include <QtCore/QJsonValue>
 #include <QtCore/QStringList>
@@ -149,7 +150,7 @@ QString TrainConfig::validate() const
         return bad("class_weights", QStringLiteral("must be \"none\" or \"balanced\" (is \"%1\")").arg(classWeights));
     if (threads < 0)
         return bad("threads", QStringLiteral("must not be negative (0 = all cores)"));
-    if (precision != QLatin1String("fp32") && precision != QLatin1String("bf16") && precision != QLatin1String("auto"))
+    if (!isPrecisionSetting(precision))
         return bad("precision", QStringLiteral("must be \"fp32\", \"bf16\" or \"auto\" (is \"%1\")").arg(precision));
     if (logEverySteps < 1)
         return bad("log_every_steps", QStringLiteral("must be at least 1"));

@@ -222,7 +222,7 @@ Trainer::Validation Trainer::validate()
     if (m_valIndices.empty())
         return result;
     m_module.eval();
-    torch::NoGradGuard noGrad; // grad mode is thread-local: this guard is on the worker's thread
+    c10::InferenceMode inference; // thread-local, like grad mode: this guard is on the worker's thread
     const PrecisionScope precision(m_job.m_precision);
     double lossSum = 0.0;
     std::int64_t correct = 0;

@@ -34,6 +34,11 @@ bool cpuHasNativeBf16()
     return native;
 }
 
+bool isPrecisionSetting(const QString &setting)
+{
+    return setting == QLatin1String("fp32") || setting == QLatin1String("bf16") || setting == QLatin1String("auto");
+}
+
 Precision resolvePrecision(const QString &setting, QString *why)
 {
     Precision chosen = Precision::Fp32;

@@ -9,6 +9,9 @@ enum class Precision { Fp32, Bf16 };
 /** The CPU multiplies bf16 natively (AVX-512 BF16 or AMX-BF16, with the OS saving ZMM state). */
 bool cpuHasNativeBf16();
 
+/** "fp32", "bf16" or "auto": the settings resolvePrecision() takes. */
+bool isPrecisionSetting(const QString &setting);
+
 /**
  * "fp32", "bf16" or "auto" (bf16 where cpuHasNativeBf16(), else fp32) → what to run, and in
  * *why one line for the log ("bf16 (auto: this CPU has AVX-512 BF16)"). Unknown settings

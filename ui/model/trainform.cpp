@@ -2,6 +2,8 @@
 
 #include "ui/model/formfields.h"
 
+#include "core/util/precision.h"
+
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QFormLayout>
@@ -63,6 +65,15 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
     m_warmupFraction = fractionBox(optimiser, 0.99, 0.01);
     m_gradClip = fractionBox(optimiser, 1000.0, 0.5);
     m_gradClip->setSpecialValueText(tr("off"));
+    m_precision = new QComboBox(optimiser);
+    const bool nativeBf16 = cpuHasNativeBf16();
+    formfields::addChoice(m_precision, nativeBf16 ? tr("auto (bf16 on this CPU)") : tr("auto (fp32 on this CPU)"),
+                          QStringLiteral("auto"),
+                          tr("bf16 where the CPU multiplies it natively (AVX-512 BF16 or AMX), fp32 elsewhere."));
+    formfields::addChoice(m_precision, tr("fp32"), QStringLiteral("fp32"), tr("Full single precision everywhere."));
+    formfields::addChoice(m_precision, tr("bf16"), QStringLiteral("bf16"),
+                          nativeBf16 ? tr("The forward's matrix products in bfloat16.")
+                                     : tr("The forward's matrix products in bfloat16; this CPU has no native bf16, so it is slow."));
     addRow(optimiserForm, tr("&Epochs:"), m_epochs, tr("Passes over the training split; auto (0) picks enough for about %1 optimiser steps "
               "(3 to 100 epochs).").arg(TrainConfig::kAutoEpochSteps));
     addRow(optimiserForm, tr("&Batch size:"), m_batchSize, tr("Samples per optimiser step."));
@@ -77,6 +88,10 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
            tr("Share of all steps spent warming up when warm-up steps is 0."));
     addRow(optimiserForm, tr("&Gradient clip:"), m_gradClip,
            tr("Clips the gradient's global norm to this value; 0 turns clipping off."));
+    addRow(optimiserForm, tr("&Precision:"), m_precision,
+           tr("Arithmetic of the forward pass in training and evaluation. bf16 autocasts the matrix products "
+              "(about 1.5x faster where the CPU has native bf16); weights, optimiser state, checkpoints and the "
+              "exported model stay fp32."));
 
     auto *regularisation = new QGroupBox(tr("Regularisation and stopping"), this);
     auto *regularisationForm = new QFormLayout(regularisation);
@@ -112,6 +127,7 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
                 {QStringLiteral("warmup_steps"), m_warmupSteps},
                 {QStringLiteral("warmup_fraction"), m_warmupFraction},
                 {QStringLiteral("grad_clip_norm"), m_gradClip},
+                {QStringLiteral("precision"), m_precision},
                 {QStringLiteral("label_smoothing"), m_labelSmoothing},
                 {QStringLiteral("modality_dropout"), m_modalityDropout},
                 {QStringLiteral("early_stopping_patience"), m_patience},
@@ -127,7 +143,8 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
         connect(box, &QDoubleSpinBox::valueChanged, this, &TrainForm::changed);
     for (QLineEdit *edit : {m_learningRate, m_weightDecay})
         connect(edit, &QLineEdit::textChanged, this, &TrainForm::changed);
-    connect(m_classWeights, &QComboBox::currentIndexChanged, this, &TrainForm::changed);
+    for (QComboBox *combo : {m_classWeights, m_precision})
+        connect(combo, &QComboBox::currentIndexChanged, this, &TrainForm::changed);
 }
 
 TrainConfig TrainForm::config() const
@@ -141,6 +158,7 @@ TrainConfig TrainForm::config() const
     config.warmupSteps = m_warmupSteps->value();
     config.warmupFraction = m_warmupFraction->value();
     config.gradClipNorm = m_gradClip->value();
+    config.precision = m_precision->currentData().toString();
     config.labelSmoothing = m_labelSmoothing->value();
     config.modalityDropout = m_modalityDropout->value();
     config.earlyStoppingPatience = m_patience->value();
@@ -155,7 +173,8 @@ void TrainForm::setConfig(const TrainConfig &config)
         QSignalBlocker(m_epochs),         QSignalBlocker(m_batchSize),       QSignalBlocker(m_learningRate),
         QSignalBlocker(m_weightDecay),    QSignalBlocker(m_warmupSteps),     QSignalBlocker(m_warmupFraction),
         QSignalBlocker(m_gradClip),       QSignalBlocker(m_labelSmoothing),  QSignalBlocker(m_modalityDropout),
-        QSignalBlocker(m_patience),       QSignalBlocker(m_classWeights),    QSignalBlocker(m_seed)};
+        QSignalBlocker(m_patience),       QSignalBlocker(m_classWeights),    QSignalBlocker(m_seed),
+        QSignalBlocker(m_precision)};
     m_epochs->setValue(config.epochs);
     m_batchSize->setValue(config.batchSize);
     m_learningRate->setText(numberText(config.learningRate));
@@ -163,6 +182,7 @@ void TrainForm::setConfig(const TrainConfig &config)
     m_warmupSteps->setValue(config.warmupSteps);
     m_warmupFraction->setValue(config.warmupFraction);
     m_gradClip->setValue(config.gradClipNorm);
+    formfields::selectData(m_precision, config.precision);
     m_labelSmoothing->setValue(config.labelSmoothing);
     m_modalityDropout->setValue(config.modalityDropout);
     m_patience->setValue(config.earlyStoppingPatience);

@@ -39,6 +39,7 @@ private:
     QSpinBox *m_warmupSteps;
     QDoubleSpinBox *m_warmupFraction;
     QDoubleSpinBox *m_gradClip;
+    QComboBox *m_precision;
     QDoubleSpinBox *m_labelSmoothing;
     QDoubleSpinBox *m_modalityDropout;
     QSpinBox *m_patience;

@@ -1,4 +1,4 @@
-#include "core/explain/singlethreadedops.h"
+#include "core/util/singlethreadedops.h"
 
 #include <ATen/Parallel.h>
 
