@@ -8,14 +8,17 @@
 #  2. first epoch from raw files: our import + training vs a torch DataLoader with one worker
 #     per core decoding the same PNG/Ogg/text files (peer default and tuned).
 # Prints every figure, the ratios against the default and the best peer, and the achieved
-# GFLOP/s against this machine's sgemm peak.
+# GFLOP/s against this machine's sgemm peak. On a shared machine one measurement swings by
+# 20 %: the five steady configurations run interleaved, ROUNDS times, and the medians compare.
 # Usage: bench/train_throughput.sh [SAMPLES] [FUSION]   (default 4000 attention)
-# env: REPEAT=N  also measure our default steady state N times in a row (spread, min/max)
+# env: ROUNDS=N  interleaved rounds of the steady configurations (default 3)
+#      REPEAT=N  also measure our default steady state N times in a row (spread, min/max)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 samples=${1:-4000}
 fusion=${2:-attention}
 repeat=${REPEAT:-0}
+rounds=${ROUNDS:-3}
 build=${FUSIONSCOPE_BUILD_DIR:-build}
 tools/build.sh fusionscope bench_train_throughput >/dev/null
 data=/tmp/fusionscope-bench-demo-$samples
@@ -29,28 +32,49 @@ peer() { /usr/bin/python3 bench/train_throughput_peer.py "$@"; }
 
 rm -rf "$data/.fusionscope-cache"; drop_caches
 ours_first=$(ours first-epoch)
-ours_fp32=$(PRECISION=fp32 ours steady) # also writes the untrained export and the batches
-ours_auto=$(ours steady)
+PRECISION=fp32 ours steady >/dev/null # writes the untrained export and the batches the peer trains on
 drop_caches
 peer_first=$(peer first-epoch "$out/model.pt" "$data")
 drop_caches
 peer_first_tuned=$(OPENBLAS_NUM_THREADS=1 peer first-epoch "$out/model.pt" "$data")
-peer_default=$(peer steady "$out/model.pt" "$out/batches.pt")
-peer_tuned=$(OPENBLAS_NUM_THREADS=1 peer steady "$out/model.pt" "$out/batches.pt")
-peer_bf16=$(OPENBLAS_NUM_THREADS=1 PRECISION=bf16 peer steady "$out/model.pt" "$out/batches.pt")
+# One JSON array per configuration, a measurement per round.
+ours_fp32=() ours_auto=() peer_default=() peer_tuned=() peer_bf16=()
+for ((r = 0; r < rounds; ++r)); do
+  ours_fp32+=("$(PRECISION=fp32 ours steady)")
+  ours_auto+=("$(ours steady)")
+  peer_default+=("$(peer steady "$out/model.pt" "$out/batches.pt")")
+  peer_tuned+=("$(OPENBLAS_NUM_THREADS=1 peer steady "$out/model.pt" "$out/batches.pt")")
+  peer_bf16+=("$(OPENBLAS_NUM_THREADS=1 PRECISION=bf16 peer steady "$out/model.pt" "$out/batches.pt")")
+done
+as_array() { local IFS=,; echo "[$*]"; }
 repeats=()
 for ((i = 0; i < repeat; ++i)); do repeats+=("$(ours steady)"); done
 
-/usr/bin/python3 - "$ours_first" "$peer_first" "$peer_first_tuned" "$ours_fp32" "$ours_auto" \
-  "$peer_default" "$peer_tuned" "$peer_bf16" "${repeats[@]}" <<'PY'
+/usr/bin/python3 - "$ours_first" "$peer_first" "$peer_first_tuned" "$(as_array "${ours_fp32[@]}")" \
+  "$(as_array "${ours_auto[@]}")" "$(as_array "${peer_default[@]}")" "$(as_array "${peer_tuned[@]}")" \
+  "$(as_array "${peer_bf16[@]}")" "${repeats[@]}" <<'PY'
 import json, sys
-of, pf, pft, o32, oauto, pd, pt, pb, *reps = (json.loads(a) for a in sys.argv[1:])
+of, pf, pft, *rest = (json.loads(a) for a in sys.argv[1:])
+runs = dict(zip(("o32", "oauto", "pd", "pt", "pb"), rest[:5]))
+reps = rest[5:]
+
+
+class Median(dict):
+    """The run with the median rate stands for its configuration; every rate is printed."""
+    def __init__(self, measurements):
+        ordered = sorted(measurements, key=lambda r: r["samples_per_second"])
+        super().__init__(ordered[len(ordered) // 2])
+        self.rates = [r["samples_per_second"] for r in measurements]
+
+
+o32, oauto, pd, pt, pb = (Median(runs[k]) for k in ("o32", "oauto", "pd", "pt", "pb"))
 rate = lambda r: r["samples_per_second"]
-print(f"steady state, {o32['fusion']}, {o32['threads']} threads, batch {o32['batch_size']} (samples/s):")
+print(f"steady state, {o32['fusion']}, {o32['threads']} threads, batch {o32['batch_size']} "
+      f"(samples/s, median of {len(o32.rates)} interleaved rounds; every round in brackets):")
 for name, r in (("fusionscope fp32", o32), (f"fusionscope default ({oauto['precision']})", oauto),
                 ("python peer, default", pd), ("python peer, OPENBLAS_NUM_THREADS=1", pt),
                 ("python peer, OPENBLAS_NUM_THREADS=1 + bf16 autocast", pb)):
-    print(f"  {name:52s} {rate(r):6.0f}")
+    print(f"  {name:52s} {rate(r):6.0f}   [" + ", ".join(f"{v:.0f}" for v in r.rates) + "]")
 print(f"fp32:    {rate(o32) / rate(pd):.2f}x the default peer, {rate(o32) / rate(pt):.2f}x the tuned peer")
 print(f"default: {rate(oauto) / rate(pd):.2f}x the default peer, {rate(oauto) / rate(pb):.2f}x the tuned peer "
       f"in the same precision ({oauto['precision']}), {rate(oauto) / rate(o32):.2f}x our fp32")
