@@ -5,6 +5,7 @@
 #include <ATen/Parallel.h>
 #include <QtTest/QtTest>
 
+#include <malloc.h>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -28,6 +29,20 @@ private Q_SLOTS:
         // 0 means the BLAS has no pool of its own (reference BLAS, BLIS): nothing to hold.
         const int threads = setBlasThreads(1);
         QVERIFY2(threads == 0 || threads == 1, qPrintable(QString::number(threads)));
+    }
+
+    void largeBlocksComeFromTheHeapNotFreshMaps()
+    {
+#if defined(__SANITIZE_ADDRESS__) || (defined(__has_feature) && __has_feature(address_sanitizer))
+        QSKIP("ASan has its own allocator");
+#endif
+        // An activation-sized block: without keepLargeBlocksInTheHeap glibc mmaps it (and unmaps it on free).
+        const std::size_t before = mallinfo2().hblkhd;
+        void *block = std::malloc(std::size_t(64) << 20);
+        QVERIFY(block);
+        const std::size_t during = mallinfo2().hblkhd;
+        std::free(block);
+        QCOMPARE(during, before);
     }
 
     void singleThreadedOpsIsScopedAndPerThread()
