@@ -187,6 +187,32 @@ void TestEvaluator::scoresMatchTheHandCount()
         loss += norm - logits[labelClass(row.label)];
     }
     QVERIFY2(std::abs(report.loss - loss / kLabeledRows) < 1e-5, qPrintable(QString::number(report.loss)));
+
+    // The probability curves cover the labeled rows; top-1 is the accuracy; each class's AUC is
+    // the Mann-Whitney statistic of the closed-form probabilities (binary inputs: many ties).
+    QCOMPARE(report.curves.samples, kLabeledRows);
+    QCOMPARE(report.curves.topK.front(), report.accuracy);
+    QCOMPARE(report.curves.topK.back(), 1.0);
+    for (int c = 0; c < 3; ++c) {
+        double wins = 0.0;
+        double pairs = 0.0;
+        const auto probability = [&](const Row &row) {
+            const double logits[3] = {0.5 + 2.0 * row.text, 3.0 * row.image, 4.0 * row.audio};
+            return std::exp(logits[c]) / (std::exp(logits[0]) + std::exp(logits[1]) + std::exp(logits[2]));
+        };
+        for (int p = 0; p < kLabeledRows; ++p) {
+            for (int n = 0; n < kLabeledRows; ++n) {
+                if (labelClass(kTestRows[p].label) != c || labelClass(kTestRows[n].label) == c)
+                    continue;
+                const double a = probability(kTestRows[p]);
+                const double b = probability(kTestRows[n]);
+                wins += std::abs(a - b) < 1e-6 ? 0.5 : a > b ? 1.0 : 0.0;
+                pairs += 1.0;
+            }
+        }
+        QVERIFY2(std::abs(report.curves.perClass[std::size_t(c)].auc - wins / pairs) < 1e-9,
+                 qPrintable(QStringLiteral("class %1: %2 vs %3").arg(c).arg(report.curves.perClass[std::size_t(c)].auc).arg(wins / pairs)));
+    }
 }
 
 void TestEvaluator::subsetAccuraciesMaskPresent()

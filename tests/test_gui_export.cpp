@@ -139,14 +139,23 @@ private Q_SLOTS:
         QVERIFY2(html.contains(QStringLiteral("<td id=\"test-accuracy\">%1 %</td>").arg(accuracy)), qPrintable(accuracy));
         const QString macroF1 = QString::number(test.value(QStringLiteral("macro_f1")).toDouble(), 'f', 4);
         QVERIFY(html.contains(QStringLiteral("<td id=\"test-macro-f1\">%1</td>").arg(macroF1)));
-        for (const QString &section : {QStringLiteral("per-class"), QStringLiteral("confusion"), QStringLiteral("subsets"),
-                                       QStringLiteral("config")})
+        for (const QString &section : {QStringLiteral("per-class"), QStringLiteral("confusion"), QStringLiteral("probabilities"),
+                                       QStringLiteral("subsets"), QStringLiteral("config")})
             QVERIFY2(html.contains(QStringLiteral("<section id=\"%1\">").arg(section)), qPrintable(section));
         QVERIFY(html.contains(QStringLiteral("<th>text+image+audio</th>")));
+        // The probability figures are report.json's, as written by the run.
+        const QJsonObject curves = test.value(QStringLiteral("curves")).toObject();
+        const double topOne = curves.value(QStringLiteral("top_k_accuracy")).toArray().first().toDouble(-1);
+        QCOMPARE(topOne, test.value(QStringLiteral("accuracy")).toDouble());
+        QVERIFY2(html.contains(QStringLiteral("<td id=\"top-1\">%1 %</td>").arg(accuracy)), "top-1 is the accuracy");
+        const QString ece = QString::number(curves.value(QStringLiteral("expected_calibration_error")).toDouble() * 100.0, 'f', 2);
+        QVERIFY2(html.contains(QStringLiteral("<td id=\"ece\">%1 %</td>").arg(ece)), qPrintable(ece));
+        QVERIFY(html.contains(QStringLiteral("<th>AUC</th><th>AP</th>")));
         QVERIFY(html.contains(QStringLiteral("<th>fusion</th><td>concat</td>")));
         QVERIFY(!html.contains(QStringLiteral("src=\"file:")) && !html.contains(QStringLiteral("src=\"http")));
 
-        // Both plots are inlined PNGs that decode and show more than a blank background.
+        // Every plot (two training curves, ROC, precision-recall, calibration) is an inlined PNG
+        // that decodes and shows more than a blank background.
         static const QRegularExpression image(QStringLiteral("<img src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\""));
         int images = 0;
         for (auto it = image.globalMatch(html); it.hasNext(); ++images) {
@@ -155,7 +164,7 @@ private Q_SLOTS:
             QCOMPARE(decoded.size(), QSize(1440, 600));
             QVERIFY(distinctColours(decoded) > 8);
         }
-        QCOMPARE(images, 2);
+        QCOMPARE(images, 5);
     }
 
     void plotSavesFromItsContextMenu()

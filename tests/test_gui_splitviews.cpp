@@ -2,16 +2,19 @@
 #include "core/explain/explainer.h"
 #include "ui/app/explaincontroller.h"
 #include "ui/app/splitexplaincontroller.h"
+#include "ui/inspectsplit/classifiercurvesview.h"
 #include "ui/inspectsplit/confusionmatrixview.h"
 #include "ui/inspectsplit/disagreementtable.h"
 #include "ui/inspectsplit/robustnessplot.h"
 #include "ui/inspectsplit/splitviews.h"
 #include "ui/inspect/samplenavigator.h"
 #include "ui/panels/inspectpanel.h"
+#include "ui/plot/classifiercurvesplot.h"
 #include "tests/testsupport.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QImage>
 #include <QtTest/QtTest>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
@@ -113,6 +116,36 @@ private Q_SLOTS:
         QCOMPARE(subsets->item(6, 1)->text(), allAccuracy);
         QVERIFY(views.findChild<QLabel *>(QStringLiteral("splitSummary"))->text().contains(allAccuracy));
 
+        // The Probabilities page: top-1 is the accuracy; every view of the curves draws and saves.
+        auto *tabs = views.findChild<QTabWidget *>(QStringLiteral("splitSectionTabs"));
+        auto *curvesView = views.findChild<ClassifierCurvesView *>(QStringLiteral("classifierCurves"));
+        QVERIFY(curvesView);
+        tabs->setCurrentWidget(curvesView);
+        QVERIFY2(curvesView->summaryText().startsWith(QStringLiteral("top-1 ") + allAccuracy),
+                 qPrintable(curvesView->summaryText()));
+        QVERIFY2(curvesView->summaryText().contains(QStringLiteral("AUC 0.")), qPrintable(curvesView->summaryText()));
+        const ClassifierCurves &curves = views.result()->curves;
+        QCOMPARE(curves.samples, testSize);
+        int classesWithAuc = 0;
+        for (const OneVsRestCurves &curve : curves.perClass)
+            classesWithAuc += curve.hasAuc() ? 1 : 0;
+        QVERIFY(classesWithAuc >= 2);
+        auto *kind = curvesView->findChild<QComboBox *>(QStringLiteral("curveKind"));
+        auto *plot = curvesView->plot();
+        QCOMPARE(plot->kind(), ClassifierCurvesPlot::Kind::Roc);
+        QCOMPARE(plot->seriesCount(), classesWithAuc + 1); // and the chance diagonal
+        QVERIFY(plot->note().isEmpty());
+        kind->setCurrentIndex(1);
+        QCOMPARE(plot->kind(), ClassifierCurvesPlot::Kind::PrecisionRecall);
+        QVERIFY(plot->seriesCount() >= classesWithAuc);
+        kind->setCurrentIndex(2);
+        QCOMPARE(plot->kind(), ClassifierCurvesPlot::Kind::Calibration);
+        QCOMPARE(plot->seriesCount(), 3); // diagonal, bars, mean confidence
+        const QString png = m_dir.filePath(QStringLiteral("calibration.png"));
+        QVERIFY(plot->saveTo(png));
+        QVERIFY(QImage(png).width() > 100);
+        tabs->setCurrentIndex(0);
+
         // An attention model on data with target boxes gets a pointing-game score.
         const QString pointing = views.findChild<QLabel *>(QStringLiteral("pointingLabel"))->text();
         QVERIFY2(pointing.contains(QRegularExpression(QStringLiteral("\\d+\\.\\d %"))), qPrintable(pointing));
@@ -156,7 +189,6 @@ private Q_SLOTS:
         QCOMPARE(cellClicks.at(0).at(1).toInt(), 1);
 
         // A disagreeing sample opens alone.
-        auto *tabs = views.findChild<QTabWidget *>(QStringLiteral("splitSectionTabs"));
         auto *disagreements = views.findChild<DisagreementTable *>(QStringLiteral("disagreementTable"));
         tabs->setCurrentWidget(disagreements);
         QVERIFY(disagreements->rowCount() > 0);

@@ -137,9 +137,9 @@ int runEvalCommand(const QStringList &arguments)
     }
     if (parser.isSet(map) && !options.columns.parse(parser.value(map), &error))
         return usageError(error);
-    const QString precisionSetting = parser.value(precisionOption).trimmed().toLower();
-    if (!isPrecisionSetting(precisionSetting))
-        return usageError(QStringLiteral("--precision must be fp32, bf16 or auto, got '%1'").arg(parser.value(precisionOption)));
+    QString precisionSetting;
+    if (!parsePrecisionSetting(parser.value(precisionOption), &precisionSetting, &error))
+        return usageError(error);
     QString precisionWhy;
     const Precision precision = resolvePrecision(precisionSetting, &precisionWhy);
 

@@ -152,9 +152,9 @@ int runExplainCommand(const QStringList &arguments)
     if (parser.isSet(map) && !base.columns.parse(parser.value(map), &error))
         return usageError(error);
     const QString outDir = parser.value(outOption);
-    const QString precisionSetting = parser.value(precisionOption).trimmed().toLower();
-    if (!isPrecisionSetting(precisionSetting))
-        return usageError(QStringLiteral("--precision must be fp32, bf16 or auto, got '%1'").arg(parser.value(precisionOption)));
+    QString precisionSetting;
+    if (!parsePrecisionSetting(parser.value(precisionOption), &precisionSetting, &error))
+        return usageError(error);
 
     std::unique_ptr<Explainer> explainer = Explainer::open(modelPath, &error);
     if (!explainer)

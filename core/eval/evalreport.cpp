@@ -92,6 +92,8 @@ QJsonObject EvalReport::toJson() const
     for (auto it = subsetAccuracy.cbegin(); it != subsetAccuracy.cend(); ++it)
         subsets.insert(it.key(), it.value());
     json.insert(key("subset_accuracy"), subsets);
+    if (!curves.isEmpty())
+        json.insert(key("curves"), curves.toJson());
     if (!error.isEmpty())
         json.insert(key("error"), error);
     return json;
@@ -124,6 +126,7 @@ EvalReport EvalReport::fromJson(const QJsonObject &json)
     const QJsonObject subsets = json.value(key("subset_accuracy")).toObject();
     for (auto it = subsets.constBegin(); it != subsets.constEnd(); ++it)
         report.subsetAccuracy.insert(it.key(), it.value().toDouble());
+    report.curves = ClassifierCurves::fromJson(json.value(key("curves")).toObject());
     report.error = json.value(key("error")).toString();
     return report;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/eval/classifiercurves.h"
+
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
 #include <QtCore/QMap>
@@ -26,6 +28,8 @@ struct EvalReport
     std::vector<std::vector<int>> confusion; ///< [true][predicted]
     /** Accuracy with only these modalities present: keys "text", "image+audio", "text+image+audio", ... */
     QMap<QString, double> subsetAccuracy;
+    /** Top-k accuracy, ROC / precision-recall per class and calibration of the labeled samples' probabilities. */
+    ClassifierCurves curves;
     /** Non-empty when the evaluation could not finish (forward failed, cancelled); scores are then partial. */
     QString error;
 

@@ -40,6 +40,8 @@ EvalReport evaluateModel(torch::jit::Module &module, const Dataset &dataset, con
     if (predictions)
         predictions->clear();
 
+    std::vector<int> labeledTruth; // the labeled rows' classes and probabilities, for report.curves
+    std::vector<float> labeledProbabilities;
     std::array<long long, 7> subsetCorrect{};
     long long labeled = 0;
     double lossSum = 0.0;
@@ -82,8 +84,11 @@ EvalReport evaluateModel(torch::jit::Module &module, const Dataset &dataset, con
             const auto predictedAccess = predicted.accessor<std::int64_t, 1>();
             for (std::int64_t i = 0; i < rows; ++i) {
                 const std::int64_t truth = targetAccess[i];
+                const float *row = probabilities.data_ptr<float>() + i * classes;
                 if (truth >= 0) {
                     ++labeled;
+                    labeledTruth.push_back(int(truth));
+                    labeledProbabilities.insert(labeledProbabilities.end(), row, row + classes);
                     lossSum -= double(logAccess[i][truth]);
                     ++report.confusion[std::size_t(truth)][std::size_t(predictedAccess[i])];
                 }
@@ -91,7 +96,6 @@ EvalReport evaluateModel(torch::jit::Module &module, const Dataset &dataset, con
                     SamplePrediction prediction;
                     prediction.index = chunk[std::size_t(i)];
                     prediction.predicted = int(predictedAccess[i]);
-                    const float *row = probabilities.data_ptr<float>() + i * classes;
                     prediction.probabilities.assign(row, row + classes);
                     predictions->push_back(std::move(prediction));
                 }
@@ -122,6 +126,7 @@ EvalReport evaluateModel(torch::jit::Module &module, const Dataset &dataset, con
     setTrainingMode(module, wasTraining);
 
     report.computeScores();
+    report.curves = ClassifierCurves::compute(labeledTruth, labeledProbabilities, classes);
     report.loss = labeled > 0 ? lossSum / double(labeled) : 0.0;
     if (subsets && labeled > 0) {
         const QStringList names = EvalReport::subsetNames();

@@ -4,6 +4,7 @@
 #include <QtCore/QJsonDocument>
 
 #include <algorithm>
+#include <cmath>
 
 namespace {
 
@@ -49,7 +50,30 @@ QString keyValueLines(const QJsonObject &json, const QString &indent)
     return text;
 }
 
+/** Three decimals, or "-" for an undefined value (a class without positives or negatives). */
+QString fixed3(double value)
+{
+    return std::isfinite(value) ? QString::number(value, 'f', 3) : QStringLiteral("-");
+}
+
 } // namespace
+
+QString formatCurveSummary(const ClassifierCurves &curves)
+{
+    if (curves.isEmpty())
+        return {};
+    QString text = QStringLiteral("top-k     ");
+    for (std::size_t k = 0; k < curves.topK.size(); ++k)
+        text += QStringLiteral("top-%1 %2   ").arg(k + 1).arg(percent(curves.topK[k]).trimmed());
+    text = text.trimmed() + QLatin1Char('\n');
+    text += QStringLiteral("ROC AUC   %1 (macro, one-vs-rest)   average precision %2 (macro)\n")
+                .arg(fixed3(curves.macroAuc), fixed3(curves.macroAveragePrecision));
+    text += QStringLiteral("ECE       %1 (expected calibration error, %2 equal-width confidence bins; largest bin gap %3)\n")
+                .arg(percent(curves.expectedCalibrationError).trimmed())
+                .arg(ClassifierCurves::kCalibrationBins)
+                .arg(percent(curves.maxCalibrationError).trimmed());
+    return text;
+}
 
 QString formatEvalReport(const EvalReport &report)
 {
@@ -65,19 +89,24 @@ QString formatEvalReport(const EvalReport &report)
                 .arg(report.macroF1, 0, 'f', 3)
                 .arg(report.loss, 0, 'f', 4)
                 .arg(report.samples);
+    text += formatCurveSummary(report.curves);
+    text += QLatin1Char('\n');
 
     int labelWidth = 5;
     for (const QString &label : report.labels)
         labelWidth = std::max(labelWidth, int(label.size()));
-    text += QStringLiteral("%1  precision  recall     F1  support\n").arg(QStringLiteral("class"), -labelWidth);
+    text += QStringLiteral("%1  precision  recall     F1  support    AUC     AP\n").arg(QStringLiteral("class"), -labelWidth);
     for (int c = 0; c < report.perClass.size(); ++c) {
         const EvalReport::ClassScores &scores = report.perClass.at(c);
-        text += QStringLiteral("%1  %2  %3  %4  %5\n")
+        const bool curves = std::size_t(c) < report.curves.perClass.size();
+        text += QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n")
                     .arg(report.labels.value(c), -labelWidth)
                     .arg(scores.precision, 9, 'f', 3)
                     .arg(scores.recall, 6, 'f', 3)
                     .arg(scores.f1, 5, 'f', 3)
-                    .arg(scores.support, 7);
+                    .arg(scores.support, 7)
+                    .arg(fixed3(curves ? report.curves.perClass[std::size_t(c)].auc : std::nan("")), 5)
+                    .arg(fixed3(curves ? report.curves.perClass[std::size_t(c)].averagePrecision : std::nan("")), 5);
     }
 
     int cellWidth = 4;

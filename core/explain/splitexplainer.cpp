@@ -101,6 +101,8 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
     const std::vector<std::int64_t> labelMap = classOfLabel(dataset, split.classNames);
     Tally tally;
     std::vector<DisagreementCase> cases;
+    std::vector<int> labeledTruth; // for split.curves
+    std::vector<float> labeledProbabilities;
     c10::InferenceMode inference;
     const std::size_t step = std::size_t(std::max(1, options.batchSize));
     for (std::size_t start = 0; start < indices.size(); start += step) {
@@ -126,6 +128,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                     full = std::move(output);
             }
             const at::Tensor predictedAll = logProbabilities[7].argmax(1).contiguous();
+            const at::Tensor probabilitiesAll = logProbabilities[7].exp().to(torch::kFloat32).contiguous();
             for (std::size_t i = 0; i < chunk.size(); ++i) {
                 const auto row = std::int64_t(i);
                 const int index = chunk[i];
@@ -160,6 +163,9 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                 split.predictions.push_back(SplitPrediction{index, int(truth), predicted});
                 if (truth >= 0) {
                     ++tally.labeled;
+                    const float *probabilities = probabilitiesAll.data_ptr<float>() + row * classes;
+                    labeledTruth.push_back(int(truth));
+                    labeledProbabilities.insert(labeledProbabilities.end(), probabilities, probabilities + classes);
                     ++split.confusion[std::size_t(truth)][std::size_t(predicted)];
                     tally.correct += predicted == truth ? 1 : 0;
                     for (unsigned mask = 1; mask < 8; ++mask)
@@ -191,6 +197,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
     split.labeled = int(tally.labeled);
     const auto rate = [&](long long hits) { return tally.labeled > 0 ? double(hits) / double(tally.labeled) : 0.0; };
     split.accuracy = rate(tally.correct);
+    split.curves = ClassifierCurves::compute(labeledTruth, labeledProbabilities, classes);
     // EvalReport's subset order: text, image, audio, text+image, text+audio, image+audio, all.
     const unsigned subsetMasks[] = {1, 2, 4, 3, 5, 6, 7};
     const QStringList names = EvalReport::subsetNames();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/eval/classifiercurves.h"
+
 #include <QtCore/QJsonObject>
 #include <QtCore/QMap>
 #include <QtCore/QStringList>
@@ -80,6 +82,7 @@ struct SplitExplanation
     std::array<double, 3> meanGates{};
     QMap<QString, double> subsetAccuracy; ///< EvalReport::subsetNames() keys
     std::vector<std::vector<int>> confusion; ///< [true][predicted]
+    ClassifierCurves curves;            ///< top-k, ROC / precision-recall, calibration of the labeled samples
     std::vector<SplitPrediction> predictions; ///< every explained sample, in the order given
     std::vector<DisagreementCase> disagreements; ///< most disagreeing first
     int targetBoxes = 0;                ///< samples with meta.target_box and an image

@@ -1,6 +1,8 @@
 // JSON and terminal tables of a split-level explanation.
 #include "core/explain/splitexplanation.h"
 
+#include "core/eval/reporttext.h"
+
 #include "core/data/modality.h"
 
 #include <QtCore/QJsonArray>
@@ -73,6 +75,8 @@ QJsonObject SplitExplanation::toJson() const
     }
     json.insert(QStringLiteral("confusion"), QJsonObject{{QStringLiteral("labels"), QJsonArray::fromStringList(classNames)},
                                                          {QStringLiteral("matrix"), matrix}});
+    if (!curves.isEmpty())
+        json.insert(QStringLiteral("curves"), curves.toJson());
     QJsonArray cases;
     for (const DisagreementCase &c : disagreements) {
         QJsonObject unimodalJson;
@@ -113,7 +117,8 @@ QJsonObject SplitExplanation::toJson() const
 QString SplitExplanation::toText() const
 {
     QString text;
-    text += QStringLiteral("accuracy %1 on %2 labeled of %3 samples\n\n").arg(fixed(accuracy)).arg(labeled).arg(samples);
+    text += QStringLiteral("accuracy %1 on %2 labeled of %3 samples\n").arg(fixed(accuracy)).arg(labeled).arg(samples);
+    text += formatCurveSummary(curves) + QLatin1Char('\n');
     text += QStringLiteral("modality contribution (Shapley on the predicted class's log-probability)\n");
     text += QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("modality"), -10).arg(QStringLiteral("mean|phi|"), 10)
                 .arg(QStringLiteral("mean phi"), 10).arg(hasGates ? QStringLiteral("gate") : QString(), 8);

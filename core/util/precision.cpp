@@ -39,6 +39,15 @@ bool isPrecisionSetting(const QString &setting)
     return setting == QLatin1String("fp32") || setting == QLatin1String("bf16") || setting == QLatin1String("auto");
 }
 
+bool parsePrecisionSetting(const QString &value, QString *setting, QString *error)
+{
+    *setting = value.trimmed().toLower();
+    if (isPrecisionSetting(*setting))
+        return true;
+    *error = QStringLiteral("--precision must be fp32, bf16 or auto, got '%1'").arg(value);
+    return false;
+}
+
 Precision resolvePrecision(const QString &setting, QString *why)
 {
     Precision chosen = Precision::Fp32;

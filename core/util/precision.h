@@ -13,6 +13,12 @@ bool cpuHasNativeBf16();
 bool isPrecisionSetting(const QString &setting);
 
 /**
+ * A user's --precision value, trimmed and case-folded, into *setting; false with the usage
+ * sentence in *error ("--precision must be fp32, bf16 or auto, got 'x'") when it is none of them.
+ */
+bool parsePrecisionSetting(const QString &value, QString *setting, QString *error);
+
+/**
  * "fp32", "bf16" or "auto" (bf16 where cpuHasNativeBf16(), else fp32) → what to run, and in
  * *why one line for the log ("bf16 (auto: this CPU has AVX-512 BF16)"). Unknown settings
  * are refused by the config's validation before this is asked.

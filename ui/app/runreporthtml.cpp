@@ -3,6 +3,7 @@
 
 #include "core/eval/evalreport.h"
 #include "ui/app/runreportdata.h"
+#include "ui/plot/classifiercurvesplot.h"
 #include "ui/plot/plotexport.h"
 #include "ui/plot/runreportplot.h"
 
@@ -59,21 +60,40 @@ QString row(const QString &name, const QString &value, const QString &id = {})
     return QStringLiteral("<tr><th>%1</th><td%2>%3</td></tr>\n").arg(esc(name), idAttribute, esc(value));
 }
 
-/** A plot rendered with the light standard palette (reports are read on paper and white pages). */
-QString plotImage(const RunReportData &run, RunReportPlot::Kind kind, const QString &alt)
+/** An <img> of `plot`, whose palette and size the caller has set (see lightPlot). */
+QString embedded(QCustomPlot *plot, const QString &alt)
 {
-    RunReportPlot plot(kind);
-    plot.setPalette(QApplication::style()->standardPalette());
-    plot.resize(kPlotSize);
-    plot.setRun(run);
     // Twice the pixels, shown at kPlotSize: sharp on high-density screens and in print.
-    const QImage image = plotexport::renderImage(&plot, kPlotSize, 2.0);
+    const QImage image = plotexport::renderImage(plot, kPlotSize, 2.0);
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     image.save(&buffer, "PNG");
     return QStringLiteral("<img src=\"data:image/png;base64,%1\" width=\"%2\" height=\"%3\" alt=\"%4\">\n")
         .arg(QString::fromLatin1(buffer.data().toBase64()), QString::number(kPlotSize.width()),
              QString::number(kPlotSize.height()), esc(alt));
+}
+
+/** Plots in reports use the light standard palette (reports are read on paper and white pages). */
+void lightPlot(QCustomPlot *plot)
+{
+    plot->setPalette(QApplication::style()->standardPalette());
+    plot->resize(kPlotSize);
+}
+
+QString plotImage(const RunReportData &run, RunReportPlot::Kind kind, const QString &alt)
+{
+    RunReportPlot plot(kind);
+    lightPlot(&plot);
+    plot.setRun(run);
+    return embedded(&plot, alt);
+}
+
+QString curvesImage(const EvalReport &test, ClassifierCurvesPlot::Kind kind, const QString &alt)
+{
+    ClassifierCurvesPlot plot(kind);
+    lightPlot(&plot);
+    plot.setCurves(test.curves, test.labels);
+    return embedded(&plot, alt);
 }
 
 QString summary(const RunReportData &run)
@@ -109,14 +129,17 @@ QString summary(const RunReportData &run)
 QString perClass(const EvalReport &test)
 {
     QString html = QStringLiteral("<section id=\"per-class\"><h2>%1</h2><table class=\"grid\">\n<tr><th>%2</th><th>%3</th>"
-                                  "<th>%4</th><th>F1</th><th>%5</th></tr>\n")
+                                  "<th>%4</th><th>F1</th><th>%5</th><th>AUC</th><th>AP</th></tr>\n")
                        .arg(QObject::tr("Per-class scores (test)"), QObject::tr("class"), QObject::tr("precision"),
                             QObject::tr("recall"), QObject::tr("support"));
     for (int c = 0; c < test.perClass.size(); ++c) {
         const EvalReport::ClassScores &s = test.perClass.at(c);
-        html += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>\n")
+        const bool curves = std::size_t(c) < test.curves.perClass.size();
+        const double auc = curves ? test.curves.perClass[std::size_t(c)].auc : NAN;
+        const double ap = curves ? test.curves.perClass[std::size_t(c)].averagePrecision : NAN;
+        html += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td></tr>\n")
                     .arg(esc(test.labels.value(c)), fixed(s.precision), fixed(s.recall), fixed(s.f1),
-                         QString::number(s.support));
+                         QString::number(s.support), fixed(auc), fixed(ap));
     }
     return html + QStringLiteral("</table></section>\n");
 }
@@ -149,6 +172,27 @@ QString confusion(const EvalReport &test)
         html += QStringLiteral("</tr>\n");
     }
     return html + QStringLiteral("</table></section>\n");
+}
+
+QString probabilities(const EvalReport &test)
+{
+    const ClassifierCurves &curves = test.curves;
+    QString html = QStringLiteral("<section id=\"probabilities\"><h2>%1</h2><p class=\"note\">%2</p><table class=\"kv\">\n")
+                       .arg(QObject::tr("Probabilities (test)"),
+                            QObject::tr("Beyond the argmax: how the predicted probabilities rank and how well they are "
+                                        "calibrated. ROC and precision-recall treat each class against the rest."));
+    for (std::size_t k = 0; k < curves.topK.size(); ++k)
+        html += row(QObject::tr("Top-%1 accuracy").arg(k + 1), percent(curves.topK[k]), QStringLiteral("top-%1").arg(k + 1));
+    html += row(QObject::tr("ROC AUC (macro, one-vs-rest)"), fixed(curves.macroAuc), QStringLiteral("macro-auc"));
+    html += row(QObject::tr("Average precision (macro)"), fixed(curves.macroAveragePrecision), QStringLiteral("macro-ap"));
+    html += row(QObject::tr("Expected calibration error (%1 bins)").arg(ClassifierCurves::kCalibrationBins),
+                percent(curves.expectedCalibrationError), QStringLiteral("ece"));
+    html += row(QObject::tr("Largest bin gap"), percent(curves.maxCalibrationError));
+    html += QStringLiteral("</table>\n");
+    html += curvesImage(test, ClassifierCurvesPlot::Kind::Roc, QObject::tr("ROC curves, each class against the rest"));
+    html += curvesImage(test, ClassifierCurvesPlot::Kind::PrecisionRecall, QObject::tr("Precision-recall curves"));
+    html += curvesImage(test, ClassifierCurvesPlot::Kind::Calibration, QObject::tr("Reliability diagram"));
+    return html + QStringLiteral("</section>\n");
 }
 
 QString subsets(const EvalReport &test)
@@ -244,6 +288,8 @@ QString runreportexport::html(const RunReportData &run)
     if (run.hasTest) {
         html += perClass(run.test);
         html += confusion(run.test);
+        if (!run.test.curves.isEmpty())
+            html += probabilities(run.test);
         html += subsets(run.test);
     }
     html += configuration(run.config);

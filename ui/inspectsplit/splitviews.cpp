@@ -1,6 +1,7 @@
 #include "ui/inspectsplit/splitviews.h"
 
 #include "ui/app/splitexplaincontroller.h"
+#include "ui/inspectsplit/classifiercurvesview.h"
 #include "ui/inspectsplit/confusionmatrixview.h"
 #include "ui/inspectsplit/splitcontributionplot.h"
 #include "ui/inspectsplit/disagreementtable.h"
@@ -62,6 +63,8 @@ SplitViews::SplitViews(QWidget *parent) : QWidget(parent)
     m_contributionNote = new NoteLabel(this);
     m_robustness = new RobustnessPlot(this);
     m_robustness->setObjectName(QStringLiteral("robustnessPlot"));
+    m_curves = new ClassifierCurvesView(this);
+    m_curves->setObjectName(QStringLiteral("classifierCurves"));
     m_disagreements = new DisagreementTable(this);
     m_disagreements->setObjectName(QStringLiteral("disagreementTable"));
 
@@ -85,6 +88,7 @@ SplitViews::SplitViews(QWidget *parent) : QWidget(parent)
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(overview, tr("Confusion && modalities"));
     m_tabs->addTab(m_robustness, tr("Robustness"));
+    m_tabs->addTab(m_curves, tr("Probabilities"));
     m_tabs->addTab(m_disagreements, tr("Modalities disagree"));
 
     auto *header = new QHBoxLayout;
@@ -218,8 +222,9 @@ void SplitViews::showResult(std::shared_ptr<const SplitExplanation> result)
         m_robustness->setCurves(r.robustness);
     else
         m_robustness->clearData(tr("Tick \"Robustness curves (slower)\" and analyse again"));
+    m_curves->setCurves(r.curves, r.classNames);
     m_disagreements->setCases(r.disagreements);
-    m_tabs->setTabText(2, tr("Modalities disagree (%1)").arg(r.disagreements.size()));
+    m_tabs->setTabText(m_tabs->indexOf(m_disagreements), tr("Modalities disagree (%1)").arg(r.disagreements.size()));
     m_runBar->setStatus(tr("Done. Click a confusion cell to list its samples."));
     Q_EMIT analysisFinished();
 }
@@ -236,8 +241,9 @@ void SplitViews::clearResult()
     m_contribution->clearData();
     m_contributionNote->setText(QString());
     m_robustness->clearData(tr("No split analysed"));
+    m_curves->clear(tr("No split analysed"));
     m_disagreements->clearCases();
-    m_tabs->setTabText(2, tr("Modalities disagree"));
+    m_tabs->setTabText(m_tabs->indexOf(m_disagreements), tr("Modalities disagree"));
 }
 
 void SplitViews::updateReady()

@@ -7,6 +7,7 @@
 #include <QtWidgets/QWidget>
 #include <memory>
 
+class ClassifierCurvesView;
 class ConfusionMatrixView;
 class SplitContributionPlot;
 class DisagreementTable;
@@ -20,7 +21,8 @@ class SubsetAccuracyTable;
 /**
  * The Inspect panel's split-level views: "Analyse split" runs Explainer::explainSplit on a
  * worker thread, then shows the confusion matrix, accuracy per modality subset, mean
- * |Shapley| per modality, robustness curves, the pointing game and the samples whose
+ * |Shapley| per modality, robustness curves, ROC / precision-recall / calibration of the
+ * predicted probabilities, the pointing game and the samples whose
  * modalities disagree. Clicking a confusion cell or a disagreeing sample asks for those
  * samples (samplesRequested). GUI thread.
  */
@@ -71,6 +73,7 @@ private:
     SplitContributionPlot *m_contribution;
     QLabel *m_contributionNote;
     RobustnessPlot *m_robustness;
+    ClassifierCurvesView *m_curves;
     DisagreementTable *m_disagreements;
 
     std::shared_ptr<const Dataset> m_dataset;
