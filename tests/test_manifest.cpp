@@ -24,10 +24,10 @@ class TestManifest final : public QObject
 
     QString path(const QString &relative) const { return m_dir->filePath(relative); }
     void media(const QString &relative) { writeFile(path(relative), "not empty"); }
-    Manifest jsonl(const QByteArray &lines, const ColumnMap &columns = {})
+    Manifest jsonl(const QByteArray &lines, const ColumnMap &columns = {}, TaskRequest task = TaskRequest::Auto)
     {
         writeFile(path(QStringLiteral("manifest.jsonl")), lines);
-        return readManifest(m_dir->path(), columns);
+        return readManifest(m_dir->path(), columns, task);
     }
 
     static const SampleRecord *sample(const Manifest &m, const QString &id)
@@ -126,8 +126,9 @@ private Q_SLOTS:
 
     void numericLabelBecomesItsString()
     {
+        // As classes (--task classify): 2.5 alone would make the labels regression targets (test_task).
         const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\",\"label\":3}" "\n" "{\"id\":\"b\",\"text\":\"y\",\"label\":12}" "\n"
-                                 "{\"id\":7,\"text\":\"z\",\"label\":2.50}" "\n");
+                                 "{\"id\":7,\"text\":\"z\",\"label\":2.50}" "\n", {}, TaskRequest::Classify);
         QVERIFY2(m.issues.isEmpty(), qPrintable(dump(m)));
         QCOMPARE(sample(m, QStringLiteral("a"))->label, QStringLiteral("3"));
         // A JSON number gets one spelling: 2.50 and 2.5 are one class.
@@ -494,7 +495,7 @@ private Q_SLOTS:
         QCOMPARE(issuesAt(m, 1).first().toString(),
                  QStringLiteral("manifest.jsonl:1 [a]: image \"images/none.png\": file not found; image dropped"));
         QCOMPARE(issuesAt(m, 2).first().toString(),
-                 QStringLiteral("manifest.jsonl:2 [b]: label: must be a string or number, not an array; sample kept unlabeled"));
+                 QStringLiteral("manifest.jsonl:2 [b]: label: must be a string, a number or an object of numbers, not an array; sample kept unlabeled"));
         // A line that names no field keeps the short form.
         const DataIssue whole{QStringLiteral("c"), path(QStringLiteral("manifest.jsonl")), 3, QStringLiteral("duplicate id")};
         QCOMPARE(whole.toString(), QStringLiteral("manifest.jsonl:3 [c]: duplicate id"));
@@ -540,7 +541,7 @@ private Q_SLOTS:
                                  "{\"id\":\"d\",\"text\":\"x\",\"label\":5.0}" "\n"
                                  "{\"id\":\"e\",\"text\":\"x\",\"label\":\"5.00\"}" "\n"
                                  "{\"id\":\"f\",\"text\":\"x\",\"label\":\"007\"}" "\n"
-                                 "{\"id\":\"g\",\"text\":\"x\",\"label\":2.5}" "\n");
+                                 "{\"id\":\"g\",\"text\":\"x\",\"label\":2.5}" "\n", {}, TaskRequest::Classify);
         expectIssue(m, 1, QStringLiteral("a"), QStringLiteral("empty label"));
         expectIssue(m, 2, QStringLiteral("b"), QStringLiteral("whitespace"));
         QCOMPARE(issuesAt(m, 1).first().field, QStringLiteral("label"));

@@ -334,7 +334,7 @@ private Q_SLOTS:
         QTest::newRow("audio encoder") << QStringLiteral("audio_encoder") << QStringLiteral("\"rnn\"");
         QTest::newRow("heads") << QStringLiteral("heads") << QStringLiteral("5");
         QTest::newRow("dim") << QStringLiteral("dim") << QStringLiteral("0");
-        QTest::newRow("classes") << QStringLiteral("num_classes") << QStringLiteral("1");
+        QTest::newRow("classes") << QStringLiteral("num_classes") << QStringLiteral("0"); // 1 is a one-target regression
         QTest::newRow("dropout") << QStringLiteral("dropout") << QStringLiteral("1.5");
         QTest::newRow("norm") << QStringLiteral("norm") << QStringLiteral("\"layer\"");
         QTest::newRow("image size") << QStringLiteral("image_size") << QStringLiteral("4");

@@ -59,7 +59,11 @@ int runDemoDataCommand(const QStringList &arguments)
     const QCommandLineOption imageSize(QStringLiteral("image-size"), QStringLiteral("Image side in pixels (default 64)."), QStringLiteral("P"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("T"));
     const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Overwrite an existing Shapes-AV folder."));
-    parser.addOptions({help, out, samples, seed, imageSize, threads, force});
+    const QCommandLineOption kind(QStringLiteral("kind"),
+        QStringLiteral("The label: cells (default; the target's grid cell, a classification) or position (the target's "
+                       "centre as {\"x\", \"y\"}, fractions of the image side, a regression)."),
+        QStringLiteral("KIND"));
+    parser.addOptions({help, out, samples, seed, imageSize, threads, force, kind});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -78,6 +82,11 @@ int runDemoDataCommand(const QStringList &arguments)
     ShapesAvOptions options;
     options.outDir = QDir::cleanPath(parser.value(out));
     options.force = parser.isSet(force);
+    if (parser.isSet(kind)) {
+        options.kind = parser.value(kind).trimmed().toLower();
+        if (!shapesAvKinds().contains(options.kind))
+            return usageError(QStringLiteral("--kind must be cells or position, got '%1'").arg(parser.value(kind)));
+    }
     qint64 n = options.samples, s = 1, p = options.imageSize, t = 0;
     QString error;
     if (!parseBounded(parser, samples, 1, 1000000, &n, &error)

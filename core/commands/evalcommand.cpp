@@ -5,6 +5,7 @@
 #include "core/eval/evaloutputs.h"
 #include "core/eval/evaluator.h"
 #include "core/eval/modelio.h"
+#include "core/eval/regressionevaluator.h"
 #include "core/eval/reporttext.h"
 #include "core/util/precision.h"
 #include "core/util/terminalprogress.h"
@@ -72,6 +73,66 @@ void printIssues(const Dataset &dataset, const QString &datasetPath)
         err << "  " << issues.at(i).toString() << '\n';
     if (issues.size() > 5)
         err << "  ... (fusionscope check-data " << datasetPath << " lists them all)\n";
+}
+
+/** The rest of `eval` for a regression model: targets matched by name, scored per target. */
+int evaluateRegressionModel(LoadedModel &model, const Dataset &dataset, const std::vector<int> &indices,
+                            const QString &modelPath, const QString &datasetPath, const QString &splitName, int outputs,
+                            int batchSize, Precision precision, const QString &precisionWhy, bool json, bool subsets,
+                            const QString &predictionsPath, const QString &dumpPath)
+{
+    const TaskSpec &task = model.meta.task;
+    if (outputs != int(task.targets.size()))
+        return failure(QStringLiteral("%1 gives %2 outputs per sample but names %3 targets (%4)")
+                           .arg(modelPath).arg(outputs).arg(task.targets.size()).arg(task.targets.join(QStringLiteral(", "))));
+    QStringList missing;
+    for (const QString &name : task.targets) {
+        if (!dataset.targetNames().contains(name))
+            missing << name;
+    }
+    if (!missing.isEmpty())
+        return failure(QStringLiteral("%1 predicts %2, but %3 has no target%4 %5 (its targets: %6)")
+                           .arg(modelPath, task.targets.join(QStringLiteral(", ")), datasetPath,
+                                missing.size() == 1 ? QString() : QStringLiteral("s"), missing.join(QStringLiteral(", ")),
+                                dataset.targetNames().isEmpty() ? QStringLiteral("none") : dataset.targetNames().join(QStringLiteral(", "))));
+    QString error;
+    if (!dumpPath.isEmpty()) { // the first batch and its outputs, for Python (labels: none, -1)
+        const std::vector<int> first(indices.begin(), indices.begin() + std::min<std::ptrdiff_t>(batchSize, std::ptrdiff_t(indices.size())));
+        const Batch batch = makeBatch(dataset, first);
+        const PrecisionScope arithmetic(precision);
+        if (!dumpBatch(dumpPath, model.module, batch, torch::full({batch.size()}, -1, torch::kInt64), nullptr, &error))
+            return failure(error);
+    }
+    std::vector<RegressionPrediction> samplePredictions;
+    TerminalProgress evaluating(QStringLiteral("evaluating"));
+    const EvalReport report = [&] {
+        const PrecisionScope arithmetic(precision);
+        return evaluateRegression(model.module, dataset, indices, batchSize, task, subsets, &samplePredictions,
+                                  [&](const Progress &p) { evaluating.update(p); });
+    }();
+    evaluating.finish();
+    if (!report.error.isEmpty())
+        return failure(report.error);
+    if (!predictionsPath.isEmpty() && !writeRegressionPredictions(predictionsPath, dataset, samplePredictions, task, &error))
+        return failure(error);
+    QTextStream out(stdout);
+    if (json) {
+        QJsonObject document = report.toJson();
+        document.insert(QStringLiteral("model"), modelPath);
+        document.insert(QStringLiteral("dataset"), datasetPath);
+        document.insert(QStringLiteral("split"), splitName);
+        document.insert(QStringLiteral("evaluated"), int(indices.size()));
+        document.insert(QStringLiteral("precision"), precisionName(precision));
+        document.insert(QStringLiteral("data_issues"), int(dataset.issues().size()));
+        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    const QString fusion = model.meta.builtIn ? model.meta.model.fusion : QStringLiteral("external");
+    out << QStringLiteral("model    %1 (%2, regression of %3)\n").arg(modelPath, fusion, task.targets.join(QStringLiteral(", ")));
+    out << QStringLiteral("dataset  %1, split %2: %3 samples\n").arg(datasetPath, splitName).arg(indices.size());
+    out << QStringLiteral("precision %1\n\n").arg(precisionWhy);
+    out << formatEvalReport(report);
+    return 0;
 }
 
 } // namespace
@@ -183,6 +244,12 @@ int runEvalCommand(const QStringList &arguments)
                                  .arg(modelPath).arg(classes).arg(datasetPath).arg(expected)
                                  .arg(dataset->labels().join(QStringLiteral(", "))));
     }
+
+    if (model->meta.task.isRegression())
+        return evaluateRegressionModel(*model, *dataset, indices, modelPath, datasetPath, splitName, classes, batchSize,
+                                       precision, precisionWhy, parser.isSet(json), !parser.isSet(noSubsets),
+                                       parser.isSet(predictions) ? parser.value(predictions) : QString(),
+                                       parser.isSet(dump) ? parser.value(dump) : QString());
 
     QStringList classNames = ownLabels ? model->meta.labels : dataset->labels();
     for (int c = int(classNames.size()); c < classes; ++c)

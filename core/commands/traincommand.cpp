@@ -1,6 +1,7 @@
 // `fusionscope train`: trains a fusion model into a run folder (DESIGN.md "Jobs and threads").
 #include "core/commands/commands.h"
 
+#include "core/eval/regressionscores.h"
 #include "core/train/runconfig.h"
 #include "core/train/trainingjob.h"
 #include "core/util/terminalprogress.h"
@@ -106,7 +107,20 @@ void printSummary(QTextStream &out, const QString &runDir)
     if (!runfiles::readJsonFile(runfiles::reportPath(runDir), &report, &error))
         return;
     const QJsonObject test = report.value(QStringLiteral("test")).toObject();
-    if (!test.isEmpty()) {
+    if (test.value(QStringLiteral("task")).toString() == QLatin1String("regress")) {
+        const RegressionReport scores = RegressionReport::fromJson(test);
+        QStringList parts;
+        for (const TargetScores &target : scores.targets)
+            parts << QStringLiteral("%1 MAE %2, R² %3").arg(target.name, number(target.mae, 4), number(target.r2, 3));
+        out << QStringLiteral("test: mean R² %1 (%2 samples): %3\n")
+                   .arg(number(scores.meanR2, 3))
+                   .arg(scores.samples)
+                   .arg(parts.join(QStringLiteral("; ")));
+        const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
+        out << QStringLiteral("validation: loss %1, mean R² %2\n")
+                   .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
+                        number(val.value(QStringLiteral("r2")).toDouble(std::nan("")), 3));
+    } else if (!test.isEmpty()) {
         out << QStringLiteral("test: accuracy %1, macro-F1 %2 (%3 samples)\n")
                    .arg(percent(test.value(QStringLiteral("accuracy")).toDouble()),
                         number(test.value(QStringLiteral("macro_f1")).toDouble(), 3))
@@ -118,10 +132,12 @@ void printSummary(QTextStream &out, const QString &runDir)
         if (!parts.isEmpty())
             out << QStringLiteral("test accuracy by modality subset: %1\n").arg(parts.join(QStringLiteral(", ")));
     }
-    const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
-    out << QStringLiteral("validation: loss %1, accuracy %2\n")
-               .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
-                    percent(val.value(QStringLiteral("accuracy")).toDouble(std::nan(""))));
+    if (test.value(QStringLiteral("task")).toString() != QLatin1String("regress")) {
+        const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
+        out << QStringLiteral("validation: loss %1, accuracy %2\n")
+                   .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
+                        percent(val.value(QStringLiteral("accuracy")).toDouble(std::nan(""))));
+    }
     out << QStringLiteral("trained %1 epochs (%2 steps) in %3 min%4\n")
                .arg(report.value(QStringLiteral("epochs_trained")).toInt())
                .arg(qint64(report.value(QStringLiteral("steps")).toDouble()))
@@ -167,8 +183,14 @@ int runTrainCommand(const QStringList &arguments)
         QStringLiteral("Arithmetic of the forward pass: fp32, bf16 or auto (the default: bf16 where the CPU computes it "
                        "natively, AVX-512 BF16 or AMX; fp32 elsewhere). Weights, checkpoints and the model file stay fp32."),
         QStringLiteral("MODE"));
+    const QCommandLineOption task(QStringLiteral("task"),
+        QStringLiteral("What the labels are: auto (the default: numbers that are not a handful of integers, or "
+                       "objects of named numbers, are regression targets; anything else is a class), classify or regress."),
+        QStringLiteral("TASK"));
+    const QCommandLineOption loss(QStringLiteral("loss"),
+        QStringLiteral("Regression loss on standardised targets: mse (default), huber or l1."), QStringLiteral("LOSS"));
     parser.addOptions({help, fusion, config, epochs, batch, lr, seed, out, resume, init, map, textEncoder, imageEncoder,
-                       audioEncoder, threads, precision});
+                       audioEncoder, threads, precision, task, loss});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -190,7 +212,7 @@ int runTrainCommand(const QStringList &arguments)
     std::unique_ptr<TrainingJob> job;
     if (parser.isSet(resume)) {
         for (const QCommandLineOption *fixed : {&fusion, &config, &epochs, &batch, &lr, &seed, &out, &init, &map,
-                                                &textEncoder, &imageEncoder, &audioEncoder, &precision}) {
+                                                &textEncoder, &imageEncoder, &audioEncoder, &precision, &task, &loss}) {
             if (parser.isSet(*fixed))
                 return usageError(QStringLiteral("--resume continues the recorded configuration; --%1 cannot change it")
                                       .arg(fixed->names().constFirst()));
@@ -221,6 +243,10 @@ int runTrainCommand(const QStringList &arguments)
             train.threads = threadCount;
         if (parser.isSet(precision))
             train.precision = parser.value(precision).trimmed().toLower();
+        if (parser.isSet(task))
+            train.task = parser.value(task).trimmed().toLower();
+        if (parser.isSet(loss))
+            train.regressionLoss = parser.value(loss).trimmed().toLower();
         if (parser.isSet(init))
             train.initModel = QFileInfo(parser.value(init)).absoluteFilePath();
         if (parser.isSet(fusion))
@@ -288,10 +314,13 @@ int runTrainCommand(const QStringList &arguments)
     callbacks.epochFinished = [&](const EpochReport &epoch) {
         if (bar && bar->isActive())
             stderrStream << "\r\x1b[K" << Qt::flush; // the bar redraws itself on the next step
-        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  val accuracy %5  %6 s\n")
+        const bool regress = job->task().isRegression();
+        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  %5 %6  %7 s\n")
                             .arg(epoch.epoch + 1)
                             .arg(epoch.epochs)
-                            .arg(number(epoch.trainLoss), number(epoch.valLoss), percent(epoch.valAccuracy))
+                            .arg(number(epoch.trainLoss), number(epoch.valLoss),
+                                 regress ? QStringLiteral("val R²") : QStringLiteral("val accuracy"),
+                                 regress ? number(epoch.valAccuracy, 3) : percent(epoch.valAccuracy))
                             .arg(epoch.seconds, 0, 'f', 1)
                      << Qt::flush;
     };

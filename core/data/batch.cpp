@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 Batch makeBatch(const Dataset &dataset, const std::vector<int> &indices)
 {
@@ -29,11 +30,20 @@ Batch makeBatch(const Dataset &dataset, const std::vector<int> &indices)
     auto *present = batch.present.data_ptr<float>();
     auto *labels = batch.labels.data_ptr<std::int64_t>();
     const std::int64_t pixels = s * s;
+    const auto targetCount = std::int64_t(dataset.targetNames().size());
+    float *targets = nullptr;
+    if (dataset.task() == TaskKind::Regress) {
+        batch.targets = torch::full({b, targetCount}, std::numeric_limits<float>::quiet_NaN(), torch::kFloat32);
+        targets = batch.targets.data_ptr<float>();
+    }
 
     for (std::int64_t row = 0; row < b; ++row) {
         const int index = indices[std::size_t(row)];
         const PresenceMask mask = dataset.presence(index);
         labels[row] = dataset.labelIndex(index);
+        const std::vector<float> &values = dataset.record(index).targets;
+        if (targets && std::int64_t(values.size()) == targetCount)
+            std::copy(values.begin(), values.end(), targets + row * targetCount);
         for (int k = 0; k < kModalityCount; ++k)
             present[row * 3 + k] = mask[std::size_t(k)] ? 1.0f : 0.0f;
 

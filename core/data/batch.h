@@ -17,6 +17,7 @@ struct Batch
     torch::Tensor audio;   ///< [B,1,M,F] float log-mel, normalised, cropped/padded to F frames
     torch::Tensor present; ///< [B,3] float {text, image, audio}
     torch::Tensor labels;  ///< [B] int64 class index, -1 unlabeled
+    torch::Tensor targets; ///< regress: [B,K] float in the dataset's units, NaN where missing; undefined for classify
     std::vector<int> indices; ///< dataset indices of the rows
 
     std::int64_t size() const { return text.defined() ? text.size(0) : 0; }

@@ -17,6 +17,8 @@ class FeatureStore;
 struct DatasetOptions
 {
     ColumnMap columns;
+    /** How labels are read: inferred, or forced (train/eval --task, a model's recorded task). */
+    TaskRequest task = TaskRequest::Auto;
     PreprocessConfig preprocess;
     /** Serialized SentencePiece model to use instead of training one (an exported model's). */
     std::string tokenizerModel;
@@ -62,6 +64,9 @@ public:
     /** Manifest issues plus decoding issues; each names sample, file and reason. */
     const DataIssues &issues() const { return m_issues; }
     const QStringList &labels() const { return m_manifest.labels; }
+    TaskKind task() const { return m_manifest.task; }
+    /** Regression targets' names (empty for classify); SampleRecord::targets follows this order. */
+    const QStringList &targetNames() const { return m_manifest.targetNames; }
     const PreprocessConfig &preprocess() const { return m_preprocess; }
     const Tokenizer &tokenizer() const { return m_tokenizer; }
     const CacheStats &cacheStats() const { return m_cacheStats; }
@@ -72,6 +77,11 @@ public:
     PresenceMask presence(int index) const { return m_presence[std::size_t(index)]; }
     /** Class index into labels(); -1 for unlabeled samples. */
     int labelIndex(int index) const { return m_labelIndex[std::size_t(index)]; }
+    /** The sample has what the task learns from: a known class, or at least one regression target. */
+    bool hasTarget(int index) const
+    {
+        return task() == TaskKind::Regress ? !record(index).targets.empty() : labelIndex(index) >= 0;
+    }
     std::vector<int> indices(Split split) const;
     /** Index of a sample id, -1 if absent. */
     int indexOf(const QString &sampleId) const;

@@ -4,6 +4,9 @@
 
 #include <QtCore/QJsonArray>
 
+#include <cmath>
+#include <limits>
+
 DatasetSummary DatasetSummary::of(const Dataset &dataset)
 {
     DatasetSummary s;
@@ -11,6 +14,10 @@ DatasetSummary DatasetSummary::of(const Dataset &dataset)
     s.manifest = dataset.manifest().path;
     s.samples = dataset.size();
     s.labels = dataset.labels();
+    s.task = taskName(dataset.task());
+    s.taskReason = dataset.manifest().taskReason;
+    for (const QString &name : dataset.targetNames())
+        s.targets << TargetStats{name, 0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(), 0.0};
     s.issues = dataset.issues();
     s.loadError = dataset.loadError();
     for (const QString &label : std::as_const(s.labels))
@@ -21,11 +28,25 @@ DatasetSummary DatasetSummary::of(const Dataset &dataset)
         const PresenceMask mask = dataset.presence(i);
         for (int m = 0; m < kModalityCount; ++m)
             s.withModality[std::size_t(m)] += mask[std::size_t(m)] ? 1 : 0;
-        if (r.label.isEmpty())
+        if (!dataset.hasTarget(i)) {
             ++s.unlabeled;
-        else
+        } else if (dataset.task() == TaskKind::Regress) {
+            for (int k = 0; k < s.targets.size() && std::size_t(k) < r.targets.size(); ++k) {
+                const double value = r.targets[std::size_t(k)];
+                if (!std::isfinite(value))
+                    continue;
+                TargetStats &stats = s.targets[k];
+                ++stats.count;
+                stats.min = std::min(stats.min, value);
+                stats.max = std::max(stats.max, value);
+                stats.mean += value;
+            }
+        } else {
             ++s.classCounts[r.label][std::size_t(r.split)];
+        }
     }
+    for (TargetStats &stats : s.targets)
+        stats.mean = stats.count > 0 ? stats.mean / stats.count : 0.0;
     return s;
 }
 
@@ -59,10 +80,21 @@ QJsonObject DatasetSummary::toJson() const
                      {QStringLiteral("samples"), samples},
                      {QStringLiteral("splits"), splits},
                      {QStringLiteral("modalities"), coverage},
+                     {QStringLiteral("task"), task},
+                     {QStringLiteral("task_reason"), taskReason},
                      {QStringLiteral("labels"), QJsonArray::fromStringList(labels)},
                      {QStringLiteral("classes"), classes},
                      {QStringLiteral("unlabeled"), unlabeled},
                      {QStringLiteral("issues"), issueArray}};
+    if (!targets.isEmpty()) {
+        QJsonArray stats;
+        for (const TargetStats &t : targets)
+            stats.append(QJsonObject{{QStringLiteral("name"), t.name}, {QStringLiteral("count"), t.count},
+                                     {QStringLiteral("min"), t.count ? QJsonValue(t.min) : QJsonValue()},
+                                     {QStringLiteral("max"), t.count ? QJsonValue(t.max) : QJsonValue()},
+                                     {QStringLiteral("mean"), t.count ? QJsonValue(t.mean) : QJsonValue()}});
+        json.insert(QStringLiteral("targets"), stats);
+    }
     if (!loadError.isEmpty())
         json.insert(QStringLiteral("error"), loadError);
     return json;
@@ -82,7 +114,21 @@ QString DatasetSummary::toText() const
         out += QStringLiteral("  %1 %2 (%3%)").arg(modalityName(m)).arg(n)
                    .arg(samples ? 100.0 * n / samples : 0.0, 0, 'f', 1);
     }
-    out += QStringLiteral("\nClasses   %1%2\n").arg(labels.size())
+    out += QStringLiteral("\nTask      %1\n").arg(taskReason);
+    if (task == QLatin1String("regress")) {
+        out += QStringLiteral("Targets   %1%2\n").arg(targets.size())
+                   .arg(unlabeled ? QStringLiteral(", %1 sample(s) without one").arg(unlabeled) : QString());
+        for (const TargetStats &t : targets)
+            out += QStringLiteral("  %1 %2 values, %3 .. %4, mean %5\n").arg(t.name, -10).arg(t.count, 7)
+                       .arg(t.min, 0, 'g', 5).arg(t.max, 0, 'g', 5).arg(t.mean, 0, 'g', 5);
+        if (!issues.isEmpty()) {
+            out += QStringLiteral("Issues\n");
+            for (const DataIssue &issue : issues)
+                out += QStringLiteral("  %1\n").arg(issue.toString());
+        }
+        return out;
+    }
+    out += QStringLiteral("Classes   %1%2\n").arg(labels.size())
                .arg(unlabeled ? QStringLiteral(", %1 unlabeled sample(s)").arg(unlabeled) : QString());
     int width = 5;
     for (const QString &label : labels)

@@ -3,6 +3,8 @@
 #include "core/data/textcheck.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 ManifestBuilder::ManifestBuilder(Manifest *manifest)
     : m_manifest(manifest)
@@ -56,8 +58,127 @@ void ManifestBuilder::add(CheckedRow &&row)
     m_manifest->samples.push_back(std::move(row.sample));
 }
 
-void ManifestBuilder::finish()
+void ManifestBuilder::labelIssue(const SampleRecord &sample, const QString &reason)
 {
+    m_manifest->issues.append(DataIssue{sample.id, m_manifest->path, sample.line, reason, QStringLiteral("label")});
+}
+
+TaskKind ManifestBuilder::chooseTask(TaskRequest request)
+{
+    int objects = 0;
+    int scalars = 0;
+    int numbers = 0;
+    bool fractional = false;
+    for (const SampleRecord &sample : m_manifest->samples) {
+        if (!sample.labelFields.isEmpty()) {
+            ++objects;
+        } else if (!sample.label.isEmpty()) {
+            ++scalars;
+            bool ok = false;
+            const double value = sample.label.toDouble(&ok);
+            if (ok && std::isfinite(value)) {
+                ++numbers;
+                fractional = fractional || value != std::floor(value);
+            }
+        }
+    }
+    QString &reason = m_manifest->taskReason;
+    switch (request) {
+    case TaskRequest::Classify: reason = QStringLiteral("classify (as asked)"); return TaskKind::Classify;
+    case TaskRequest::Regress: reason = QStringLiteral("regress (as asked)"); return TaskKind::Regress;
+    case TaskRequest::Auto: break;
+    }
+    if (objects > 0) {
+        reason = QStringLiteral("regress (inferred: labels are objects of named numbers)");
+        return TaskKind::Regress;
+    }
+    const int distinct = int(m_labels.size());
+    if (scalars > 0 && numbers == scalars) {
+        if (fractional || distinct > kMaxIntegerClassLabels) {
+            reason = QStringLiteral("regress (inferred: every label is a number; %1 distinct values%2)")
+                         .arg(distinct)
+                         .arg(fractional ? QStringLiteral(", not all integers") : QString());
+            return TaskKind::Regress;
+        }
+        reason = QStringLiteral("classify (inferred: the labels are %1 distinct integers, read as class ids; "
+                                "--task regress reads them as numbers)").arg(distinct);
+        return TaskKind::Classify;
+    }
+    reason = scalars > 0 ? QStringLiteral("classify (inferred: the labels are class names)")
+                         : QStringLiteral("classify (no sample has a label)");
+    return TaskKind::Classify;
+}
+
+void ManifestBuilder::fillTargets()
+{
+    // Named targets: the union of every object label's keys (sorted, as JSON objects are);
+    // scalar labels: one target called "label".
+    QSet<QString> keys;
+    for (const SampleRecord &sample : m_manifest->samples) {
+        for (auto it = sample.labelFields.constBegin(); it != sample.labelFields.constEnd(); ++it)
+            keys.insert(it.key());
+    }
+    QStringList names(keys.cbegin(), keys.cend());
+    std::sort(names.begin(), names.end());
+    const bool named = !names.isEmpty();
+    if (!named)
+        names = QStringList{QStringLiteral("label")};
+    m_manifest->targetNames = names;
+    const float missing = std::numeric_limits<float>::quiet_NaN();
+    for (SampleRecord &sample : m_manifest->samples) {
+        if (!sample.labelFields.isEmpty()) {
+            sample.targets.assign(std::size_t(names.size()), missing);
+            QStringList shown;
+            bool any = false;
+            for (auto it = sample.labelFields.constBegin(); it != sample.labelFields.constEnd(); ++it) {
+                const QJsonValue value = it.value();
+                if (!value.isDouble() || !std::isfinite(value.toDouble())) {
+                    labelIssue(sample, QStringLiteral("target \"%1\" is %2, not a number; that target is missing for this sample")
+                                           .arg(it.key(), value.isString() ? QStringLiteral("\"%1\"").arg(value.toString())
+                                                                           : QStringLiteral("not a number")));
+                    continue;
+                }
+                sample.targets[std::size_t(names.indexOf(it.key()))] = float(value.toDouble());
+                shown << QStringLiteral("%1 %2").arg(it.key()).arg(value.toDouble(), 0, 'g', 6);
+                any = true;
+            }
+            if (!any)
+                sample.targets.clear();
+            sample.label = shown.join(QStringLiteral(", "));
+            sample.labelFields = QJsonObject();
+        } else if (!sample.label.isEmpty()) {
+            bool ok = false;
+            const double value = sample.label.toDouble(&ok);
+            if (named) {
+                labelIssue(sample, QStringLiteral("\"%1\" is one value, but the other samples name their targets (%2); "
+                                                  "sample kept unlabeled").arg(sample.label, names.join(QStringLiteral(", "))));
+                sample.label.clear();
+            } else if (!ok || !std::isfinite(value)) {
+                labelIssue(sample, QStringLiteral("\"%1\" is not a number (the task is regress); sample kept unlabeled")
+                                       .arg(sample.label));
+                sample.label.clear();
+            } else {
+                sample.targets = {float(value)};
+            }
+        }
+    }
+}
+
+void ManifestBuilder::finish(TaskRequest task)
+{
+    m_manifest->task = chooseTask(task);
+    if (m_manifest->task == TaskKind::Regress) {
+        fillTargets();
+        m_manifest->labels.clear();
+        return;
+    }
+    for (SampleRecord &sample : m_manifest->samples) {
+        if (sample.labelFields.isEmpty())
+            continue;
+        labelIssue(sample, QStringLiteral("is an object of numbers, which the classify task cannot use as a class; "
+                                          "sample kept unlabeled (--task regress reads it)"));
+        sample.labelFields = QJsonObject();
+    }
     QStringList labels(m_labels.cbegin(), m_labels.cend());
     std::sort(labels.begin(), labels.end(), naturalLess);
     m_manifest->labels = labels;

@@ -21,10 +21,18 @@ public:
     /** Reports an unknown column once, at the first line it appears on. */
     void unknownColumn(const QString &column, int line, const QString &sampleId);
     void add(CheckedRow &&row);
-    /** Sorts the labels; call once after the last row. */
-    void finish();
+    /**
+     * Call once after the last row: decides the task (see task.h; Auto infers it from every
+     * label), turns regression labels into SampleRecord::targets with an issue for each value
+     * that is not a number, and sorts the class names.
+     */
+    void finish(TaskRequest task = TaskRequest::Auto);
 
 private:
+    TaskKind chooseTask(TaskRequest request);
+    void fillTargets();
+    void labelIssue(const SampleRecord &sample, const QString &reason);
+
     Manifest *m_manifest;
     QHash<QString, int> m_idLines;
     QSet<QString> m_reportedColumns;

@@ -157,8 +157,14 @@ void ManifestRowChecker::checkLabel(CheckedRow *out, const RawField &label) cons
             return;
         }
         s.label = normalisedLabel(trimmed, label.kind == RawField::Kind::Number);
+    } else if (label.kind == RawField::Kind::Object) {
+        // Named regression targets; whether the task allows them is decided over all rows.
+        s.labelFields = label.json.toObject();
+        if (s.labelFields.isEmpty())
+            issue(out, QStringLiteral("is an empty object; sample kept unlabeled"), QStringLiteral("label"));
     } else if (given(label)) {
-        issue(out, QStringLiteral("must be a string or number, not %1; sample kept unlabeled").arg(kindName(label.kind)),
+        issue(out, QStringLiteral("must be a string, a number or an object of numbers, not %1; sample kept unlabeled")
+                       .arg(kindName(label.kind)),
               QStringLiteral("label"));
     }
 }

@@ -5,6 +5,7 @@
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
+#include <vector>
 
 /** One manifest row after validation: paths are absolute and inside the dataset folder. */
 struct SampleRecord
@@ -15,7 +16,10 @@ struct SampleRecord
     QString textFile;      ///< absolute path when the text came from text_file
     QString imagePath;     ///< absolute; empty when the sample has no image
     QString audioPath;     ///< absolute; empty when the sample has no audio
-    QString label;         ///< class name; empty for unlabeled samples
+    QString label;         ///< class name, or the label as written for a regression target; empty: unlabeled
+    QJsonObject labelFields; ///< `"label": {"x": 0.3, "y": 0.6}` as written (named regression targets)
+    /** Regression targets in Manifest::targetNames order, NaN where one is missing; empty when unlabeled. */
+    std::vector<float> targets;
     Split split = Split::Train;
     bool splitFromHash = false; ///< true when the manifest gave no split
     QJsonObject meta;      ///< passed through untouched (e.g. target_box)
@@ -23,4 +27,5 @@ struct SampleRecord
     bool hasText() const { return !text.isEmpty(); }
     bool hasImage() const { return !imagePath.isEmpty(); }
     bool hasAudio() const { return !audioPath.isEmpty(); }
+    bool hasLabel() const { return !label.isEmpty() || !targets.empty(); }
 };

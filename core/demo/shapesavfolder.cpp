@@ -134,14 +134,21 @@ VARIATION
                    10-30 dB SNR; shape size and position jitter within the cell
 
 GENERATED WITH
-  fusionscope demo-data --samples %6 --seed %7 --image-size %1
+  fusionscope demo-data --samples %6 --seed %7 --image-size %1%8
 The same arguments always write byte-identical files.
 )")
                              .arg(options.imageSize)
                              .arg(shapes.join(QStringLiteral(", ")), colours.join(QStringLiteral(", ")),
                                   voices.join(QStringLiteral(", ")), speeds.join(QStringLiteral(", ")))
                              .arg(options.samples)
-                             .arg(options.seed);
+                             .arg(options.seed)
+                             .arg(options.kind == QLatin1String("cells") ? QString() : QStringLiteral(" --kind ") + options.kind)
+                         + (options.kind == QLatin1String("position") ? QStringLiteral(R"(
+THIS VARIANT: --kind position (regression)
+The label is not the cell but the target's centre, {"x": .., "y": ..}, as fractions of the
+image side (0 = left/top, 1 = right/bottom), the jitter within the cell included. The same
+scenes, so the same argument holds: only all three modalities together locate the target.
+)") : QString());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());

@@ -58,7 +58,16 @@ QString sampleId(int index, int samples)
 }
 
 /** One manifest line, keys in DESIGN.md's order (QJsonObject would sort them). */
-QByteArray manifestLine(const ShapesAvScene &scene, const QString &id, int imageSize)
+/** The target's centre, fractions of the image side: the "position" kind's label. */
+QString positionLabel(const ShapesAvObject &target)
+{
+    const double x = ((target.cell % 3) + 0.5 + target.offsetX) / 3.0;
+    const double y = ((target.cell / 3) + 0.5 + target.offsetY) / 3.0;
+    const auto rounded = [](double value) { return QString::number(std::round(value * 1e4) / 1e4, 'g', 6); };
+    return QStringLiteral(R"({"x":%1,"y":%2})").arg(rounded(x), rounded(y));
+}
+
+QByteArray manifestLine(const ShapesAvScene &scene, const QString &id, int imageSize, bool position)
 {
     const ShapesAvObject &target = scene.targetObject();
     const std::array<int, 4> box = shapesAvCellBox(target.cell, imageSize);
@@ -81,7 +90,8 @@ QByteArray manifestLine(const ShapesAvScene &scene, const QString &id, int image
     const QString line = QStringLiteral(R"({"id":%1,"text":%2,"image":%3,"audio":%4,"label":%5,"split":%6,"meta":%7})")
                              .arg(jsonString(id), jsonString(scene.text),
                                   jsonString(QStringLiteral("images/%1.png").arg(id)),
-                                  jsonString(QStringLiteral("audio/%1.ogg").arg(id)), jsonString(scene.label()),
+                                  jsonString(QStringLiteral("audio/%1.ogg").arg(id)),
+                                  position ? positionLabel(target) : jsonString(scene.label()),
                                   jsonString(splitName(scene.split)),
                                   QString::fromUtf8(QJsonDocument(meta).toJson(QJsonDocument::Compact)));
     return line.toUtf8() + '\n';
@@ -143,13 +153,18 @@ void renderSamples(Work *work)
             work->fail(QStringLiteral("sample %1: cannot write %2: %3").arg(id, audioPath, error));
             return;
         }
-        work->lines[size_t(index)] = manifestLine(scene, id, options.imageSize);
+        work->lines[size_t(index)] = manifestLine(scene, id, options.imageSize, options.kind == QLatin1String("position"));
         work->sizes[size_t(index)] = png.size() + QFileInfo(audioPath).size();
         ++work->done;
     }
 }
 
 } // namespace
+
+QStringList shapesAvKinds()
+{
+    return {QStringLiteral("cells"), QStringLiteral("position")};
+}
 
 bool generateShapesAv(const ShapesAvOptions &options, const ProgressCallback &progress, ShapesAvSummary *summary,
                       QString *error, const CancelFlag *cancel)
@@ -162,6 +177,8 @@ bool generateShapesAv(const ShapesAvOptions &options, const ProgressCallback &pr
             *error = text;
         return false;
     };
+    if (!shapesAvKinds().contains(options.kind))
+        return failWith(QStringLiteral("--kind must be %1, got '%2'").arg(shapesAvKinds().join(QStringLiteral(" or ")), options.kind));
     if (options.samples < 1)
         return failWith(QStringLiteral("the number of samples must be at least 1"));
     if (options.imageSize < kShapesAvMinImageSize || options.imageSize > kShapesAvMaxImageSize)

@@ -3,6 +3,7 @@
 #include "core/util/progress.h"
 
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <cstdint>
 
 inline constexpr int kShapesAvMinImageSize = 24; ///< cells of 8 px still show the shapes
@@ -17,7 +18,16 @@ struct ShapesAvOptions
     int imageSize = 64;
     bool force = false;       ///< overwrite an existing Shapes-AV folder
     int threads = 0;          ///< 0 = every available core
+    /**
+     * What the label is. "cells" (classify): the target's grid cell, cell_0..cell_8.
+     * "position" (regress): the target's centre as {"x": .., "y": ..}, fractions of the image
+     * side (the jitter inside the cell included), so the same scenes need all three modalities.
+     */
+    QString kind = QStringLiteral("cells");
 };
+
+/** The label kinds demo-data writes: "cells", "position". */
+QStringList shapesAvKinds();
 
 /** What was written. */
 struct ShapesAvSummary

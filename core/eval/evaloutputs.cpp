@@ -9,6 +9,8 @@
 
 #include <torch/csrc/jit/serialization/pickle.h>
 
+#include <cmath>
+
 namespace {
 
 bool writeAtomically(const QString &path, const char *data, qint64 size, QString *error)
@@ -39,6 +41,31 @@ bool writePredictions(const QString &path, const Dataset &dataset, const std::ve
         for (std::size_t c = 0; c < prediction.probabilities.size(); ++c)
             probabilities.insert(classNames.value(int(c)), double(prediction.probabilities[c]));
         line.insert(QStringLiteral("probabilities"), probabilities);
+        lines += QJsonDocument(line).toJson(QJsonDocument::Compact);
+        lines += '\n';
+    }
+    return writeAtomically(path, lines.constData(), lines.size(), error);
+}
+
+bool writeRegressionPredictions(const QString &path, const Dataset &dataset,
+                                const std::vector<RegressionPrediction> &predictions, const TaskSpec &task, QString *error)
+{
+    QByteArray lines;
+    for (const RegressionPrediction &prediction : predictions) {
+        const SampleRecord &record = dataset.record(prediction.index);
+        QJsonObject target;
+        QJsonObject predicted;
+        for (int k = 0; k < task.targets.size(); ++k) {
+            const QString &name = task.targets.at(k);
+            const int column = int(dataset.targetNames().indexOf(name));
+            const float truth = column >= 0 && std::size_t(column) < record.targets.size() ? record.targets[std::size_t(column)]
+                                                                                          : std::nanf("");
+            target.insert(name, std::isfinite(truth) ? QJsonValue(double(truth)) : QJsonValue());
+            predicted.insert(name, double(prediction.values[std::size_t(k)]));
+        }
+        QJsonObject line{{QStringLiteral("id"), record.id},
+                         {QStringLiteral("target"), record.targets.empty() ? QJsonValue() : QJsonValue(target)},
+                         {QStringLiteral("predicted"), predicted}};
         lines += QJsonDocument(line).toJson(QJsonDocument::Compact);
         lines += '\n';
     }

@@ -4,6 +4,7 @@
 
 #include "core/data/batch.h"
 #include "core/eval/evaluator.h"
+#include "core/eval/regressionevaluator.h"
 
 #include <torch/script.h>
 
@@ -13,6 +14,13 @@
  */
 bool writePredictions(const QString &path, const Dataset &dataset, const std::vector<SamplePrediction> &predictions,
                       const QStringList &classNames, QString *error);
+
+/**
+ * One JSON line per sample: {"id","target":{name: value or null},"predicted":{name: value}},
+ * values in the dataset's units; "target" is null for a sample without targets. Atomic.
+ */
+bool writeRegressionPredictions(const QString &path, const Dataset &dataset,
+                                const std::vector<RegressionPrediction> &predictions, const TaskSpec &task, QString *error);
 
 /**
  * Runs `batch` through the module (eval mode, no grad) and writes its input tensors and the

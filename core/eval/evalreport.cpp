@@ -63,6 +63,15 @@ void EvalReport::computeScores()
 QJsonObject EvalReport::toJson() const
 {
     QJsonObject json;
+    json.insert(key("task"), taskName(task));
+    if (task == TaskKind::Regress) {
+        const QJsonObject scores = regression.toJson();
+        for (auto it = scores.constBegin(); it != scores.constEnd(); ++it)
+            json.insert(it.key(), it.value());
+        if (!error.isEmpty())
+            json.insert(key("error"), error);
+        return json;
+    }
     json.insert(key("labels"), QJsonArray::fromStringList(labels));
     json.insert(key("samples"), samples);
     json.insert(key("loss"), loss);
@@ -102,6 +111,13 @@ QJsonObject EvalReport::toJson() const
 EvalReport EvalReport::fromJson(const QJsonObject &json)
 {
     EvalReport report;
+    if (json.value(key("task")).toString() == QLatin1String("regress")) {
+        report.task = TaskKind::Regress;
+        report.regression = RegressionReport::fromJson(json);
+        report.samples = report.regression.samples;
+        report.error = json.value(key("error")).toString();
+        return report;
+    }
     for (const QJsonValue &label : json.value(key("labels")).toArray())
         report.labels << label.toString();
     report.samples = json.value(key("samples")).toInt();

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/data/task.h"
 #include "core/eval/classifiercurves.h"
+#include "core/eval/regressionscores.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
@@ -19,6 +21,9 @@ struct EvalReport
         int support = 0;
     };
 
+    /** Regress: only `regression` (and error) is filled; the classification fields stay empty. */
+    TaskKind task = TaskKind::Classify;
+    RegressionReport regression;
     QStringList labels;
     int samples = 0;
     double loss = 0.0;

@@ -327,6 +327,8 @@ DatasetOptions datasetOptionsForModel(const LoadedModel &model, DatasetOptions b
     base.tokenizerModel = model.tokenizerModel;
     if (!model.hasMeta)
         return base;
+    // Labels are read as the model's task reads them (numeric class names stay classes).
+    base.task = model.meta.task.isRegression() ? TaskRequest::Regress : TaskRequest::Classify;
     if (model.meta.hasPreprocess()) {
         base.preprocess = model.meta.preprocess;
         base.frozenPreprocess = true;

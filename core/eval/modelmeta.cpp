@@ -48,6 +48,7 @@ QJsonObject ModelMeta::toJson() const
     json.insert(key("format_version"), formatVersion);
     json.insert(key("generator"), QStringLiteral("FusionScope " FUSIONSCOPE_VERSION));
     json.insert(key("labels"), QJsonArray::fromStringList(labels));
+    json.insert(key("task"), task.toJson());
     json.insert(key("built_in"), builtIn);
     if (builtIn)
         json.insert(key("model"), model.toJson());
@@ -77,8 +78,17 @@ bool ModelMeta::fromJson(const QJsonObject &json, ModelMeta *meta, QString *erro
                         .arg(kFormatVersion));
     }
 
+    const QJsonValue task = json.value(key("task"));
+    if (!task.isUndefined() && !task.isNull() && !task.isObject())
+        return fail(QStringLiteral("\"task\" is not an object"));
+    QString taskError;
+    if (!TaskSpec::fromJson(task.toObject(), &result.task, &taskError))
+        return fail(taskError);
+
     const QJsonValue labels = json.value(key("labels"));
-    if (labels.isUndefined() || labels.isNull() || (labels.isArray() && labels.toArray().isEmpty())) {
+    if (result.task.isRegression()) {
+        // A regression's outputs are named by its targets; it has no classes to assume.
+    } else if (labels.isUndefined() || labels.isNull() || (labels.isArray() && labels.toArray().isEmpty())) {
         result.assumed << key("labels");
     } else if (!labels.isArray()) {
         return fail(QStringLiteral("\"labels\" is not a list of class names"));

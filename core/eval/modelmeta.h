@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/task.h"
 #include "core/data/preprocessconfig.h"
 #include "core/model/modelconfig.h"
 
@@ -21,6 +22,7 @@ struct ModelMeta
 
     int formatVersion = kFormatVersion;
     QStringList labels;            ///< class names, index = logit column; empty = the dataset's
+    TaskSpec task;                 ///< classify unless meta.json says otherwise (older files)
     PreprocessConfig preprocess;
     bool builtIn = true;           ///< false for an external TorchScript file
     ModelConfig model;             ///< the built-in model's config (fusion, encoders, sizes)

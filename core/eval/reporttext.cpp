@@ -84,6 +84,17 @@ QString formatEvalReport(const EvalReport &report)
         text += QStringLiteral("no labeled samples: nothing to score\n");
         return text;
     }
+    if (report.task == TaskKind::Regress) {
+        text += report.regression.toText();
+        if (!report.regression.subsetR2.isEmpty()) {
+            text += QStringLiteral("\nmean R² with only these modalities present\n");
+            for (const QString &name : EvalReport::subsetNames()) {
+                if (report.regression.subsetR2.contains(name))
+                    text += QStringLiteral("  %1%2\n").arg(name, -18).arg(fixed3(report.regression.subsetR2.value(name)));
+            }
+        }
+        return text;
+    }
     text += QStringLiteral("accuracy  %1   macro-F1 %2   loss %3   (%4 labeled samples)\n\n")
                 .arg(percent(report.accuracy).trimmed())
                 .arg(report.macroF1, 0, 'f', 3)
@@ -138,7 +149,16 @@ QString formatEvalReport(const EvalReport &report)
 QString formatModelMeta(const ModelMeta &meta)
 {
     QString text;
-    text += QStringLiteral("labels (%1)").arg(meta.labels.size()).leftJustified(13) + meta.labels.join(QStringLiteral(", ")) + QLatin1Char('\n');
+    text += QStringLiteral("task         %1\n").arg(meta.task.describe());
+    if (meta.task.isRegression()) {
+        for (int k = 0; k < meta.task.targets.size(); ++k)
+            text += QStringLiteral("  %1 mean %2, std %3\n")
+                        .arg(meta.task.targets.at(k), -10)
+                        .arg(meta.task.mean[std::size_t(k)], 0, 'g', 6)
+                        .arg(meta.task.std[std::size_t(k)], 0, 'g', 6);
+    } else {
+        text += QStringLiteral("labels (%1)").arg(meta.labels.size()).leftJustified(13) + meta.labels.join(QStringLiteral(", ")) + QLatin1Char('\n');
+    }
     if (meta.builtIn) {
         const ModelConfig &m = meta.model;
         text += QStringLiteral("fusion       %1 (dim %2, %3 heads, %4 layers, dropout %5)\n")

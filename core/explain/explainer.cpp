@@ -21,6 +21,15 @@ std::unique_ptr<Explainer> Explainer::open(const QString &modelPath, QString *er
     std::optional<LoadedModel> model = loadModelFile(modelPath, error);
     if (!model)
         return nullptr;
+    if (model->meta.task.isRegression()) {
+        // Every explanation here is of a class's log-probability; a regression has none.
+        if (error)
+            *error = QStringLiteral("%1 is a regression model (%2): explanations (attention maps, Shapley values, the "
+                                    "split analysis) cover classifiers only in this version; score it with "
+                                    "fusionscope eval, which reports every target's error and R²")
+                         .arg(modelPath, model->meta.task.targets.join(QStringLiteral(", ")));
+        return nullptr;
+    }
     std::unique_ptr<Explainer> explainer(new Explainer);
     explainer->d->path = modelPath;
     explainer->d->model = std::move(*model);

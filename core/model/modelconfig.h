@@ -23,7 +23,7 @@ struct ModelConfig
     int rank = 4;         ///< rank of the low-rank (LMF) fusion
 
     // Input shapes, from the dataset's PreprocessConfig and label list.
-    int numClasses = 2;
+    int numClasses = 2;   ///< the model's outputs: classes (classify) or targets (regress)
     int vocabSize = 256;
     int textLength = 16;
     int imageSize = 64;

@@ -29,7 +29,7 @@ public:
     bool append(const QJsonObject &record);
     /** {"type":"step", epoch, step, loss, mean_loss (since the previous record), lr, samples_per_second} */
     bool appendStep(const StepReport &step, double meanLoss);
-    /** {"type":"epoch", epoch, step, train_loss, val_loss, val_accuracy, seconds}; NaN becomes null. */
+    /** {"type":"epoch", epoch, step, train_loss, val_loss, val_accuracy (regress: val_r2), seconds}; NaN becomes null. */
     bool appendEpoch(const EpochReport &epoch, qint64 step);
     QString path() const { return m_path; }
     /** The last failed append's sentence ("cannot append to …: No space left on device"). */

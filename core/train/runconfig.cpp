@@ -25,6 +25,7 @@ QJsonObject RunConfig::toJson() const
         {key("format_version"), 1},
         {key("dataset"), dataset},
         {key("labels"), QJsonArray::fromStringList(labels)},
+        {key("task"), task.toJson()},
         {key("preprocess"), preprocess.toJson()},
         {key("model"), model.toJson()},
         {key("train"), train.toJson()},
@@ -52,6 +53,9 @@ bool RunConfig::fromJson(const QJsonObject &json, RunConfig *config, QString *er
     result.preprocess = PreprocessConfig::fromJson(json.value(key("preprocess")).toObject());
     for (const QJsonValue &label : json.value(key("labels")).toArray())
         result.labels << label.toString();
+    QString taskError;
+    if (!TaskSpec::fromJson(json.value(key("task")).toObject(), &result.task, &taskError)) // absent: a run from before tasks
+        return fail(QStringLiteral("config.json: %1").arg(taskError));
     QString modelError;
     result.model = ModelConfig::fromJson(json.value(key("model")).toObject(), &modelError);
     if (!modelError.isEmpty())

@@ -2,6 +2,7 @@
 
 #include "core/data/columnmap.h"
 #include "core/data/preprocessconfig.h"
+#include "core/data/task.h"
 #include "core/model/modelconfig.h"
 #include "core/train/trainconfig.h"
 
@@ -19,6 +20,7 @@ struct RunConfig
     ColumnMap columns;
     PreprocessConfig preprocess;
     QStringList labels;
+    TaskSpec task; ///< as resolved on the dataset at the run's start (regress: its standardisation)
     ModelConfig model;
     TrainConfig train;
 

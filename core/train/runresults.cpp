@@ -19,7 +19,14 @@ bool writeRunResults(const QString &runDir, const torch::jit::Module &module, Mo
 {
     QJsonObject metrics{{QStringLiteral("val_loss"), jsonNumber(outcome.valLoss)},
                         {QStringLiteral("val_accuracy"), jsonNumber(outcome.valAccuracy)}};
-    if (outcome.hasTest) {
+    if (meta.task.isRegression()) {
+        metrics = QJsonObject{{QStringLiteral("val_loss"), jsonNumber(outcome.valLoss)},
+                              {QStringLiteral("val_r2"), jsonNumber(outcome.valAccuracy)}};
+        if (outcome.hasTest) {
+            metrics.insert(QStringLiteral("test_r2"), jsonNumber(outcome.test.regression.meanR2));
+            metrics.insert(QStringLiteral("test_samples"), outcome.test.samples);
+        }
+    } else if (outcome.hasTest) {
         metrics.insert(QStringLiteral("test_accuracy"), outcome.test.accuracy);
         metrics.insert(QStringLiteral("test_macro_f1"), outcome.test.macroF1);
         metrics.insert(QStringLiteral("test_samples"), outcome.test.samples);
@@ -33,8 +40,10 @@ bool writeRunResults(const QString &runDir, const torch::jit::Module &module, Mo
 
     const QJsonObject report{
         {QStringLiteral("test"), outcome.hasTest ? QJsonValue(outcome.test.toJson()) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("task"), meta.task.toJson()},
         {QStringLiteral("validation"), QJsonObject{{QStringLiteral("loss"), jsonNumber(outcome.valLoss)},
-                                                   {QStringLiteral("accuracy"), jsonNumber(outcome.valAccuracy)},
+                                                   {meta.task.isRegression() ? QStringLiteral("r2") : QStringLiteral("accuracy"),
+                                                    jsonNumber(outcome.valAccuracy)},
                                                    {QStringLiteral("samples"), outcome.valSamples}}},
         {QStringLiteral("training_seconds"), outcome.trainingSeconds},
         {QStringLiteral("epochs_trained"), outcome.epochsTrained},

@@ -15,7 +15,7 @@ struct RunOutcome
     bool hasTest = false;        ///< false when the dataset has no labeled test samples
     EvalReport test;
     double valLoss = 0.0;        ///< NaN without a validation split
-    double valAccuracy = 0.0;
+    double valAccuracy = 0.0;    ///< regress: the mean R²
     int valSamples = 0;
     int trainSamples = 0;
     double trainingSeconds = 0.0;

@@ -1,4 +1,5 @@
 #include "core/train/trainconfig.h"
+#include "core/data/task.h"
 #include "core/util/precision.h"
 
 #include <QtCore/QJsonValue>
@@ -77,6 +78,8 @@ const std::map<QString, FieldReader> &fieldReaders()
         {QStringLiteral("early_stopping_patience"), intField(&TrainConfig::earlyStoppingPatience)},
         {QStringLiteral("modality_dropout"), doubleField(&TrainConfig::modalityDropout)},
         {QStringLiteral("class_weights"), stringField(&TrainConfig::classWeights)},
+        {QStringLiteral("task"), stringField(&TrainConfig::task)},
+        {QStringLiteral("regression_loss"), stringField(&TrainConfig::regressionLoss)},
         {QStringLiteral("seed"), &readSeed},
         {QStringLiteral("threads"), intField(&TrainConfig::threads)},
         {QStringLiteral("precision"), stringField(&TrainConfig::precision)},
@@ -148,6 +151,11 @@ QString TrainConfig::validate() const
         return bad("modality_dropout", QStringLiteral("must be in [0, 1)"));
     if (classWeights != QLatin1String("none") && classWeights != QLatin1String("balanced"))
         return bad("class_weights", QStringLiteral("must be \"none\" or \"balanced\" (is \"%1\")").arg(classWeights));
+    TaskRequest request;
+    if (!parseTaskRequest(task, &request))
+        return bad("task", QStringLiteral("must be \"auto\", \"classify\" or \"regress\" (is \"%1\")").arg(task));
+    if (!regressionLossNames().contains(regressionLoss))
+        return bad("regression_loss", QStringLiteral("must be \"mse\", \"huber\" or \"l1\" (is \"%1\")").arg(regressionLoss));
     if (threads < 0)
         return bad("threads", QStringLiteral("must not be negative (0 = all cores)"));
     if (!isPrecisionSetting(precision))
@@ -176,6 +184,8 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("early_stopping_patience"), earlyStoppingPatience},
         {QStringLiteral("modality_dropout"), modalityDropout},
         {QStringLiteral("class_weights"), classWeights},
+        {QStringLiteral("task"), task},
+        {QStringLiteral("regression_loss"), regressionLoss},
         {QStringLiteral("seed"), seedValue},
         {QStringLiteral("threads"), threads},
         {QStringLiteral("precision"), precision},

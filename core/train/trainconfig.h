@@ -27,6 +27,8 @@ struct TrainConfig
     int earlyStoppingPatience = 0; ///< epochs without a lower validation loss before stopping; 0 = off
     double modalityDropout = 0.0; ///< drop each present modality per sample with this probability (never all)
     QString classWeights = QStringLiteral("none"); ///< none|balanced
+    QString task = QStringLiteral("auto");         ///< auto|classify|regress: how the dataset's labels are read (core/data/task.h)
+    QString regressionLoss = QStringLiteral("mse"); ///< mse|huber|l1, on standardised targets (regress only)
     std::uint64_t seed = 1;
     int threads = 0;              ///< intra-op threads; 0 = all cores
     /// fp32|bf16|auto: the forward's arithmetic (core/util/precision.h). A run folder's

@@ -2,6 +2,7 @@
 
 #include "core/data/batchloader.h"
 #include "core/eval/evaluator.h"
+#include "core/eval/regressionevaluator.h"
 #include "core/eval/modelio.h" // torchErrorSentence
 #include "core/train/modalitydropout.h"
 #include "core/train/runconfig.h"
@@ -22,7 +23,7 @@ std::vector<int> labeledIndices(const Dataset &dataset, Split split)
 {
     std::vector<int> result;
     for (int index : dataset.indices(split)) {
-        if (dataset.labelIndex(index) >= 0)
+        if (dataset.hasTarget(index))
             result.push_back(index);
     }
     return result;
@@ -68,6 +69,57 @@ double nanIfNot(bool ran, double value)
 {
     return ran ? value : std::nan("");
 }
+
+/** Running sums for each target's R² over validation batches (values in the dataset's units). */
+class R2Tally
+{
+public:
+    explicit R2Tally(qsizetype targets)
+        : m_count(std::size_t(targets), 0.0), m_sum(m_count), m_squares(m_count), m_errors(m_count)
+    {
+    }
+
+    void add(const torch::Tensor &predicted, const torch::Tensor &truth)
+    {
+        const torch::Tensor p = predicted.to(torch::kFloat64).contiguous();
+        const torch::Tensor y = truth.to(torch::kFloat64).contiguous();
+        const auto pa = p.accessor<double, 2>();
+        const auto ya = y.accessor<double, 2>();
+        for (std::int64_t row = 0; row < y.size(0); ++row) {
+            for (std::size_t k = 0; k < m_count.size(); ++k) {
+                const double value = ya[row][std::int64_t(k)];
+                if (!std::isfinite(value))
+                    continue;
+                m_count[k] += 1.0;
+                m_sum[k] += value;
+                m_squares[k] += value * value;
+                const double error = pa[row][std::int64_t(k)] - value;
+                m_errors[k] += error * error;
+            }
+        }
+    }
+
+    /** Mean over the targets with a non-constant truth; NaN when none has one. */
+    double meanR2() const
+    {
+        double total = 0.0;
+        int targets = 0;
+        for (std::size_t k = 0; k < m_count.size(); ++k) {
+            const double spread = m_squares[k] - m_sum[k] * m_sum[k] / std::max(1.0, m_count[k]);
+            if (m_count[k] < 2 || !(spread > 0.0))
+                continue;
+            total += 1.0 - m_errors[k] / spread;
+            ++targets;
+        }
+        return targets > 0 ? total / targets : std::nan("");
+    }
+
+private:
+    std::vector<double> m_count;
+    std::vector<double> m_sum;
+    std::vector<double> m_squares;
+    std::vector<double> m_errors;
+};
 
 } // namespace
 
@@ -151,7 +203,7 @@ void Trainer::buildOptimizer()
 
 torch::Tensor Trainer::classWeights() const
 {
-    if (m_job.m_train.classWeights != QLatin1String("balanced"))
+    if (m_job.m_train.classWeights != QLatin1String("balanced") || m_job.m_task.isRegression())
         return {};
     // "balanced": n / (classes × count), so every class weighs the same in the loss as a whole.
     const int classes = int(m_dataset.labels().size());
@@ -180,17 +232,26 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
         const PrecisionScope precision(m_job.m_precision);
         logits = logitsOf(m_module, batch, present).to(torch::kFloat32);
     }
-    if (logits.dim() != 2 || logits.size(0) != batch.size() || logits.size(1) != std::int64_t(m_dataset.labels().size())) {
-        *error = QStringLiteral("the model gave logits of shape [%1] for %2 samples of %3 classes")
+    const TaskSpec &task = m_job.m_task;
+    const std::int64_t outputs = task.isRegression() ? task.targets.size() : m_dataset.labels().size();
+    if (logits.dim() != 2 || logits.size(0) != batch.size() || logits.size(1) != outputs) {
+        *error = QStringLiteral("the model gave outputs of shape [%1] for %2 samples of %3 %4")
                      .arg(QString::fromStdString(c10::str(logits.sizes())).remove(QLatin1Char('[')).remove(QLatin1Char(']')))
                      .arg(batch.size())
-                     .arg(m_dataset.labels().size());
+                     .arg(outputs)
+                     .arg(task.isRegression() ? QStringLiteral("targets") : QStringLiteral("classes"));
         return false;
     }
-    auto options = F::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing);
-    if (m_classWeights.defined())
-        options.weight(m_classWeights);
-    const torch::Tensor loss = F::cross_entropy(logits, batch.labels, options);
+    torch::Tensor loss;
+    if (task.isRegression()) {
+        const auto [sum, count] = regressionLoss(logits, batch.targets, task);
+        loss = sum / count.clamp_min(1);
+    } else {
+        auto options = F::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing);
+        if (m_classWeights.defined())
+            options.weight(m_classWeights);
+        loss = F::cross_entropy(logits, batch.labels, options);
+    }
     *lossValue = loss.item<double>();
     const qint64 stepNumber = m_state.step + 1;
     if (!std::isfinite(*lossValue)) {
@@ -224,6 +285,8 @@ Trainer::Validation Trainer::validate()
     m_module.eval();
     c10::InferenceMode inference; // thread-local, like grad mode: this guard is on the worker's thread
     const PrecisionScope precision(m_job.m_precision);
+    const TaskSpec &task = m_job.m_task;
+    R2Tally tally(task.targets.size());
     double lossSum = 0.0;
     std::int64_t correct = 0;
     std::int64_t count = 0;
@@ -235,6 +298,13 @@ Trainer::Validation Trainer::validate()
             break;
         }
         const torch::Tensor logits = logitsOf(m_module, batch, batch.present).to(torch::kFloat32);
+        if (task.isRegression()) {
+            const auto [sum, given] = regressionLoss(logits, batch.targets, task);
+            lossSum += sum.item<double>();
+            count += given.item<std::int64_t>();
+            tally.add(targetValues(logits, task), batch.targets);
+            continue;
+        }
         lossSum += F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().reduction(torch::kSum))
                        .item<double>();
         correct += logits.argmax(1).eq(batch.labels).sum().item<std::int64_t>();
@@ -244,7 +314,8 @@ Trainer::Validation Trainer::validate()
     if (!result.cancelled && count > 0) {
         result.ran = true;
         result.loss = lossSum / double(count);
-        result.accuracy = double(correct) / double(count);
+        // A regression's score is its mean R² over the targets: higher is better, as accuracy.
+        result.accuracy = task.isRegression() ? tally.meanR2() : double(correct) / double(count);
     }
     return result;
 }
@@ -358,6 +429,7 @@ FinishReport Trainer::train(bool resume)
         report.trainLoss = m_state.epochSamples > 0 ? m_state.epochLossSum / double(m_state.epochSamples) : std::nan("");
         report.valLoss = nanIfNot(val.ran, val.loss);
         report.valAccuracy = nanIfNot(val.ran, val.accuracy);
+        report.regression = m_job.m_task.isRegression();
         report.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
         lastValLoss = report.valLoss;
         lastValAccuracy = report.valAccuracy;
@@ -437,8 +509,11 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
     } else {
         outcome.hasTest = true;
         const PrecisionScope precision(m_job.m_precision);
-        outcome.test = evaluateModel(m_module, m_dataset, m_testIndices, config.batchSize, /*subsets=*/true, nullptr,
-                                     m_job.m_callbacks.progress, &m_job.m_cancel);
+        outcome.test = m_job.m_task.isRegression()
+                           ? evaluateRegression(m_module, m_dataset, m_testIndices, config.batchSize, m_job.m_task,
+                                                /*subsets=*/true, nullptr, m_job.m_callbacks.progress, &m_job.m_cancel)
+                           : evaluateModel(m_module, m_dataset, m_testIndices, config.batchSize, /*subsets=*/true, nullptr,
+                                           m_job.m_callbacks.progress, &m_job.m_cancel);
         if (m_job.m_cancel.load())
             return stopCancelled();
         if (!outcome.test.error.isEmpty()) {

@@ -23,8 +23,9 @@ struct EpochReport
     int epochs = 0;
     double trainLoss = 0.0;     ///< mean over the epoch's training samples
     double valLoss = 0.0;       ///< NaN when there is no validation split
-    double valAccuracy = 0.0;   ///< NaN when there is no validation split
+    double valAccuracy = 0.0;   ///< NaN when there is no validation split; regress: the mean R²
     double seconds = 0.0;       ///< wall time of the epoch (this session's part after a resume)
+    bool regression = false;    ///< valAccuracy is a mean R², metrics.jsonl's "val_r2"
 };
 
 enum class MessageLevel { Info, Warning, Error };

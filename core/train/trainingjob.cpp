@@ -12,11 +12,12 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <chrono>
+#include <cmath>
 
 void applyDatasetShapes(ModelConfig *model, const Dataset &dataset)
 {
     const PreprocessConfig &pre = dataset.preprocess();
-    model->numClasses = int(dataset.labels().size());
+    model->numClasses = dataset.task() == TaskKind::Regress ? int(dataset.targetNames().size()) : int(dataset.labels().size());
     model->vocabSize = dataset.tokenizer().isLoaded() ? dataset.tokenizer().vocabSize() : pre.vocabSize;
     model->textLength = pre.textLength;
     model->imageSize = pre.imageSize;
@@ -107,6 +108,11 @@ std::unique_ptr<TrainingJob> TrainingJob::resumeRun(const QString &runDir, QStri
     auto job = std::make_unique<TrainingJob>(config.datasetPath, options, config.model, config.train, runDir);
     job->m_resume = true;
     job->m_expectedLabels = config.labels;
+    if (json.contains(QStringLiteral("task"))) { // read the labels as the run did, with its standardisation
+        job->m_task = config.task;
+        job->m_taskRecorded = true;
+        job->m_datasetOptions.task = config.task.isRegression() ? TaskRequest::Regress : TaskRequest::Classify;
+    }
     return job;
 }
 
@@ -189,6 +195,7 @@ FinishReport TrainingJob::run()
             meta.model = m_model;
         }
         meta.tokenLayout = tokenLayout(module, m_model, m_dataset->preprocess());
+        meta.task = m_task;
         Trainer trainer(*this, *m_dataset, module, meta);
         return finish(trainer.train(m_resume));
     } catch (const std::exception &e) {
@@ -223,6 +230,8 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
     }
 
     if (!m_dataset) {
+        if (!m_taskRecorded)
+            parseTaskRequest(m_train.task, &m_datasetOptions.task); // validated above
         m_dataset = Dataset::load(m_datasetPath, m_datasetOptions, m_callbacks.progress, &m_cancel);
         if (!m_dataset)
             return true; // cancelled
@@ -236,12 +245,8 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
                                                .arg(m_dataset->issues().size())
                                                .arg(m_dataset->issues().first().toString()));
     }
-    if (m_dataset->labels().size() < 2) {
-        *error = QStringLiteral("the dataset at %1 has %2 class(es); training needs at least two")
-                     .arg(QDir::toNativeSeparators(m_datasetPath))
-                     .arg(m_dataset->labels().size());
+    if (!resolveTask(error))
         return false;
-    }
     if (m_resume && !m_expectedLabels.isEmpty() && m_expectedLabels != m_dataset->labels()) {
         *error = QStringLiteral("the dataset's classes changed since the run started (%1 then, %2 now)")
                      .arg(m_expectedLabels.join(QLatin1Char(',')), m_dataset->labels().join(QLatin1Char(',')));
@@ -251,7 +256,7 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
     if (m_train.epochs == 0) {
         std::int64_t trainSamples = 0;
         for (int index : m_dataset->indices(Split::Train))
-            trainSamples += m_dataset->labelIndex(index) >= 0 ? 1 : 0;
+            trainSamples += m_dataset->hasTarget(index) ? 1 : 0;
         m_train.epochs = m_train.resolvedEpochs(trainSamples);
         emitMessage(MessageLevel::Info, QStringLiteral("epochs: auto, %1 (about %2 steps of %3 samples)")
                                             .arg(m_train.epochs)
@@ -274,6 +279,77 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
     return prepareRunFolder(error);
 }
 
+bool TrainingJob::resolveTask(QString *error)
+{
+    const QString where = QDir::toNativeSeparators(m_datasetPath);
+    if (m_dataset->task() == TaskKind::Classify) {
+        if (m_taskRecorded && m_task.isRegression()) {
+            *error = QStringLiteral("the run regressed %1, but the dataset's labels now read as classes").arg(m_task.targets.join(QStringLiteral(", ")));
+            return false;
+        }
+        m_task = TaskSpec();
+        if (m_dataset->labels().size() < 2) {
+            *error = QStringLiteral("the dataset at %1 has %2 class(es); training needs at least two")
+                         .arg(where)
+                         .arg(m_dataset->labels().size());
+            return false;
+        }
+        emitMessage(MessageLevel::Info, QStringLiteral("task: %1").arg(m_dataset->manifest().taskReason));
+        return true;
+    }
+    const QStringList names = m_dataset->targetNames();
+    if (m_taskRecorded) {
+        if (!m_task.isRegression() || m_task.targets != names) {
+            *error = QStringLiteral("the dataset's targets changed since the run started (%1 then, %2 now)")
+                         .arg(m_task.targets.join(QLatin1Char(',')), names.join(QLatin1Char(',')));
+            return false;
+        }
+        return true;
+    }
+    // Standardise each target on the train split, so every target weighs alike in the loss and
+    // the output layer starts at the right scale; meta.json records how to undo it.
+    m_task = TaskSpec();
+    m_task.kind = TaskKind::Regress;
+    m_task.targets = names;
+    m_task.loss = m_train.regressionLoss;
+    std::vector<double> count(std::size_t(names.size()), 0.0);
+    std::vector<double> sum(count.size(), 0.0);
+    std::vector<double> squares(count.size(), 0.0);
+    for (int index : m_dataset->indices(Split::Train)) {
+        const std::vector<float> &values = m_dataset->record(index).targets;
+        for (std::size_t k = 0; k < values.size() && k < count.size(); ++k) {
+            if (std::isfinite(values[k])) {
+                count[k] += 1.0;
+                sum[k] += values[k];
+                squares[k] += double(values[k]) * values[k];
+            }
+        }
+    }
+    for (std::size_t k = 0; k < count.size(); ++k) {
+        if (count[k] < 2) {
+            *error = QStringLiteral("target \"%1\" has %2 value(s) in the train split of %3; a regression needs at least two")
+                         .arg(names.at(int(k))).arg(count[k]).arg(where);
+            return false;
+        }
+        const double mean = sum[k] / count[k];
+        const double variance = std::max(0.0, squares[k] / count[k] - mean * mean);
+        double deviation = std::sqrt(variance);
+        if (!(deviation > 1e-12)) {
+            emitMessage(MessageLevel::Warning, QStringLiteral("target \"%1\" is constant (%2) in the train split: "
+                                                              "nothing to learn").arg(names.at(int(k))).arg(mean));
+            deviation = 1.0;
+        }
+        m_task.mean.push_back(mean);
+        m_task.std.push_back(deviation);
+    }
+    QStringList scales;
+    for (std::size_t k = 0; k < count.size(); ++k)
+        scales << QStringLiteral("%1 %2 ± %3").arg(names.at(int(k))).arg(m_task.mean[k], 0, 'g', 4).arg(m_task.std[k], 0, 'g', 4);
+    emitMessage(MessageLevel::Info, QStringLiteral("task: %1; %2 loss on standardised targets (%3)")
+                                        .arg(m_dataset->manifest().taskReason, m_task.loss, scales.join(QStringLiteral(", "))));
+    return true;
+}
+
 bool TrainingJob::prepareRunFolder(QString *error)
 {
     if (!QDir().mkpath(runfiles::checkpointDir(m_runDir))) {
@@ -292,6 +368,7 @@ bool TrainingJob::prepareRunFolder(QString *error)
     config.columns = m_datasetOptions.columns;
     config.preprocess = m_dataset->preprocess();
     config.labels = m_dataset->labels();
+    config.task = m_task;
     config.model = m_model;
     config.train = m_train;
     if (!runfiles::writeJsonFile(runfiles::configPath(m_runDir), config.toJson(), error))

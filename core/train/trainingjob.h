@@ -74,6 +74,8 @@ public:
     QString runDir() const { return m_runDir; }
     const ModelConfig &modelConfig() const { return m_model; }
     const TrainConfig &trainConfig() const { return m_train; }
+    /** The task the run trains for; resolved once the dataset is loaded (classify before). */
+    const TaskSpec &task() const { return m_task; }
 
 private:
     friend class Trainer;
@@ -82,6 +84,8 @@ private:
     void emitMessage(MessageLevel level, const QString &text) const;
     FinishReport finish(FinishReport report) const;
     /** Loads the dataset (and the --init model), fills the model's input shapes, writes config.json. */
+    /** The task of the loaded dataset, with the regression targets' standardisation; false with *error. */
+    bool resolveTask(QString *error);
     bool prepare(QString *error, std::optional<LoadedModel> *initial);
     bool prepareRunFolder(QString *error);
 
@@ -94,6 +98,8 @@ private:
     bool m_resume = false;
     Precision m_precision = Precision::Fp32; ///< m_train.precision resolved by prepare()
     QStringList m_expectedLabels; ///< the labels config.json recorded (resume)
+    TaskSpec m_task;              ///< resolved by prepare() (resume: config.json's, standardisation included)
+    bool m_taskRecorded = false;  ///< m_task came from config.json
     TrainingCallbacks m_callbacks;
 
     CancelFlag m_cancel{false};

@@ -195,6 +195,9 @@ void DataPanel::showContent(const Manifest &manifest, const DataIssues &issues, 
     m_issues->setIssues(manifest, issues, decoded);
     m_lowerTabs->setTabText(0, tr("Data Issues (%1)").arg(groupedNumber(issues.size())));
     m_distribution->setManifest(manifest);
+    m_lowerTabs->setTabText(m_lowerTabs->indexOf(m_distribution), manifest.task == TaskKind::Regress
+                                                                     ? tr("Target Distribution")
+                                                                     : tr("Class Distribution"));
     updateSplitCombo(manifest);
     updateCountLabel();
     m_stack->setCurrentWidget(m_mainSplitter);

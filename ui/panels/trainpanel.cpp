@@ -304,10 +304,12 @@ void TrainPanel::onEpoch(const EpochReport &report)
     m_curves->addEpoch(report);
     m_progress->addEpoch(report);
     m_log->appendMessage(MessageLevel::Info,
-                         tr("epoch %1/%2: train loss %3, val loss %4, val accuracy %5 (%6); checkpoint written")
+                         tr("epoch %1/%2: train loss %3, val loss %4, %5 (%6); checkpoint written")
                              .arg(report.epoch + 1)
                              .arg(report.epochs)
-                             .arg(lossText(report.trainLoss), lossText(report.valLoss), percentText(report.valAccuracy),
+                             .arg(lossText(report.trainLoss), lossText(report.valLoss),
+                                  report.regression ? tr("val mean R² %1").arg(report.valAccuracy, 0, 'f', 3)
+                                                    : tr("val accuracy %1").arg(percentText(report.valAccuracy)),
                                   TrainProgress::duration(report.seconds)));
 }
 

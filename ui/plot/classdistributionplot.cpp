@@ -2,6 +2,10 @@
 
 #include <QtCore/QMap>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 ClassDistributionPlot::ClassDistributionPlot(QWidget *parent) : ThemedPlot(parent)
 {
     m_group = new QCPBarsGroup(this);
@@ -27,6 +31,11 @@ ClassDistributionPlot::ClassDistributionPlot(QWidget *parent) : ThemedPlot(paren
 
 void ClassDistributionPlot::setManifest(const Manifest &manifest)
 {
+    if (manifest.task == TaskKind::Regress) {
+        showTargetHistogram(manifest);
+        return;
+    }
+    xAxis->setLabel(QString());
     QStringList classes = manifest.labels;
     bool unlabeled = false;
     for (const SampleRecord &record : manifest.samples)
@@ -52,8 +61,12 @@ void ClassDistributionPlot::setManifest(const Manifest &manifest)
         for (const QVector<double> &c : counts)
             top = std::max(top, c[i]);
     }
-    for (int s = 0; s < 3; ++s)
+    for (int s = 0; s < 3; ++s) {
+        m_bars[s]->setWidth(0.8 / 3);
         m_bars[s]->setData(keys, counts[s], true);
+    }
+    m_group->setSpacingType(QCPBarsGroup::stAbsolute);
+    m_group->setSpacing(1);
 
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(keys, classes.toVector());
@@ -62,6 +75,61 @@ void ClassDistributionPlot::setManifest(const Manifest &manifest)
     xAxis->setRange(-0.6, std::max<qsizetype>(1, classes.size()) - 0.4);
     yAxis->setRange(0, top * 1.15);
     setNote(classes.isEmpty() ? tr("No samples") : QString());
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ClassDistributionPlot::showTargetHistogram(const Manifest &manifest)
+{
+    // The first target's values in equal-width bins, a bar series per split as for classes.
+    double low = std::numeric_limits<double>::infinity();
+    double high = -low;
+    for (const SampleRecord &record : manifest.samples) {
+        if (!record.targets.empty() && std::isfinite(record.targets.front())) {
+            low = std::min(low, double(record.targets.front()));
+            high = std::max(high, double(record.targets.front()));
+        }
+    }
+    const QString name = manifest.targetNames.value(0);
+    xAxis->setLabel(manifest.targetNames.size() > 1
+                        ? tr("%1 (the first of %2 targets: %3)").arg(name).arg(manifest.targetNames.size())
+                              .arg(manifest.targetNames.join(QStringLiteral(", ")))
+                        : name);
+    xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    if (!std::isfinite(low)) {
+        for (QCPBars *bars : m_bars)
+            bars->data()->clear();
+        setNote(tr("No sample has a value of %1").arg(name));
+        replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    constexpr int kBins = 20;
+    const double width = high > low ? (high - low) / kBins : 1.0;
+    QVector<double> counts[3];
+    for (QVector<double> &c : counts)
+        c.fill(0.0, kBins);
+    for (const SampleRecord &record : manifest.samples) {
+        if (record.targets.empty() || !std::isfinite(record.targets.front()))
+            continue;
+        const int bin = std::clamp(int((record.targets.front() - low) / width), 0, kBins - 1);
+        counts[int(record.split)][bin] += 1.0;
+    }
+    QVector<double> keys(kBins);
+    double top = 1.0;
+    for (int i = 0; i < kBins; ++i) {
+        keys[i] = low + (i + 0.5) * width;
+        for (const QVector<double> &c : counts)
+            top = std::max(top, c[i]);
+    }
+    for (int s = 0; s < 3; ++s) {
+        m_bars[s]->setWidth(0.8 * width / 3);
+        m_bars[s]->setData(keys, counts[s], true);
+    }
+    m_group->setSpacingType(QCPBarsGroup::stPlotCoords);
+    m_group->setSpacing(0.0);
+    xAxis->setTickLabelRotation(0);
+    xAxis->setRange(low - 0.6 * width, high + 0.6 * width);
+    yAxis->setRange(0, top * 1.15);
+    setNote(QString());
     replot(QCustomPlot::rpQueuedReplot);
 }
 

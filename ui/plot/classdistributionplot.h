@@ -3,7 +3,10 @@
 #include "core/data/manifest.h"
 #include "ui/plot/themedplot.h"
 
-/** Samples per class, one bar series per split (train / val / test) side by side. GUI thread. */
+/**
+ * Samples per class, one bar series per split (train / val / test) side by side; for a
+ * regression dataset, a histogram of the first target's values per split. GUI thread.
+ */
 class ClassDistributionPlot final : public ThemedPlot
 {
     Q_OBJECT
@@ -19,6 +22,8 @@ protected:
     void applyTheme() override;
 
 private:
+    void showTargetHistogram(const Manifest &manifest);
+
     QCPBars *m_bars[3];
     QCPBarsGroup *m_group;
 };

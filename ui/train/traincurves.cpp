@@ -127,7 +127,8 @@ void TrainCurves::addEpoch(const EpochReport &report)
     const QVector<double> epoch{double(report.epoch + 1)};
     m_epochLoss->addLivePoints(0, epoch, {report.valLoss});
     m_epochLoss->addLivePoints(1, epoch, {report.trainLoss});
-    m_accuracy->addLivePoints(0, epoch, {report.valAccuracy * 100.0});
+    if (!report.regression) // a mean R² is no accuracy; metrics.jsonl keeps it as val_r2
+        m_accuracy->addLivePoints(0, epoch, {report.valAccuracy * 100.0});
 }
 
 void TrainCurves::addLiveRun(const RunCurves &run)
