@@ -176,6 +176,41 @@ private Q_SLOTS:
         QTRY_COMPARE(table->model()->rowCount(), 6);
     }
 
+    void regressionDatasetShowsTargetHistogram()
+    {
+        // Numbers that are not a handful of integers are regression targets: the distribution
+        // tab becomes a histogram of the target per split, and says so in its title.
+        QTemporaryDir dir;
+        QByteArray manifest;
+        for (int i = 0; i < 30; ++i) {
+            const char *split = i < 20 ? "train" : i < 25 ? "val" : "test";
+            manifest += QStringLiteral(R"({"id":"r%1","text":"sample number %1","label":%2,"split":"%3"})")
+                            .arg(i).arg(0.37 * i - 2.0).arg(QLatin1String(split)).toUtf8() + '\n';
+        }
+        testsupport::writeFile(dir.filePath(QStringLiteral("manifest.jsonl")), manifest);
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        window.openInitialDataset(dir.path());
+        DatasetController *controller = window.datasetController();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->isLoading(), kLoadTimeoutMs);
+        QVERIFY(controller->dataset());
+        QCOMPARE(controller->dataset()->task(), TaskKind::Regress);
+        auto *subTabs = window.findChild<QTabWidget *>(QStringLiteral("dataSubTabs"));
+        auto *distribution = window.findChild<ClassDistributionPlot *>(QStringLiteral("classDistributionPlot"));
+        QCOMPARE(subTabs->tabText(subTabs->indexOf(distribution)), QStringLiteral("Target Distribution"));
+        QCOMPARE(distribution->total(Split::Train), 20);
+        QCOMPARE(distribution->total(Split::Val), 5);
+        QCOMPARE(distribution->total(Split::Test), 5);
+        QCOMPARE(distribution->xAxis->label(), QStringLiteral("label"));
+        QVERIFY(distribution->note().isEmpty());
+        subTabs->setCurrentWidget(distribution);
+        if (const QString shots = qEnvironmentVariable("FUSIONSCOPE_SCREENSHOT_DIR"); !shots.isEmpty()) {
+            QCoreApplication::processEvents();
+            window.grab().save(shots + QStringLiteral("/data-regression.png"));
+        }
+    }
+
     void dropOpensManifestFile()
     {
         MainWindow window;

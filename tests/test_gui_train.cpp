@@ -332,6 +332,36 @@ private Q_SLOTS:
         banner->dismiss();
     }
 
+    void regressionRunTrainsFromTheWindow()
+    {
+        // A regression dataset trains from the same buttons; the log and the history speak in
+        // R², and no R² is drawn as an accuracy.
+        const QString position = QDir::cleanPath(m_dir.filePath(QStringLiteral("position")));
+        const auto made = testsupport::runFusionscope({QStringLiteral("demo-data"), QStringLiteral("--kind"), QStringLiteral("position"),
+                                                       QStringLiteral("--samples"), QStringLiteral("120"), QStringLiteral("--out"), position});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        m_window->openDataset(position);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
+        QVERIFY(m_window->datasetController()->dataset());
+        QCOMPARE(m_window->datasetController()->dataset()->task(), TaskKind::Regress);
+        child<QSpinBox>(m_model, "train_epochs")->setValue(2);
+        QSignalSpy done(m_train, &TrainPanel::runFinished);
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
+        QVERIFY(done.wait(kRunTimeoutMs));
+        const QString run = done.at(0).at(0).toString();
+        QVERIFY(QFileInfo::exists(runfiles::modelPath(run)));
+        const QString log = m_train->log()->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("task: regress (inferred")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("val mean R²")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("test mean R²")), qPrintable(log));
+        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 0);
+        QCOMPARE(m_train->curves()->epochLossPlot()->livePointCount(1), 2);
+        QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test R²")));
+        screenshot(QStringLiteral("train-regression"));
+        m_window->openDataset(m_demo); // back to the classification demo for the tests that follow
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
+    }
+
     void resumeThenCloseStopsWithCheckpoint()
     {
         const QDateTime before = QFileInfo(runfiles::lastCheckpointPath(m_stoppedRun)).lastModified();

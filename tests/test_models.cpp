@@ -324,6 +324,39 @@ private Q_SLOTS:
         }
     }
 
+    void valueOutputsAddAWeightReadout()
+    {
+        // Regression (value_outputs): the token fusions' readout also maps the attention weights,
+        // starting at zero, and the gradient of a squared error reaches that map.
+        for (const QString fusion : {QStringLiteral("attention"), QStringLiteral("graph")}) {
+            ModelConfig config = smallConfig(fusion);
+            config.numClasses = 2;
+            config.valueOutputs = true;
+            auto model = buildModel(config, 9);
+            bool found = false;
+            for (const auto &parameter : model.named_parameters()) {
+                if (parameter.name.find("pointer_value_w") == std::string::npos)
+                    continue;
+                found = true;
+                QCOMPARE(parameter.value.abs().sum().item<double>(), 0.0);
+            }
+            QVERIFY2(found, qPrintable(fusion));
+            model.train();
+            const Inputs inputs = makeInputs(config, 4, 10);
+            const auto values = run(model, inputs).at("logits");
+            QCOMPARE(values.size(1), 2);
+            values.square().sum().backward();
+            for (const auto &parameter : model.named_parameters()) {
+                if (parameter.name.find("pointer_value_w") != std::string::npos)
+                    QVERIFY2(parameter.value.grad().abs().sum().item<double>() > 0.0, qPrintable(fusion));
+            }
+            ModelConfig classify = config;
+            classify.valueOutputs = false;
+            for (const auto &parameter : buildModel(classify, 9).named_parameters())
+                QVERIFY(parameter.name.find("pointer_value") == std::string::npos);
+        }
+    }
+
     void invalidConfigsAreRejectedClearly_data()
     {
         QTest::addColumn<QString>("field");

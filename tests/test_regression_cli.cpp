@@ -105,6 +105,9 @@ void TestRegressionCli::trainingRecordsTaskAndStandardisation()
     }
     QVERIFY(count > 50);
     const QJsonObject config = readJson(m_run + QStringLiteral("/config.json"));
+    // The model knows its outputs are values: its attention readout also maps the weights themselves.
+    QCOMPARE(config.value(QStringLiteral("model")).toObject().value(QStringLiteral("value_outputs")).toBool(), true);
+    QCOMPARE(config.value(QStringLiteral("model")).toObject().value(QStringLiteral("num_classes")).toInt(), 2);
     const QJsonObject task = config.value(QStringLiteral("task")).toObject();
     QCOMPARE(task.value(QStringLiteral("kind")).toString(), QStringLiteral("regress"));
     QCOMPARE(task.value(QStringLiteral("loss")).toString(), QStringLiteral("huber"));

@@ -57,6 +57,12 @@ const std::map<QString, FieldReader> &fieldReaders()
         {QStringLiteral("norm"), stringField(&ModelConfig::norm)},
         {QStringLiteral("rank"), intField(&ModelConfig::rank)},
         {QStringLiteral("num_classes"), intField(&ModelConfig::numClasses)},
+        {QStringLiteral("value_outputs"), [](const QJsonValue &value, ModelConfig &config) {
+             if (!value.isBool())
+                 return false;
+             config.valueOutputs = value.toBool();
+             return true;
+         }},
         {QStringLiteral("vocab_size"), intField(&ModelConfig::vocabSize)},
         {QStringLiteral("text_length"), intField(&ModelConfig::textLength)},
         {QStringLiteral("image_size"), intField(&ModelConfig::imageSize)},
@@ -197,6 +203,7 @@ QJsonObject ModelConfig::toJson() const
         {QStringLiteral("norm"), norm},
         {QStringLiteral("rank"), rank},
         {QStringLiteral("num_classes"), numClasses},
+        {QStringLiteral("value_outputs"), valueOutputs},
         {QStringLiteral("vocab_size"), vocabSize},
         {QStringLiteral("text_length"), textLength},
         {QStringLiteral("image_size"), imageSize},

@@ -24,6 +24,12 @@ struct ModelConfig
 
     // Input shapes, from the dataset's PreprocessConfig and label list.
     int numClasses = 2;   ///< the model's outputs: classes (classify) or targets (regress)
+    /**
+     * The outputs are values (regress), not class logits. The attention readout then also maps
+     * the attention weights themselves, so an output can be an expected position (a linear map
+     * of log-weights, right for class scores, cannot average positions).
+     */
+    bool valueOutputs = false;
     int vocabSize = 256;
     int textLength = 16;
     int imageSize = 64;

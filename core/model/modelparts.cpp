@@ -40,6 +40,8 @@ void addReadout(ModuleBuilder &builder, const ModelConfig &config, std::int64_t 
     builder.linear("key", dim, dim);
     builder.linear("value", dim, dim);
     builder.linear("pointer", config.numClasses, config.heads * imageTokens);
+    if (config.valueOutputs) // zero: an untrained readout adds nothing, as the log map starts
+        builder.zeroLinear("pointer_value", config.numClasses, config.heads * imageTokens);
 }
 
 void addGru(ModuleBuilder &builder, const std::string &prefix, std::int64_t in, std::int64_t hidden)

@@ -29,7 +29,7 @@ torch::jit::Module buildAttention(const ModelConfig &config, ModelContext &conte
     modelparts::addReadout(builder, config, layout.imageTokens());
     addHead(builder, config);
     return builder.define(modelparts::joinSources({modelscript::attentionOps(), modelscript::transformerLayer(),
-                                                   modelscript::readout(), modelscript::attentionFusion()}));
+                                                   modelscript::readout(config.valueOutputs), modelscript::attentionFusion()}));
 }
 
 torch::jit::Module buildGraph(const ModelConfig &config, ModelContext &context, const TokenLayout &layout)
@@ -42,7 +42,7 @@ torch::jit::Module buildGraph(const ModelConfig &config, ModelContext &context, 
     modelparts::addReadout(builder, config, layout.imageTokens());
     addHead(builder, config);
     return builder.define(modelparts::joinSources({modelscript::attentionOps(), modelscript::transformerLayer(),
-                                                   modelscript::readout(), modelscript::graphFusion()}));
+                                                   modelscript::readout(config.valueOutputs), modelscript::graphFusion()}));
 }
 
 } // namespace

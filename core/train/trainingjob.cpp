@@ -18,6 +18,7 @@ void applyDatasetShapes(ModelConfig *model, const Dataset &dataset)
 {
     const PreprocessConfig &pre = dataset.preprocess();
     model->numClasses = dataset.task() == TaskKind::Regress ? int(dataset.targetNames().size()) : int(dataset.labels().size());
+    model->valueOutputs = dataset.task() == TaskKind::Regress;
     model->vocabSize = dataset.tokenizer().isLoaded() ? dataset.tokenizer().vocabSize() : pre.vocabSize;
     model->textLength = pre.textLength;
     model->imageSize = pre.imageSize;

@@ -43,10 +43,21 @@ void appendObject(QList<QPair<QString, QString>> *rows, const QString &prefix, c
 
 } // namespace
 
+QString RunRecord::testText() const
+{
+    if (std::isfinite(testR2))
+        return QStringLiteral("test mean R² %1").arg(testR2, 0, 'f', 3);
+    if (testAccuracy >= 0)
+        return QStringLiteral("test accuracy %1 %").arg(testAccuracy * 100.0, 0, 'f', 1);
+    return QStringLiteral("no test split");
+}
+
 QString RunRecord::statusText() const
 {
     switch (status) {
     case Status::Finished:
+        if (std::isfinite(testR2))
+            return QStringLiteral("finished · test R² %1").arg(testR2, 0, 'f', 3);
         return testAccuracy >= 0 ? QStringLiteral("finished · test %1 %").arg(testAccuracy * 100.0, 0, 'f', 1)
                                  : QStringLiteral("finished");
     case Status::Resumable:
@@ -94,7 +105,10 @@ RunRecord readRun(const QString &runDir)
     if (finished) {
         run.status = RunRecord::Status::Finished;
         run.report = report;
-        run.testAccuracy = numberOr(report.value(QStringLiteral("test")).toObject().value(QStringLiteral("accuracy")), -1.0);
+        const QJsonObject test = report.value(QStringLiteral("test")).toObject();
+        run.testAccuracy = numberOr(test.value(QStringLiteral("accuracy")), -1.0);
+        if (test.value(QStringLiteral("task")).toString() == QLatin1String("regress"))
+            run.testR2 = numberOr(test.value(QStringLiteral("mean_r2")), std::nan(""));
     } else if (run.hasConfig && QFileInfo::exists(runfiles::lastCheckpointPath(runDir))) {
         run.status = RunRecord::Status::Resumable;
     }

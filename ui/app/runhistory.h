@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cmath>
+
 #include "core/train/runconfig.h"
 
 #include <QtCore/QDateTime>
@@ -36,7 +38,11 @@ struct RunRecord
     RunConfig config;
     QString error;                ///< why config.json could not be read, empty when it could
     QJsonObject report;           ///< report.json, empty before the run finished
-    double testAccuracy = -1.0;   ///< -1 when unknown
+    double testAccuracy = -1.0;   ///< -1 when unknown (and for a regression)
+    double testR2 = std::nan(""); ///< a regression's test mean R²; NaN otherwise
+
+    /** "test accuracy 87.5 %", "test mean R² 0.412", or "no test split". */
+    QString testText() const;
 
     /** "finished · test 87.5 %", "interrupted · resumable", ... */
     QString statusText() const;

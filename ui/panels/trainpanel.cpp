@@ -318,8 +318,7 @@ void TrainPanel::onFinished(const FinishReport &report)
     const QString dir = QDir::toNativeSeparators(report.runDir);
     if (report.ok) {
         const RunRecord run = runhistory::readRun(report.runDir);
-        const QString test = run.testAccuracy >= 0 ? tr("test accuracy %1").arg(percentText(run.testAccuracy))
-                                                   : tr("no test split");
+        const QString test = run.testText();
         m_log->appendMessage(MessageLevel::Info, tr("finished: %1; %2; model written to %3")
                                                      .arg(report.reason, test,
                                                           QDir::toNativeSeparators(runfiles::modelPath(report.runDir))));

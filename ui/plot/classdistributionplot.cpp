@@ -23,6 +23,11 @@ ClassDistributionPlot::ClassDistributionPlot(QWidget *parent) : ThemedPlot(paren
     yAxis->setLabel(tr("samples"));
     yAxis->setNumberFormat(QStringLiteral("f"));
     yAxis->setNumberPrecision(0);
+    // Counts are whole: steps of 1, 2, 5, 10 … never a fractional tick printed as a repeat.
+    QSharedPointer<QCPAxisTickerFixed> counts(new QCPAxisTickerFixed);
+    counts->setTickStep(1.0);
+    counts->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    yAxis->setTicker(counts);
     xAxis->grid()->setVisible(false);
     setMinimumHeight(120);
     ClassDistributionPlot::applyTheme();

@@ -13,7 +13,7 @@ const char *attentionOps();     ///< masked_softmax, split_heads, attend, masked
 const char *transformerLayer(); ///< transformer_layer over stacked per-layer parameters
 const char *gruOps();           ///< run_gru, reverse_valid
 const char *summaryOps();       ///< modality summaries for the vector fusions
-const char *readout();          ///< attention-to-logits readout over the image tokens
+const char *readout(bool valueOutputs); ///< attention-to-logits readout over the image tokens (values: also of the weights)
 
 // Encoders: forward(x) -> (tokens [B,N,D], valid [B,N]).
 const char *convBlockBatchNorm();
