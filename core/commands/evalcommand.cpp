@@ -75,12 +75,54 @@ void printIssues(const Dataset &dataset, const QString &datasetPath)
         err << "  ... (fusionscope check-data " << datasetPath << " lists them all)\n";
 }
 
-/** The rest of `eval` for a regression model: targets matched by name, scored per target. */
-int evaluateRegressionModel(LoadedModel &model, const Dataset &dataset, const std::vector<int> &indices,
-                            const QString &modelPath, const QString &datasetPath, const QString &splitName, int outputs,
-                            int batchSize, Precision precision, const QString &precisionWhy, bool json, bool subsets,
-                            const QString &predictionsPath, const QString &dumpPath)
+/** What one `eval` invocation scores and how it reports, once the model and data are loaded. */
+struct EvalRun
 {
+    QString modelPath;
+    QString datasetPath;
+    QString splitName;
+    std::vector<int> indices;
+    int batchSize = 64;
+    Precision precision = Precision::Fp32;
+    QString precisionWhy;
+    bool json = false;
+    bool subsets = true;
+    QString predictionsPath; ///< empty: none written
+    QString dumpPath;        ///< empty: none written
+};
+
+/** The first batch's sample indices (what --dump-batch writes). */
+std::vector<int> firstBatch(const EvalRun &run)
+{
+    return {run.indices.begin(), run.indices.begin() + std::min<std::ptrdiff_t>(run.batchSize, std::ptrdiff_t(run.indices.size()))};
+}
+
+/** The report as --json or as the terminal table under a header naming model (`kind`), data and precision. */
+int printReport(const EvalReport &report, const EvalRun &run, const Dataset &dataset, const QString &kind)
+{
+    QTextStream out(stdout);
+    if (run.json) {
+        QJsonObject document = report.toJson();
+        document.insert(QStringLiteral("model"), run.modelPath);
+        document.insert(QStringLiteral("dataset"), run.datasetPath);
+        document.insert(QStringLiteral("split"), run.splitName);
+        document.insert(QStringLiteral("evaluated"), int(run.indices.size()));
+        document.insert(QStringLiteral("precision"), precisionName(run.precision));
+        document.insert(QStringLiteral("data_issues"), int(dataset.issues().size()));
+        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    out << QStringLiteral("model    %1 (%2)\n").arg(run.modelPath, kind);
+    out << QStringLiteral("dataset  %1, split %2: %3 samples\n").arg(run.datasetPath, run.splitName).arg(run.indices.size());
+    out << QStringLiteral("precision %1\n\n").arg(run.precisionWhy);
+    out << formatEvalReport(report);
+    return 0;
+}
+
+/** The rest of `eval` for a regression model: targets matched by name, scored per target. */
+int evaluateRegressionModel(LoadedModel &model, const Dataset &dataset, const EvalRun &run, int outputs)
+{
+    const QString &modelPath = run.modelPath;
     const TaskSpec &task = model.meta.task;
     if (outputs != int(task.targets.size()))
         return failure(QStringLiteral("%1 gives %2 outputs per sample but names %3 targets (%4)")
@@ -92,47 +134,31 @@ int evaluateRegressionModel(LoadedModel &model, const Dataset &dataset, const st
     }
     if (!missing.isEmpty())
         return failure(QStringLiteral("%1 predicts %2, but %3 has no target%4 %5 (its targets: %6)")
-                           .arg(modelPath, task.targets.join(QStringLiteral(", ")), datasetPath,
+                           .arg(modelPath, task.targets.join(QStringLiteral(", ")), run.datasetPath,
                                 missing.size() == 1 ? QString() : QStringLiteral("s"), missing.join(QStringLiteral(", ")),
                                 dataset.targetNames().isEmpty() ? QStringLiteral("none") : dataset.targetNames().join(QStringLiteral(", "))));
     QString error;
-    if (!dumpPath.isEmpty()) { // the first batch and its outputs, for Python (labels: none, -1)
-        const std::vector<int> first(indices.begin(), indices.begin() + std::min<std::ptrdiff_t>(batchSize, std::ptrdiff_t(indices.size())));
-        const Batch batch = makeBatch(dataset, first);
-        const PrecisionScope arithmetic(precision);
-        if (!dumpBatch(dumpPath, model.module, batch, torch::full({batch.size()}, -1, torch::kInt64), nullptr, &error))
+    if (!run.dumpPath.isEmpty()) { // the first batch and its outputs, for Python (labels: none, -1)
+        const Batch batch = makeBatch(dataset, firstBatch(run));
+        const PrecisionScope arithmetic(run.precision);
+        if (!dumpBatch(run.dumpPath, model.module, batch, torch::full({batch.size()}, -1, torch::kInt64), nullptr, &error))
             return failure(error);
     }
     std::vector<RegressionPrediction> samplePredictions;
     TerminalProgress evaluating(QStringLiteral("evaluating"));
     const EvalReport report = [&] {
-        const PrecisionScope arithmetic(precision);
-        return evaluateRegression(model.module, dataset, indices, batchSize, task, subsets, &samplePredictions,
+        const PrecisionScope arithmetic(run.precision);
+        return evaluateRegression(model.module, dataset, run.indices, run.batchSize, task, run.subsets, &samplePredictions,
                                   [&](const Progress &p) { evaluating.update(p); });
     }();
     evaluating.finish();
     if (!report.error.isEmpty())
         return failure(report.error);
-    if (!predictionsPath.isEmpty() && !writeRegressionPredictions(predictionsPath, dataset, samplePredictions, task, &error))
+    if (!run.predictionsPath.isEmpty()
+        && !writeRegressionPredictions(run.predictionsPath, dataset, samplePredictions, task, &error))
         return failure(error);
-    QTextStream out(stdout);
-    if (json) {
-        QJsonObject document = report.toJson();
-        document.insert(QStringLiteral("model"), modelPath);
-        document.insert(QStringLiteral("dataset"), datasetPath);
-        document.insert(QStringLiteral("split"), splitName);
-        document.insert(QStringLiteral("evaluated"), int(indices.size()));
-        document.insert(QStringLiteral("precision"), precisionName(precision));
-        document.insert(QStringLiteral("data_issues"), int(dataset.issues().size()));
-        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
-        return 0;
-    }
     const QString fusion = model.meta.builtIn ? model.meta.model.fusion : QStringLiteral("external");
-    out << QStringLiteral("model    %1 (%2, regression of %3)\n").arg(modelPath, fusion, task.targets.join(QStringLiteral(", ")));
-    out << QStringLiteral("dataset  %1, split %2: %3 samples\n").arg(datasetPath, splitName).arg(indices.size());
-    out << QStringLiteral("precision %1\n\n").arg(precisionWhy);
-    out << formatEvalReport(report);
-    return 0;
+    return printReport(report, run, dataset, QStringLiteral("%1, regression of %2").arg(fusion, task.targets.join(QStringLiteral(", "))));
 }
 
 } // namespace
@@ -245,11 +271,20 @@ int runEvalCommand(const QStringList &arguments)
                                  .arg(dataset->labels().join(QStringLiteral(", "))));
     }
 
+    EvalRun run;
+    run.modelPath = modelPath;
+    run.datasetPath = datasetPath;
+    run.splitName = splitName;
+    run.indices = indices;
+    run.batchSize = batchSize;
+    run.precision = precision;
+    run.precisionWhy = precisionWhy;
+    run.json = parser.isSet(json);
+    run.subsets = !parser.isSet(noSubsets);
+    run.predictionsPath = parser.isSet(predictions) ? parser.value(predictions) : QString();
+    run.dumpPath = parser.isSet(dump) ? parser.value(dump) : QString();
     if (model->meta.task.isRegression())
-        return evaluateRegressionModel(*model, *dataset, indices, modelPath, datasetPath, splitName, classes, batchSize,
-                                       precision, precisionWhy, parser.isSet(json), !parser.isSet(noSubsets),
-                                       parser.isSet(predictions) ? parser.value(predictions) : QString(),
-                                       parser.isSet(dump) ? parser.value(dump) : QString());
+        return evaluateRegressionModel(*model, *dataset, run, classes);
 
     QStringList classNames = ownLabels ? model->meta.labels : dataset->labels();
     for (int c = int(classNames.size()); c < classes; ++c)
@@ -274,14 +309,14 @@ int runEvalCommand(const QStringList &arguments)
                             << model->meta.assumed.join(QStringLiteral(", ")) << "; defaults assumed"
                             << (model->meta.hasLabels() ? "" : " (classes: the dataset's labels in sorted order)") << '\n';
 
-    if (parser.isSet(dump)) {
-        const std::vector<int> first(indices.begin(), indices.begin() + std::min<std::ptrdiff_t>(batchSize, std::ptrdiff_t(indices.size())));
+    if (!run.dumpPath.isEmpty()) {
+        const std::vector<int> first = firstBatch(run);
         const Batch batch = makeBatch(*dataset, first);
         at::Tensor labels = torch::full({batch.size()}, -1, torch::kInt64);
         for (std::size_t i = 0; i < first.size(); ++i)
             labels[std::int64_t(i)] = std::int64_t(classNames.indexOf(dataset->record(first[i]).label));
         const PrecisionScope arithmetic(precision);
-        if (!dumpBatch(parser.value(dump), model->module, batch, labels, nullptr, &error))
+        if (!dumpBatch(run.dumpPath, model->module, batch, labels, nullptr, &error))
             return failure(error);
     }
 
@@ -289,31 +324,15 @@ int runEvalCommand(const QStringList &arguments)
     TerminalProgress evaluating(QStringLiteral("evaluating"));
     const EvalReport report = [&] {
         const PrecisionScope arithmetic(precision);
-        return evaluateModel(model->module, *dataset, indices, batchSize, !parser.isSet(noSubsets), &samplePredictions,
+        return evaluateModel(model->module, *dataset, indices, batchSize, run.subsets, &samplePredictions,
                              [&](const Progress &p) { evaluating.update(p); }, nullptr, classNames);
     }();
     evaluating.finish();
     if (!report.error.isEmpty())
         return failure(report.error);
-    if (parser.isSet(predictions) && !writePredictions(parser.value(predictions), *dataset, samplePredictions, classNames, &error))
+    if (!run.predictionsPath.isEmpty() && !writePredictions(run.predictionsPath, *dataset, samplePredictions, classNames, &error))
         return failure(error);
 
-    QTextStream out(stdout);
-    if (parser.isSet(json)) {
-        QJsonObject document = report.toJson();
-        document.insert(QStringLiteral("model"), modelPath);
-        document.insert(QStringLiteral("dataset"), datasetPath);
-        document.insert(QStringLiteral("split"), splitName);
-        document.insert(QStringLiteral("evaluated"), int(indices.size()));
-        document.insert(QStringLiteral("precision"), precisionName(precision));
-        document.insert(QStringLiteral("data_issues"), int(dataset->issues().size()));
-        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
-        return 0;
-    }
     const QString fusion = model->hasMeta && model->meta.builtIn ? model->meta.model.fusion : QStringLiteral("external");
-    out << QStringLiteral("model    %1 (%2, %3 classes)\n").arg(modelPath, fusion).arg(classNames.size());
-    out << QStringLiteral("dataset  %1, split %2: %3 samples\n").arg(datasetPath, splitName).arg(indices.size());
-    out << QStringLiteral("precision %1\n\n").arg(precisionWhy);
-    out << formatEvalReport(report);
-    return 0;
+    return printReport(report, run, *dataset, QStringLiteral("%1, %2 classes").arg(fusion).arg(classNames.size()));
 }

@@ -1,5 +1,7 @@
 #include "core/eval/classifiercurves.h"
 
+#include "core/util/jsonnumber.h"
+
 #include <QtCore/QJsonArray>
 
 #include <algorithm>
@@ -11,16 +13,6 @@ namespace {
 QString key(const char *name)
 {
     return QString::fromLatin1(name);
-}
-
-QJsonValue number(double value)
-{
-    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
-}
-
-double numberOf(const QJsonValue &value)
-{
-    return value.isDouble() ? value.toDouble() : std::numeric_limits<double>::quiet_NaN();
 }
 
 /** Keeps the first and last point and evenly spaced ones between, at most `limit` in all. */
@@ -202,8 +194,8 @@ QJsonObject ClassifierCurves::toJson() const
     for (double value : topK)
         top.append(value);
     json.insert(key("top_k_accuracy"), top);
-    json.insert(key("macro_auc"), number(macroAuc));
-    json.insert(key("macro_average_precision"), number(macroAveragePrecision));
+    json.insert(key("macro_auc"), jsonNumber(macroAuc));
+    json.insert(key("macro_average_precision"), jsonNumber(macroAveragePrecision));
     json.insert(key("expected_calibration_error"), expectedCalibrationError);
     json.insert(key("max_calibration_error"), maxCalibrationError);
     QJsonArray bins;
@@ -219,8 +211,8 @@ QJsonObject ClassifierCurves::toJson() const
     for (const OneVsRestCurves &curves : perClass) {
         classes.append(QJsonObject{{key("positives"), curves.positives},
                                    {key("negatives"), curves.negatives},
-                                   {key("auc"), number(curves.auc)},
-                                   {key("average_precision"), number(curves.averagePrecision)},
+                                   {key("auc"), jsonNumber(curves.auc)},
+                                   {key("average_precision"), jsonNumber(curves.averagePrecision)},
                                    {key("roc"), pointsJson(curves.roc)},
                                    {key("pr"), pointsJson(curves.pr)}});
     }
@@ -234,8 +226,8 @@ ClassifierCurves ClassifierCurves::fromJson(const QJsonObject &json)
     result.samples = json.value(key("samples")).toInt();
     for (const QJsonValue &value : json.value(key("top_k_accuracy")).toArray())
         result.topK.push_back(value.toDouble());
-    result.macroAuc = numberOf(json.value(key("macro_auc")));
-    result.macroAveragePrecision = numberOf(json.value(key("macro_average_precision")));
+    result.macroAuc = numberFromJson(json.value(key("macro_auc")));
+    result.macroAveragePrecision = numberFromJson(json.value(key("macro_average_precision")));
     result.expectedCalibrationError = json.value(key("expected_calibration_error")).toDouble();
     result.maxCalibrationError = json.value(key("max_calibration_error")).toDouble();
     for (const QJsonValue &value : json.value(key("calibration")).toArray()) {
@@ -253,8 +245,8 @@ ClassifierCurves ClassifierCurves::fromJson(const QJsonObject &json)
         OneVsRestCurves curves;
         curves.positives = entry.value(key("positives")).toInt();
         curves.negatives = entry.value(key("negatives")).toInt();
-        curves.auc = numberOf(entry.value(key("auc")));
-        curves.averagePrecision = numberOf(entry.value(key("average_precision")));
+        curves.auc = numberFromJson(entry.value(key("auc")));
+        curves.averagePrecision = numberFromJson(entry.value(key("average_precision")));
         curves.roc = pointsFromJson(entry.value(key("roc")));
         curves.pr = pointsFromJson(entry.value(key("pr")));
         result.perClass.push_back(std::move(curves));

@@ -6,12 +6,6 @@
 #include <array>
 #include <cmath>
 
-namespace {
-
-/** The seven non-empty modality subsets, in EvalReport::subsetNames() order: {text, image, audio}. */
-constexpr std::array<std::array<float, 3>, 7> kSubsetMasks{{
-    {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
-
 at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const at::Tensor &present)
 {
     const c10::IValue output = module.forward({batch.text, batch.image, batch.audio, present});
@@ -23,8 +17,6 @@ at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const a
         throw std::runtime_error("forward's output has no \"logits\" tensor");
     return logits->value().toTensor().to(torch::kFloat32);
 }
-
-} // namespace
 
 EvalReport evaluateModel(torch::jit::Module &module, const Dataset &dataset, const std::vector<int> &indices,
                          int batchSize, bool subsets, std::vector<SamplePrediction> *predictions,

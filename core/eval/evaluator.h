@@ -8,7 +8,17 @@
 
 #include <torch/script.h>
 
+#include <array>
 #include <vector>
+
+struct Batch;
+
+/** The seven non-empty modality subsets, in EvalReport::subsetNames() order: {text, image, audio}. */
+inline constexpr std::array<std::array<float, 3>, 7> kSubsetMasks{{
+    {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
+
+/** The module's "logits" output for `batch` with this presence mask, as fp32; throws on a broken contract. */
+at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const at::Tensor &present);
 
 /** Per-sample output of an evaluation pass. */
 struct SamplePrediction

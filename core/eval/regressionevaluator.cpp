@@ -1,9 +1,9 @@
 #include "core/eval/regressionevaluator.h"
 
 #include "core/data/batch.h"
+#include "core/eval/evaluator.h"
 #include "core/eval/modelio.h"
 
-#include <array>
 #include <cmath>
 
 namespace {
@@ -15,22 +15,6 @@ torch::Tensor column(const std::vector<double> &values)
     std::vector<float> floats(values.begin(), values.end());
     return torch::tensor(floats, torch::kFloat32);
 }
-
-at::Tensor forwardOutputs(torch::jit::Module &module, const Batch &batch, const at::Tensor &present)
-{
-    const c10::IValue output = module.forward({batch.text, batch.image, batch.audio, present});
-    if (!output.isGenericDict())
-        throw std::runtime_error("forward did not return a Dict[str, Tensor]");
-    const auto dict = output.toGenericDict();
-    const auto logits = dict.find(c10::IValue(std::string("logits")));
-    if (logits == dict.end() || !logits->value().isTensor())
-        throw std::runtime_error("forward's output has no \"logits\" tensor");
-    return logits->value().toTensor().to(torch::kFloat32);
-}
-
-/** The seven modality subsets in EvalReport::subsetNames() order: {text, image, audio}. */
-constexpr std::array<std::array<float, 3>, 7> kSubsetMasks{{
-    {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
 
 /** The targets of `batch` reordered to the model's target order (NaN where the dataset lacks one). */
 at::Tensor modelOrderTargets(const Batch &batch, const std::vector<int> &columnOfTarget)
@@ -83,9 +67,9 @@ EvalReport evaluateRegression(torch::jit::Module &module, const Dataset &dataset
     std::vector<int> columnOfTarget;
     for (const QString &name : task.targets)
         columnOfTarget.push_back(int(dataset.targetNames().indexOf(name)));
-    std::vector<std::vector<double>> truth(targets);
-    std::vector<std::vector<double>> predicted(targets);
-    std::array<std::vector<std::vector<double>>, 7> subsetPredicted;
+    TargetColumns all(task.targets);
+    // Each masked subset's predictions; the last subset (every modality) is `all` itself.
+    std::vector<TargetColumns> subsetColumns(subsets ? kSubsetMasks.size() - 1 : 0, TargetColumns(task.targets));
     if (predictions)
         predictions->clear();
     double lossSum = 0.0;
@@ -105,7 +89,7 @@ EvalReport evaluateRegression(torch::jit::Module &module, const Dataset &dataset
         const std::vector<int> chunk(indices.begin() + std::ptrdiff_t(start), indices.begin() + std::ptrdiff_t(end));
         try {
             const Batch batch = makeBatch(dataset, chunk);
-            const at::Tensor outputs = forwardOutputs(module, batch, batch.present);
+            const at::Tensor outputs = forwardLogits(module, batch, batch.present);
             if (outputs.dim() != 2 || outputs.size(0) != batch.size() || outputs.size(1) != std::int64_t(targets)) {
                 report.error = QStringLiteral("the model gave outputs of shape [%1, %2] for %3 samples and %4 targets")
                                    .arg(outputs.size(0)).arg(outputs.dim() > 1 ? outputs.size(1) : 0)
@@ -122,8 +106,7 @@ EvalReport evaluateRegression(torch::jit::Module &module, const Dataset &dataset
             for (std::int64_t row = 0; row < batch.size(); ++row) {
                 bool any = false;
                 for (std::size_t k = 0; k < targets; ++k) {
-                    truth[k].push_back(truthAccess[row][std::int64_t(k)]);
-                    predicted[k].push_back(valueAccess[row][std::int64_t(k)]);
+                    all.add(k, truthAccess[row][std::int64_t(k)], valueAccess[row][std::int64_t(k)]);
                     any = any || std::isfinite(truthAccess[row][std::int64_t(k)]);
                 }
                 samples += any ? 1 : 0;
@@ -135,18 +118,13 @@ EvalReport evaluateRegression(torch::jit::Module &module, const Dataset &dataset
                     predictions->push_back(std::move(prediction));
                 }
             }
-            if (subsets) {
-                for (std::size_t s = 0; s < kSubsetMasks.size(); ++s) {
-                    const at::Tensor mask = torch::tensor({kSubsetMasks[s][0], kSubsetMasks[s][1], kSubsetMasks[s][2]});
-                    const at::Tensor subsetValues =
-                        s + 1 < kSubsetMasks.size() ? targetValues(forwardOutputs(module, batch, batch.present * mask), task).contiguous()
-                                                    : values;
-                    subsetPredicted[s].resize(targets);
-                    const auto access = subsetValues.accessor<float, 2>();
-                    for (std::int64_t row = 0; row < batch.size(); ++row)
-                        for (std::size_t k = 0; k < targets; ++k)
-                            subsetPredicted[s][k].push_back(access[row][std::int64_t(k)]);
-                }
+            for (std::size_t s = 0; s < subsetColumns.size(); ++s) {
+                const at::Tensor mask = torch::tensor({kSubsetMasks[s][0], kSubsetMasks[s][1], kSubsetMasks[s][2]});
+                const at::Tensor subsetValues = targetValues(forwardLogits(module, batch, batch.present * mask), task).contiguous();
+                const auto access = subsetValues.accessor<float, 2>();
+                for (std::int64_t row = 0; row < batch.size(); ++row)
+                    for (std::size_t k = 0; k < targets; ++k)
+                        subsetColumns[s].add(k, truthAccess[row][std::int64_t(k)], access[row][std::int64_t(k)]);
             }
         } catch (const std::exception &error) {
             report.error = QStringLiteral("evaluation failed on samples %1..%2: %3")
@@ -162,30 +140,13 @@ EvalReport evaluateRegression(torch::jit::Module &module, const Dataset &dataset
     RegressionReport &r = report.regression;
     r.samples = samples;
     r.loss = lossCount > 0 ? lossSum / lossCount : 0.0;
-    double r2Sum = 0.0;
-    int r2Count = 0;
-    for (std::size_t k = 0; k < targets; ++k) {
-        r.targets.push_back(TargetScores::compute(task.targets.at(int(k)), truth[k], predicted[k]));
-        if (std::isfinite(r.targets.back().r2)) {
-            r2Sum += r.targets.back().r2;
-            ++r2Count;
-        }
-    }
-    r.meanR2 = r2Count > 0 ? r2Sum / r2Count : TargetScores::kNan;
+    r.targets = all.scores();
+    r.meanR2 = meanR2(r.targets);
     if (subsets && samples > 0 && report.error.isEmpty()) {
         const QStringList names = EvalReport::subsetNames();
-        for (std::size_t s = 0; s < kSubsetMasks.size(); ++s) {
-            double sum = 0.0;
-            int count = 0;
-            for (std::size_t k = 0; k < targets; ++k) {
-                const double value = TargetScores::compute(task.targets.at(int(k)), truth[k], subsetPredicted[s][k]).r2;
-                if (std::isfinite(value)) {
-                    sum += value;
-                    ++count;
-                }
-            }
-            r.subsetR2.insert(names.at(int(s)), count > 0 ? sum / count : TargetScores::kNan);
-        }
+        for (std::size_t s = 0; s < subsetColumns.size(); ++s)
+            r.subsetR2.insert(names.at(int(s)), meanR2(subsetColumns[s].scores()));
+        r.subsetR2.insert(names.last(), r.meanR2);
     }
     report.samples = samples;
     report.loss = r.loss;

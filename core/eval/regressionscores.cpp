@@ -1,5 +1,7 @@
 #include "core/eval/regressionscores.h"
 
+#include "core/util/jsonnumber.h"
+
 #include <QtCore/QJsonArray>
 
 #include <algorithm>
@@ -7,16 +9,6 @@
 #include <numeric>
 
 namespace {
-
-QJsonValue number(double value)
-{
-    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
-}
-
-double numberOf(const QJsonValue &value)
-{
-    return value.isDouble() ? value.toDouble() : TargetScores::kNan;
-}
 
 double pearsonOf(const std::vector<double> &a, const std::vector<double> &b)
 {
@@ -121,13 +113,34 @@ TargetScores TargetScores::compute(const QString &name, const std::vector<double
     return scores;
 }
 
+double meanR2(const std::vector<TargetScores> &targets)
+{
+    double sum = 0.0;
+    int count = 0;
+    for (const TargetScores &scores : targets) {
+        if (std::isfinite(scores.r2)) {
+            sum += scores.r2;
+            ++count;
+        }
+    }
+    return count > 0 ? sum / count : TargetScores::kNan;
+}
+
+std::vector<TargetScores> TargetColumns::scores() const
+{
+    std::vector<TargetScores> result;
+    for (std::size_t k = 0; k < m_truth.size(); ++k)
+        result.push_back(TargetScores::compute(m_names.value(int(k)), m_truth[k], m_predicted[k]));
+    return result;
+}
+
 QJsonObject TargetScores::toJson() const
 {
     return {{QStringLiteral("name"), name},         {QStringLiteral("samples"), samples},
-            {QStringLiteral("mae"), number(mae)},   {QStringLiteral("rmse"), number(rmse)},
-            {QStringLiteral("r2"), number(r2)},     {QStringLiteral("pearson"), number(pearson)},
-            {QStringLiteral("spearman"), number(spearman)}, {QStringLiteral("sign_samples"), signSamples},
-            {QStringLiteral("sign_accuracy"), number(signAccuracy)}, {QStringLiteral("sign_f1"), number(signF1)}};
+            {QStringLiteral("mae"), jsonNumber(mae)},   {QStringLiteral("rmse"), jsonNumber(rmse)},
+            {QStringLiteral("r2"), jsonNumber(r2)},     {QStringLiteral("pearson"), jsonNumber(pearson)},
+            {QStringLiteral("spearman"), jsonNumber(spearman)}, {QStringLiteral("sign_samples"), signSamples},
+            {QStringLiteral("sign_accuracy"), jsonNumber(signAccuracy)}, {QStringLiteral("sign_f1"), jsonNumber(signF1)}};
 }
 
 TargetScores TargetScores::fromJson(const QJsonObject &json)
@@ -135,14 +148,14 @@ TargetScores TargetScores::fromJson(const QJsonObject &json)
     TargetScores scores;
     scores.name = json.value(QStringLiteral("name")).toString();
     scores.samples = json.value(QStringLiteral("samples")).toInt();
-    scores.mae = numberOf(json.value(QStringLiteral("mae")));
-    scores.rmse = numberOf(json.value(QStringLiteral("rmse")));
-    scores.r2 = numberOf(json.value(QStringLiteral("r2")));
-    scores.pearson = numberOf(json.value(QStringLiteral("pearson")));
-    scores.spearman = numberOf(json.value(QStringLiteral("spearman")));
+    scores.mae = numberFromJson(json.value(QStringLiteral("mae")));
+    scores.rmse = numberFromJson(json.value(QStringLiteral("rmse")));
+    scores.r2 = numberFromJson(json.value(QStringLiteral("r2")));
+    scores.pearson = numberFromJson(json.value(QStringLiteral("pearson")));
+    scores.spearman = numberFromJson(json.value(QStringLiteral("spearman")));
     scores.signSamples = json.value(QStringLiteral("sign_samples")).toInt();
-    scores.signAccuracy = numberOf(json.value(QStringLiteral("sign_accuracy")));
-    scores.signF1 = numberOf(json.value(QStringLiteral("sign_f1")));
+    scores.signAccuracy = numberFromJson(json.value(QStringLiteral("sign_accuracy")));
+    scores.signF1 = numberFromJson(json.value(QStringLiteral("sign_f1")));
     return scores;
 }
 
@@ -153,10 +166,10 @@ QJsonObject RegressionReport::toJson() const
         perTarget.append(scores.toJson());
     QJsonObject subsets;
     for (auto it = subsetR2.cbegin(); it != subsetR2.cend(); ++it)
-        subsets.insert(it.key(), number(it.value()));
+        subsets.insert(it.key(), jsonNumber(it.value()));
     return {{QStringLiteral("samples"), samples},
             {QStringLiteral("loss"), loss},
-            {QStringLiteral("mean_r2"), number(meanR2)},
+            {QStringLiteral("mean_r2"), jsonNumber(meanR2)},
             {QStringLiteral("targets"), perTarget},
             {QStringLiteral("subset_r2"), subsets}};
 }
@@ -166,12 +179,12 @@ RegressionReport RegressionReport::fromJson(const QJsonObject &json)
     RegressionReport report;
     report.samples = json.value(QStringLiteral("samples")).toInt();
     report.loss = json.value(QStringLiteral("loss")).toDouble();
-    report.meanR2 = numberOf(json.value(QStringLiteral("mean_r2")));
+    report.meanR2 = numberFromJson(json.value(QStringLiteral("mean_r2")));
     for (const QJsonValue &value : json.value(QStringLiteral("targets")).toArray())
         report.targets.push_back(TargetScores::fromJson(value.toObject()));
     const QJsonObject subsets = json.value(QStringLiteral("subset_r2")).toObject();
     for (auto it = subsets.constBegin(); it != subsets.constEnd(); ++it)
-        report.subsetR2.insert(it.key(), numberOf(it.value()));
+        report.subsetR2.insert(it.key(), numberFromJson(it.value()));
     return report;
 }
 

@@ -30,6 +30,30 @@ struct TargetScores
     static TargetScores fromJson(const QJsonObject &json);
 };
 
+/** The mean of the targets' R² over those that have one (NaN when none does). */
+double meanR2(const std::vector<TargetScores> &targets);
+
+/**
+ * Truths and predictions of each target, gathered batch by batch (NaN truths allowed), then
+ * scored: what validation and evaluation both collect.
+ */
+class TargetColumns
+{
+public:
+    explicit TargetColumns(const QStringList &names) : m_names(names), m_truth(std::size_t(names.size())), m_predicted(m_truth) {}
+    void add(std::size_t target, double truth, double predicted)
+    {
+        m_truth[target].push_back(truth);
+        m_predicted[target].push_back(predicted);
+    }
+    std::vector<TargetScores> scores() const;
+
+private:
+    QStringList m_names;
+    std::vector<std::vector<double>> m_truth;
+    std::vector<std::vector<double>> m_predicted;
+};
+
 /** A regression model's quality on a set of samples. Torch-free, plain values. */
 struct RegressionReport
 {

@@ -2,6 +2,7 @@
 #include "core/explain/explanation.h"
 
 #include "core/explain/pointinggame.h"
+#include "core/util/jsonnumber.h"
 
 #include <QtCore/QJsonArray>
 
@@ -11,17 +12,11 @@
 
 namespace {
 
-QJsonValue number(double value)
-{
-    // JSON has no NaN: unavailable values are null (the reason sits next to them).
-    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
-}
-
 QJsonObject perModality(const std::array<double, 3> &values)
 {
     QJsonObject object;
     for (Modality modality : kAllModalities)
-        object.insert(modalityName(modality), number(values[std::size_t(modality)]));
+        object.insert(modalityName(modality), jsonNumber(values[std::size_t(modality)]));
     return object;
 }
 
@@ -66,20 +61,20 @@ QJsonObject ModalityContribution::toJson() const
     QJsonObject json;
     json.insert(QStringLiteral("value"), QStringLiteral("log-probability of the class predicted with every present modality"));
     json.insert(QStringLiteral("players"), maskName(players));
-    json.insert(QStringLiteral("f_all"), number(fAll));
-    json.insert(QStringLiteral("f_none"), number(fNone));
+    json.insert(QStringLiteral("f_all"), jsonNumber(fAll));
+    json.insert(QStringLiteral("f_none"), jsonNumber(fNone));
     json.insert(QStringLiteral("shapley"), perModality(shapley));
-    json.insert(QStringLiteral("shapley_sum"), number(shapleySum()));
-    json.insert(QStringLiteral("efficiency_error"), number(efficiencyError()));
+    json.insert(QStringLiteral("shapley_sum"), jsonNumber(shapleySum()));
+    json.insert(QStringLiteral("efficiency_error"), jsonNumber(efficiencyError()));
     QJsonObject subsets;
     for (unsigned mask = 0; mask < 8; ++mask) {
         if ((mask & players) != mask)
             continue;
-        subsets.insert(maskName(mask), QJsonObject{{QStringLiteral("value"), number(subsetValues[mask])},
+        subsets.insert(maskName(mask), QJsonObject{{QStringLiteral("value"), jsonNumber(subsetValues[mask])},
                                                    {QStringLiteral("predicted"), subsetPredicted[mask]}});
     }
     json.insert(QStringLiteral("subsets"), subsets);
-    json.insert(QStringLiteral("probability"), number(probability));
+    json.insert(QStringLiteral("probability"), jsonNumber(probability));
     json.insert(QStringLiteral("probability_without"), perModality(probabilityWithout));
     json.insert(QStringLiteral("leave_one_out"), perModality(leaveOneOut));
     json.insert(QStringLiteral("gates"), hasGates ? QJsonValue(perModality(gates)) : QJsonValue(QJsonValue::Null));

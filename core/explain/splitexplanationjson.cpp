@@ -1,9 +1,9 @@
 // JSON and terminal tables of a split-level explanation.
 #include "core/explain/splitexplanation.h"
 
-#include "core/eval/reporttext.h"
-
 #include "core/data/modality.h"
+#include "core/eval/reporttext.h"
+#include "core/util/jsonnumber.h"
 
 #include <QtCore/QJsonArray>
 
@@ -12,17 +12,12 @@
 
 namespace {
 
-QJsonValue number(double value)
-{
-    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
-}
-
 template <typename T>
 QJsonObject perModality(const std::array<T, 3> &values)
 {
     QJsonObject object;
     for (Modality modality : kAllModalities)
-        object.insert(modalityName(modality), number(double(values[std::size_t(modality)])));
+        object.insert(modalityName(modality), jsonNumber(double(values[std::size_t(modality)])));
     return object;
 }
 
@@ -30,7 +25,7 @@ QJsonArray numbers(const std::vector<double> &values)
 {
     QJsonArray array;
     for (double value : values)
-        array.append(number(value));
+        array.append(jsonNumber(value));
     return array;
 }
 

@@ -1,19 +1,11 @@
 #include "core/train/metricslog.h"
 
 #include "core/util/atomicfile.h"
+#include "core/util/jsonnumber.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QJsonDocument>
 #include <cmath>
-
-namespace {
-
-QJsonValue jsonNumber(double value)
-{
-    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
-}
-
-} // namespace
 
 MetricsLog::MetricsLog(QString path) : m_path(std::move(path)) {}
 

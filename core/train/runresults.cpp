@@ -2,17 +2,9 @@
 
 #include "core/eval/modelio.h"
 #include "core/train/runconfig.h"
+#include "core/util/jsonnumber.h"
 
 #include <cmath>
-
-namespace {
-
-QJsonValue jsonNumber(double value)
-{
-    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
-}
-
-} // namespace
 
 bool writeRunResults(const QString &runDir, const torch::jit::Module &module, ModelMeta meta, const Dataset &dataset,
                      const TrainConfig &config, const RunOutcome &outcome, QString *error)

@@ -29,18 +29,6 @@ std::vector<int> labeledIndices(const Dataset &dataset, Split split)
     return result;
 }
 
-torch::Tensor logitsOf(torch::jit::Module &module, const Batch &batch, const torch::Tensor &present)
-{
-    const c10::IValue output = module.forward({batch.text, batch.image, batch.audio, present});
-    if (!output.isGenericDict())
-        throw std::runtime_error("the model's forward did not return a Dict[str, Tensor]");
-    const auto dict = output.toGenericDict();
-    const auto logits = dict.find(c10::IValue(std::string("logits")));
-    if (logits == dict.end() || !logits->value().isTensor())
-        throw std::runtime_error("the model's output has no \"logits\" tensor");
-    return logits->value().toTensor();
-}
-
 /**
  * Runs TorchScript unoptimised on this thread for the guard's life. The profiling executor
  * switches a method to a differently optimised graph (symbolic autodiff) after its first
@@ -69,57 +57,6 @@ double nanIfNot(bool ran, double value)
 {
     return ran ? value : std::nan("");
 }
-
-/** Running sums for each target's R² over validation batches (values in the dataset's units). */
-class R2Tally
-{
-public:
-    explicit R2Tally(qsizetype targets)
-        : m_count(std::size_t(targets), 0.0), m_sum(m_count), m_squares(m_count), m_errors(m_count)
-    {
-    }
-
-    void add(const torch::Tensor &predicted, const torch::Tensor &truth)
-    {
-        const torch::Tensor p = predicted.to(torch::kFloat64).contiguous();
-        const torch::Tensor y = truth.to(torch::kFloat64).contiguous();
-        const auto pa = p.accessor<double, 2>();
-        const auto ya = y.accessor<double, 2>();
-        for (std::int64_t row = 0; row < y.size(0); ++row) {
-            for (std::size_t k = 0; k < m_count.size(); ++k) {
-                const double value = ya[row][std::int64_t(k)];
-                if (!std::isfinite(value))
-                    continue;
-                m_count[k] += 1.0;
-                m_sum[k] += value;
-                m_squares[k] += value * value;
-                const double error = pa[row][std::int64_t(k)] - value;
-                m_errors[k] += error * error;
-            }
-        }
-    }
-
-    /** Mean over the targets with a non-constant truth; NaN when none has one. */
-    double meanR2() const
-    {
-        double total = 0.0;
-        int targets = 0;
-        for (std::size_t k = 0; k < m_count.size(); ++k) {
-            const double spread = m_squares[k] - m_sum[k] * m_sum[k] / std::max(1.0, m_count[k]);
-            if (m_count[k] < 2 || !(spread > 0.0))
-                continue;
-            total += 1.0 - m_errors[k] / spread;
-            ++targets;
-        }
-        return targets > 0 ? total / targets : std::nan("");
-    }
-
-private:
-    std::vector<double> m_count;
-    std::vector<double> m_sum;
-    std::vector<double> m_squares;
-    std::vector<double> m_errors;
-};
 
 } // namespace
 
@@ -230,7 +167,7 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
     {
         // Only the forward autocasts; the loss, the backward and the optimizer stay fp32.
         const PrecisionScope precision(m_job.m_precision);
-        logits = logitsOf(m_module, batch, present).to(torch::kFloat32);
+        logits = forwardLogits(m_module, batch, present);
     }
     const TaskSpec &task = m_job.m_task;
     const std::int64_t outputs = task.isRegression() ? task.targets.size() : m_dataset.labels().size();
@@ -286,7 +223,7 @@ Trainer::Validation Trainer::validate()
     c10::InferenceMode inference; // thread-local, like grad mode: this guard is on the worker's thread
     const PrecisionScope precision(m_job.m_precision);
     const TaskSpec &task = m_job.m_task;
-    R2Tally tally(task.targets.size());
+    TargetColumns columns(task.targets);
     double lossSum = 0.0;
     std::int64_t correct = 0;
     std::int64_t count = 0;
@@ -297,12 +234,17 @@ Trainer::Validation Trainer::validate()
             result.cancelled = true;
             break;
         }
-        const torch::Tensor logits = logitsOf(m_module, batch, batch.present).to(torch::kFloat32);
+        const torch::Tensor logits = forwardLogits(m_module, batch, batch.present);
         if (task.isRegression()) {
             const auto [sum, given] = regressionLoss(logits, batch.targets, task);
             lossSum += sum.item<double>();
             count += given.item<std::int64_t>();
-            tally.add(targetValues(logits, task), batch.targets);
+            const torch::Tensor values = targetValues(logits, task).contiguous();
+            const auto predicted = values.accessor<float, 2>();
+            const auto truth = batch.targets.accessor<float, 2>();
+            for (std::int64_t row = 0; row < values.size(0); ++row)
+                for (std::int64_t k = 0; k < values.size(1); ++k)
+                    columns.add(std::size_t(k), truth[row][k], predicted[row][k]);
             continue;
         }
         lossSum += F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -315,7 +257,7 @@ Trainer::Validation Trainer::validate()
         result.ran = true;
         result.loss = lossSum / double(count);
         // A regression's score is its mean R² over the targets: higher is better, as accuracy.
-        result.accuracy = task.isRegression() ? tally.meanR2() : double(correct) / double(count);
+        result.accuracy = task.isRegression() ? meanR2(columns.scores()) : double(correct) / double(count);
     }
     return result;
 }
