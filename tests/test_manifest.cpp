@@ -491,11 +491,11 @@ private Q_SLOTS:
     {
         // Read as "line 1 of the manifest, sample a, its image", never "line 1 of the image".
         const Manifest m = jsonl("{\"id\":\"a\",\"text\":\"x\",\"image\":\"images/none.png\"}" "\n"
-                                 "{\"id\":\"b\",\"text\":\"x\",\"label\":[1]}" "\n");
+                                 "{\"id\":\"b\",\"text\":\"x\",\"label\":true}" "\n");
         QCOMPARE(issuesAt(m, 1).first().toString(),
                  QStringLiteral("manifest.jsonl:1 [a]: image \"images/none.png\": file not found; image dropped"));
         QCOMPARE(issuesAt(m, 2).first().toString(),
-                 QStringLiteral("manifest.jsonl:2 [b]: label: must be a string, a number or an object of numbers, not an array; sample kept unlabeled"));
+                 QStringLiteral("manifest.jsonl:2 [b]: label: must be a string, a number, an object of numbers or a list of tags, not a boolean; sample kept unlabeled"));
         // A line that names no field keeps the short form.
         const DataIssue whole{QStringLiteral("c"), path(QStringLiteral("manifest.jsonl")), 3, QStringLiteral("duplicate id")};
         QCOMPARE(whole.toString(), QStringLiteral("manifest.jsonl:3 [c]: duplicate id"));

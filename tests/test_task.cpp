@@ -1,5 +1,6 @@
-// The task a dataset's labels call for (classify or regress), the regression targets read
-// from them, the recorded task's JSON, and the regression scores against hand-computed values.
+// The task a dataset's labels call for (classify, regress or multilabel), the regression
+// targets and tag sets read from them, the recorded task's JSON, and the regression scores
+// against hand-computed values.
 #include "core/data/manifest.h"
 #include "core/data/task.h"
 #include "core/eval/regressionscores.h"
@@ -15,13 +16,14 @@
 namespace {
 
 /** A text-only manifest whose rows carry these label values (JSON fragments), ids s0, s1, ... */
-Manifest manifestWithLabels(const QTemporaryDir &dir, const QStringList &labels, TaskRequest task = TaskRequest::Auto)
+Manifest manifestWithLabels(const QTemporaryDir &dir, const QStringList &labels, TaskRequest task = TaskRequest::Auto,
+                            const QString &tagSeparator = QStringLiteral("|"))
 {
     QByteArray lines;
     for (int i = 0; i < labels.size(); ++i)
         lines += QStringLiteral(R"({"id":"s%1","text":"a sample","label":%2})").arg(i).arg(labels.at(i)).toUtf8() + '\n';
     testsupport::writeFile(dir.filePath(QStringLiteral("manifest.jsonl")), lines);
-    return readManifest(dir.path(), {}, task);
+    return readManifest(dir.path(), {}, task, tagSeparator);
 }
 
 QString issuesText(const Manifest &manifest)
@@ -45,6 +47,11 @@ private Q_SLOTS:
     void badTargetValuesAreIssuesNamingLineAndSample();
     void forcedTasksOverrideTheInference();
     void taskSpecJsonRoundTripAndRefusals();
+    void tagListsAreMultilabel();
+    void separatedTextIsMultilabel();
+    void badTagSetsAreIssuesNamingLineAndSample();
+    void tagListsUnderOtherTasksAreRefusedPerSample();
+    void multilabelTaskSpecRoundTripAndRefusals();
     void regressionScoresMatchHandValues();
     void spearmanSharesTiedRanks();
     void signScoresSkipZeroTruths();
@@ -155,7 +162,128 @@ void TestTask::forcedTasksOverrideTheInference()
              qPrintable(issuesText(classify)));
     TaskRequest request = TaskRequest::Auto;
     QVERIFY(parseTaskRequest(QStringLiteral(" Regress "), &request) && request == TaskRequest::Regress);
-    QVERIFY(!parseTaskRequest(QStringLiteral("multilabel"), &request));
+    QVERIFY(parseTaskRequest(QStringLiteral("multilabel"), &request) && request == TaskRequest::Multilabel);
+    QVERIFY(!parseTaskRequest(QStringLiteral("ranking"), &request));
+}
+
+void TestTask::tagListsAreMultilabel()
+{
+    QTemporaryDir dir;
+    const Manifest m = manifestWithLabels(dir, {QStringLiteral(R"(["dog", "cat"])"), QStringLiteral(R"(["cat"])"),
+                                                QStringLiteral(R"(["tag10", "tag2", "cat", "cat"])"), QStringLiteral("\"cat\"")});
+    QCOMPARE(m.task, TaskKind::Multilabel);
+    QVERIFY2(m.taskReason.contains(QStringLiteral("lists of tags")), qPrintable(m.taskReason));
+    // Tags sorted naturally (tag2 before tag10); one 0/1 target per tag; a plain string is a set of one.
+    QCOMPARE(m.targetNames, (QStringList{QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("tag2"), QStringLiteral("tag10")}));
+    QVERIFY(m.labels.isEmpty());
+    QCOMPARE(m.samples[0].targets, (std::vector<float>{1, 1, 0, 0}));
+    QCOMPARE(m.samples[2].targets, (std::vector<float>{1, 0, 1, 1})); // the repeated "cat" counts once
+    QCOMPARE(m.samples[3].targets, (std::vector<float>{1, 0, 0, 0}));
+    QCOMPARE(m.samples[0].label, QStringLiteral("cat|dog")); // shown in the tags' order
+    QVERIFY2(m.issues.isEmpty(), qPrintable(issuesText(m)));
+}
+
+void TestTask::separatedTextIsMultilabel()
+{
+    QTemporaryDir dir;
+    const Manifest m = manifestWithLabels(dir, {QStringLiteral("\"beach|sunset\""), QStringLiteral("\"beach\""),
+                                                QStringLiteral("\" city | night \"")});
+    QCOMPARE(m.task, TaskKind::Multilabel);
+    QVERIFY2(m.taskReason.contains(QStringLiteral("separated by \"|\"")), qPrintable(m.taskReason));
+    QCOMPARE(m.targetNames, (QStringList{QStringLiteral("beach"), QStringLiteral("city"), QStringLiteral("night"), QStringLiteral("sunset")}));
+    QCOMPARE(m.samples[2].targets, (std::vector<float>{0, 1, 1, 0})); // pieces are trimmed
+
+    // Another separator, named by the user; "|" is then part of a tag.
+    QTemporaryDir other;
+    const Manifest semicolon = manifestWithLabels(other, {QStringLiteral("\"a;b\""), QStringLiteral("\"a|c\"")},
+                                                  TaskRequest::Auto, QStringLiteral(";"));
+    QCOMPARE(semicolon.task, TaskKind::Multilabel);
+    QCOMPARE(semicolon.targetNames, (QStringList{QStringLiteral("a"), QStringLiteral("a|c"), QStringLiteral("b")}));
+    // --task classify keeps "beach|sunset" one class name.
+    QTemporaryDir third;
+    const Manifest classify = manifestWithLabels(third, {QStringLiteral("\"beach|sunset\""), QStringLiteral("\"beach\"")},
+                                                 TaskRequest::Classify);
+    QCOMPARE(classify.task, TaskKind::Classify);
+    QCOMPARE(classify.labels, (QStringList{QStringLiteral("beach"), QStringLiteral("beach|sunset")}));
+}
+
+void TestTask::badTagSetsAreIssuesNamingLineAndSample()
+{
+    QTemporaryDir dir;
+    const Manifest m = manifestWithLabels(dir, {QStringLiteral(R"(["a", "b"])"), QStringLiteral("[]"), QStringLiteral(R"(["a", 3, " "])"),
+                                                QStringLiteral("\"a||b\""), QStringLiteral("\"|\"")});
+    QCOMPARE(m.task, TaskKind::Multilabel);
+    const QString issues = issuesText(m);
+    QVERIFY2(issues.contains(QStringLiteral("manifest.jsonl:2 [s1]: label: is an empty tag set; sample kept unlabeled")), qPrintable(issues));
+    QVERIFY2(issues.contains(QStringLiteral("manifest.jsonl:3 [s2]: label: tag 2 is not a string, not a tag name; ignored")), qPrintable(issues));
+    QVERIFY2(issues.contains(QStringLiteral("manifest.jsonl:3 [s2]: label: tag 3 is empty")), qPrintable(issues));
+    QVERIFY2(issues.contains(QStringLiteral("manifest.jsonl:4 [s3]: label: \"a||b\" has an empty tag between separators")), qPrintable(issues));
+    QVERIFY2(issues.contains(QStringLiteral("manifest.jsonl:5 [s4]: label: \"|\" is an empty tag set; sample kept unlabeled")), qPrintable(issues));
+    QCOMPARE(m.samples.size(), std::size_t(5)); // every sample kept
+    QVERIFY(m.samples[1].targets.empty() && m.samples[4].targets.empty());
+    QCOMPARE(m.samples[2].targets, (std::vector<float>{1, 0}));
+    QCOMPARE(m.samples[3].targets, (std::vector<float>{1, 1}));
+}
+
+void TestTask::tagListsUnderOtherTasksAreRefusedPerSample()
+{
+    QTemporaryDir dir;
+    const Manifest classify = manifestWithLabels(dir, {QStringLiteral(R"(["a"])"), QStringLiteral("\"b\"")}, TaskRequest::Classify);
+    QCOMPARE(classify.labels, QStringList{QStringLiteral("b")});
+    QVERIFY2(issuesText(classify).contains(QStringLiteral("manifest.jsonl:1 [s0]: label: is a list of tags, which the classify task "
+                                                          "cannot use; sample kept unlabeled (--task multilabel reads it)")),
+             qPrintable(issuesText(classify)));
+    QTemporaryDir other;
+    const Manifest regress = manifestWithLabels(other, {QStringLiteral(R"(["a"])"), QStringLiteral("0.5")}, TaskRequest::Regress);
+    QVERIFY(regress.samples[0].targets.empty());
+    QCOMPARE(regress.samples[1].targets, std::vector<float>{0.5F});
+    QVERIFY(issuesText(regress).contains(QStringLiteral("[s0]: label: is a list of tags, which the regress task")));
+    // Objects under multilabel: named too.
+    QTemporaryDir third;
+    const Manifest tags = manifestWithLabels(third, {QStringLiteral(R"(["a"])"), QStringLiteral(R"({"x": 1})")});
+    QCOMPARE(tags.task, TaskKind::Multilabel);
+    QVERIFY(issuesText(tags).contains(QStringLiteral("[s1]: label: is an object of numbers, which the multilabel task cannot use")));
+}
+
+void TestTask::multilabelTaskSpecRoundTripAndRefusals()
+{
+    TaskSpec spec;
+    spec.kind = TaskKind::Multilabel;
+    spec.targets = QStringList{QStringLiteral("cat"), QStringLiteral("dog")};
+    spec.thresholds = {0.3, 0.62};
+    spec.posWeight = {4.0, 1.5};
+    spec.tagSeparator = QStringLiteral(";");
+    spec.loss = QStringLiteral("bce");
+    const QJsonObject json = spec.toJson();
+    QCOMPARE(json.value(QStringLiteral("tags")).toArray().size(), 2);
+    QVERIFY(json.value(QStringLiteral("scaling")).toString().contains(QStringLiteral("sigmoid")));
+    TaskSpec back;
+    QString error;
+    QVERIFY2(TaskSpec::fromJson(json, &back, &error), qPrintable(error));
+    QVERIFY(back.isMultilabel() && back.hasTargets());
+    QCOMPARE(back.targets, spec.targets);
+    QCOMPARE(back.thresholds, spec.thresholds);
+    QCOMPARE(back.posWeight, spec.posWeight);
+    QCOMPARE(back.tagSeparator, QStringLiteral(";"));
+    QCOMPARE(requestFor(back.kind), TaskRequest::Multilabel);
+    QCOMPARE(taskScoreKey(back.kind), QStringLiteral("val_map"));
+    // Thresholds left out (a hand-written file): 0.5 each.
+    QJsonObject bare = json;
+    bare.remove(QStringLiteral("thresholds"));
+    QVERIFY(TaskSpec::fromJson(bare, &back, &error));
+    QCOMPARE(back.thresholds, (std::vector<double>{0.5, 0.5}));
+    QJsonObject bad = json;
+    bad.insert(QStringLiteral("thresholds"), QJsonArray{0.3, 1.0});
+    QVERIFY(!TaskSpec::fromJson(bad, &back, &error) && error.contains(QStringLiteral("\"dog\"")));
+    bad = json;
+    bad.insert(QStringLiteral("pos_weight"), QJsonArray{1.0});
+    QVERIFY(!TaskSpec::fromJson(bad, &back, &error) && error.contains(QStringLiteral("one number per tag")));
+    bad = json;
+    bad.insert(QStringLiteral("tags"), QJsonArray());
+    QVERIFY(!TaskSpec::fromJson(bad, &back, &error) && error.contains(QStringLiteral("\"tags\"")));
+    bad = json;
+    bad.insert(QStringLiteral("loss"), QStringLiteral("mse"));
+    QVERIFY(!TaskSpec::fromJson(bad, &back, &error) && error.contains(QStringLiteral("bce")));
 }
 
 void TestTask::taskSpecJsonRoundTripAndRefusals()

@@ -60,8 +60,9 @@ int runDemoDataCommand(const QStringList &arguments)
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("T"));
     const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Overwrite an existing Shapes-AV folder."));
     const QCommandLineOption kind(QStringLiteral("kind"),
-        QStringLiteral("The label: cells (default; the target's grid cell, a classification) or position (the target's "
-                       "centre as {\"x\", \"y\"}, fractions of the image side, a regression)."),
+        QStringLiteral("The label: cells (default; the target's grid cell, a classification), position (the target's "
+                       "centre as {\"x\", \"y\"}, fractions of the image side, a regression) or matches (every cell "
+                       "whose object has the named shape or the spoken colour, a multi-label task)."),
         QStringLiteral("KIND"));
     parser.addOptions({help, out, samples, seed, imageSize, threads, force, kind});
 
@@ -85,7 +86,7 @@ int runDemoDataCommand(const QStringList &arguments)
     if (parser.isSet(kind)) {
         options.kind = parser.value(kind).trimmed().toLower();
         if (!shapesAvKinds().contains(options.kind))
-            return usageError(QStringLiteral("--kind must be cells or position, got '%1'").arg(parser.value(kind)));
+            return usageError(QStringLiteral("--kind must be cells, position or matches, got '%1'").arg(parser.value(kind)));
     }
     qint64 n = options.samples, s = 1, p = options.imageSize, t = 0;
     QString error;

@@ -4,6 +4,7 @@
 #include "core/data/batch.h"
 #include "core/eval/evaloutputs.h"
 #include "core/eval/evaluator.h"
+#include "core/eval/multilabelevaluator.h"
 #include "core/eval/modelio.h"
 #include "core/eval/regressionevaluator.h"
 #include "core/eval/reporttext.h"
@@ -98,7 +99,7 @@ std::vector<int> firstBatch(const EvalRun &run)
 }
 
 /** The report as --json or as the terminal table under a header naming model (`kind`), data and precision. */
-int printReport(const EvalReport &report, const EvalRun &run, const Dataset &dataset, const QString &kind)
+int printReport(const EvalReport &report, const EvalRun &run, const Dataset &dataset, const QString &kind, int extraIssues = 0)
 {
     QTextStream out(stdout);
     if (run.json) {
@@ -108,7 +109,7 @@ int printReport(const EvalReport &report, const EvalRun &run, const Dataset &dat
         document.insert(QStringLiteral("split"), run.splitName);
         document.insert(QStringLiteral("evaluated"), int(run.indices.size()));
         document.insert(QStringLiteral("precision"), precisionName(run.precision));
-        document.insert(QStringLiteral("data_issues"), int(dataset.issues().size()));
+        document.insert(QStringLiteral("data_issues"), int(dataset.issues().size()) + extraIssues);
         out << QJsonDocument(document).toJson(QJsonDocument::Indented);
         return 0;
     }
@@ -159,6 +160,72 @@ int evaluateRegressionModel(LoadedModel &model, const Dataset &dataset, const Ev
         return failure(error);
     const QString fusion = model.meta.builtIn ? model.meta.model.fusion : QStringLiteral("external");
     return printReport(report, run, dataset, QStringLiteral("%1, regression of %2").arg(fusion, task.targets.join(QStringLiteral(", "))));
+}
+
+/**
+ * The samples that carry a tag the model does not know: one DataIssue per sample, naming the
+ * tags. They are still scored on the tags the model knows.
+ */
+DataIssues unseenTagIssues(const Dataset &dataset, const std::vector<int> &indices, const TaskSpec &task, const QString &modelPath)
+{
+    DataIssues issues;
+    std::vector<char> unseenColumn;
+    for (const QString &tag : dataset.targetNames())
+        unseenColumn.push_back(task.targets.contains(tag) ? 0 : 1);
+    for (int index : indices) {
+        const SampleRecord &record = dataset.record(index);
+        QStringList unseen;
+        for (std::size_t k = 0; k < record.targets.size() && k < unseenColumn.size(); ++k) {
+            if (unseenColumn[k] && record.targets[k] > 0.5f)
+                unseen << dataset.targetNames().at(int(k));
+        }
+        if (!unseen.isEmpty())
+            issues.append(DataIssue{record.id, dataset.manifest().path, record.line,
+                                    QStringLiteral("tag%1 %2 not among %3's tags; scored on the tags it knows")
+                                        .arg(unseen.size() == 1 ? QString() : QStringLiteral("s"),
+                                             QStringLiteral("\"%1\"").arg(unseen.join(QStringLiteral("\", \""))), modelPath),
+                                    QStringLiteral("label")});
+    }
+    return issues;
+}
+
+/** The rest of `eval` for a multi-label model: tags matched by name, scored at the model's thresholds. */
+int evaluateMultilabelModel(LoadedModel &model, const Dataset &dataset, const EvalRun &run, int outputs)
+{
+    const TaskSpec &task = model.meta.task;
+    if (outputs != int(task.targets.size()))
+        return failure(QStringLiteral("%1 gives %2 outputs per sample but names %3 tags")
+                           .arg(run.modelPath).arg(outputs).arg(task.targets.size()));
+    const DataIssues unseen = unseenTagIssues(dataset, run.indices, task, run.modelPath);
+    if (!unseen.isEmpty()) {
+        QTextStream err(stderr);
+        err << kCommand << ": " << unseen.size() << " sample(s) carry tags " << run.modelPath << " does not know:\n";
+        for (int i = 0; i < std::min<int>(5, int(unseen.size())); ++i)
+            err << "  " << unseen.at(i).toString() << '\n';
+        if (unseen.size() > 5)
+            err << "  ... and " << unseen.size() - 5 << " more\n";
+    }
+    QString error;
+    if (!run.dumpPath.isEmpty()) { // the first batch and its tag logits, for Python (labels: none, -1)
+        const Batch batch = makeBatch(dataset, firstBatch(run));
+        const PrecisionScope arithmetic(run.precision);
+        if (!dumpBatch(run.dumpPath, model.module, batch, torch::full({batch.size()}, -1, torch::kInt64), nullptr, &error))
+            return failure(error);
+    }
+    std::vector<TagPrediction> samplePredictions;
+    TerminalProgress evaluating(QStringLiteral("evaluating"));
+    const EvalReport report = [&] {
+        const PrecisionScope arithmetic(run.precision);
+        return evaluateMultilabel(model.module, dataset, run.indices, run.batchSize, task, run.subsets, &samplePredictions,
+                                  nullptr, [&](const Progress &p) { evaluating.update(p); });
+    }();
+    evaluating.finish();
+    if (!report.error.isEmpty())
+        return failure(report.error);
+    if (!run.predictionsPath.isEmpty() && !writeTagPredictions(run.predictionsPath, dataset, samplePredictions, task, &error))
+        return failure(error);
+    const QString fusion = model.meta.builtIn ? model.meta.model.fusion : QStringLiteral("external");
+    return printReport(report, run, dataset, QStringLiteral("%1, %2 tags").arg(fusion).arg(task.targets.size()), int(unseen.size()));
 }
 
 } // namespace
@@ -285,6 +352,8 @@ int runEvalCommand(const QStringList &arguments)
     run.dumpPath = parser.isSet(dump) ? parser.value(dump) : QString();
     if (model->meta.task.isRegression())
         return evaluateRegressionModel(*model, *dataset, run, classes);
+    if (model->meta.task.isMultilabel())
+        return evaluateMultilabelModel(*model, *dataset, run, classes);
 
     QStringList classNames = ownLabels ? model->meta.labels : dataset->labels();
     for (int c = int(classNames.size()); c < classes; ++c)

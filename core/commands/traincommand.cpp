@@ -1,6 +1,7 @@
 // `fusionscope train`: trains a fusion model into a run folder (DESIGN.md "Jobs and threads").
 #include "core/commands/commands.h"
 
+#include "core/eval/multilabelscores.h"
 #include "core/eval/regressionscores.h"
 #include "core/train/runconfig.h"
 #include "core/train/trainingjob.h"
@@ -120,6 +121,16 @@ void printSummary(QTextStream &out, const QString &runDir)
         out << QStringLiteral("validation: loss %1, mean R² %2\n")
                    .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
                         number(val.value(QStringLiteral("r2")).toDouble(std::nan("")), 3));
+    } else if (test.value(QStringLiteral("task")).toString() == QLatin1String("multilabel")) {
+        const MultilabelReport scores = MultilabelReport::fromJson(test);
+        out << QStringLiteral("test: mAP %1, micro-F1 %2, macro-F1 %3, exact match %4 (%5 samples, thresholds tuned on val)\n")
+                   .arg(number(scores.meanAveragePrecision, 3), number(scores.microF1, 3), number(scores.macroF1, 3),
+                        percent(scores.exactMatch))
+                   .arg(scores.samples);
+        const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
+        out << QStringLiteral("validation: loss %1, mAP %2\n")
+                   .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
+                        number(val.value(QStringLiteral("map")).toDouble(std::nan("")), 3));
     } else if (!test.isEmpty()) {
         out << QStringLiteral("test: accuracy %1, macro-F1 %2 (%3 samples)\n")
                    .arg(percent(test.value(QStringLiteral("accuracy")).toDouble()),
@@ -132,7 +143,7 @@ void printSummary(QTextStream &out, const QString &runDir)
         if (!parts.isEmpty())
             out << QStringLiteral("test accuracy by modality subset: %1\n").arg(parts.join(QStringLiteral(", ")));
     }
-    if (test.value(QStringLiteral("task")).toString() != QLatin1String("regress")) {
+    if (test.value(QStringLiteral("task")).toString() == QLatin1String("classify") || !test.contains(QStringLiteral("task"))) {
         const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
         out << QStringLiteral("validation: loss %1, accuracy %2\n")
                    .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
@@ -185,12 +196,16 @@ int runTrainCommand(const QStringList &arguments)
         QStringLiteral("MODE"));
     const QCommandLineOption task(QStringLiteral("task"),
         QStringLiteral("What the labels are: auto (the default: numbers that are not a handful of integers, or "
-                       "objects of named numbers, are regression targets; anything else is a class), classify or regress."),
+                       "objects of named numbers, are regression targets; lists of tags, or text holding the tag "
+                       "separator, are multi-label; anything else is a class), classify, regress or multilabel."),
         QStringLiteral("TASK"));
+    const QCommandLineOption tagSeparator(QStringLiteral("tag-separator"),
+        QStringLiteral("What separates a multi-label text label's tags (default \"|\"; \"\" for one tag per label)."),
+        QStringLiteral("TEXT"));
     const QCommandLineOption loss(QStringLiteral("loss"),
         QStringLiteral("Regression loss on standardised targets: mse (default), huber or l1."), QStringLiteral("LOSS"));
     parser.addOptions({help, fusion, config, epochs, batch, lr, seed, out, resume, init, map, textEncoder, imageEncoder,
-                       audioEncoder, threads, precision, task, loss});
+                       audioEncoder, threads, precision, task, loss, tagSeparator});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -261,6 +276,8 @@ int runTrainCommand(const QStringList &arguments)
             return usageError(bad);
         if (const QString bad = model.validate(); !bad.isEmpty())
             return usageError(bad);
+        if (parser.isSet(tagSeparator))
+            options.tagSeparator = parser.value(tagSeparator);
         if (parser.isSet(map) && !options.columns.parse(parser.value(map), &error))
             return usageError(error);
         const QString dataset = QDir::cleanPath(positional.constFirst());
@@ -314,13 +331,12 @@ int runTrainCommand(const QStringList &arguments)
     callbacks.epochFinished = [&](const EpochReport &epoch) {
         if (bar && bar->isActive())
             stderrStream << "\r\x1b[K" << Qt::flush; // the bar redraws itself on the next step
-        const bool regress = job->task().isRegression();
-        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  %5 %6  %7 s\n")
+        const bool classify = epoch.task == TaskKind::Classify;
+        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  val %5 %6  %7 s\n")
                             .arg(epoch.epoch + 1)
                             .arg(epoch.epochs)
-                            .arg(number(epoch.trainLoss), number(epoch.valLoss),
-                                 regress ? QStringLiteral("val R²") : QStringLiteral("val accuracy"),
-                                 regress ? number(epoch.valAccuracy, 3) : percent(epoch.valAccuracy))
+                            .arg(number(epoch.trainLoss), number(epoch.valLoss), taskScoreName(epoch.task),
+                                 classify ? percent(epoch.valAccuracy) : number(epoch.valAccuracy, 3))
                             .arg(epoch.seconds, 0, 'f', 1)
                      << Qt::flush;
     };

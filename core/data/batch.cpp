@@ -32,7 +32,7 @@ Batch makeBatch(const Dataset &dataset, const std::vector<int> &indices)
     const std::int64_t pixels = s * s;
     const auto targetCount = std::int64_t(dataset.targetNames().size());
     float *targets = nullptr;
-    if (dataset.task() == TaskKind::Regress) {
+    if (dataset.task() != TaskKind::Classify) {
         batch.targets = torch::full({b, targetCount}, std::numeric_limits<float>::quiet_NaN(), torch::kFloat32);
         targets = batch.targets.data_ptr<float>();
     }

@@ -19,6 +19,8 @@ struct DatasetOptions
     ColumnMap columns;
     /** How labels are read: inferred, or forced (train/eval --task, a model's recorded task). */
     TaskRequest task = TaskRequest::Auto;
+    /** multilabel: what separates the tags of a text label ("cat|dog"); empty: one tag per label. */
+    QString tagSeparator = QString(QLatin1Char(kDefaultTagSeparator));
     PreprocessConfig preprocess;
     /** Serialized SentencePiece model to use instead of training one (an exported model's). */
     std::string tokenizerModel;
@@ -65,7 +67,7 @@ public:
     const DataIssues &issues() const { return m_issues; }
     const QStringList &labels() const { return m_manifest.labels; }
     TaskKind task() const { return m_manifest.task; }
-    /** Regression targets' names (empty for classify); SampleRecord::targets follows this order. */
+    /** Regression targets' or tags' names (empty for classify); SampleRecord::targets follows this order. */
     const QStringList &targetNames() const { return m_manifest.targetNames; }
     const PreprocessConfig &preprocess() const { return m_preprocess; }
     const Tokenizer &tokenizer() const { return m_tokenizer; }
@@ -77,10 +79,10 @@ public:
     PresenceMask presence(int index) const { return m_presence[std::size_t(index)]; }
     /** Class index into labels(); -1 for unlabeled samples. */
     int labelIndex(int index) const { return m_labelIndex[std::size_t(index)]; }
-    /** The sample has what the task learns from: a known class, or at least one regression target. */
+    /** The sample has what the task learns from: a known class, a regression target, or a tag set. */
     bool hasTarget(int index) const
     {
-        return task() == TaskKind::Regress ? !record(index).targets.empty() : labelIndex(index) >= 0;
+        return task() != TaskKind::Classify ? !record(index).targets.empty() : labelIndex(index) >= 0;
     }
     std::vector<int> indices(Split split) const;
     /** Index of a sample id, -1 if absent. */

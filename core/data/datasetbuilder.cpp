@@ -131,7 +131,7 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
         return dataset;
     }
     report(QStringLiteral("reading manifest"), 0, 0);
-    dataset->m_manifest = readManifest(path, m_options.columns, m_options.task);
+    dataset->m_manifest = readManifest(path, m_options.columns, m_options.task, m_options.tagSeparator);
     dataset->m_issues = dataset->m_manifest.issues;
 
     const QString cacheDir = m_options.useCache ? cacheDirectory(dataset->m_manifest.root) : QString();

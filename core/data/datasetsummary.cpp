@@ -13,10 +13,12 @@ DatasetSummary DatasetSummary::of(const Dataset &dataset)
     s.root = dataset.root();
     s.manifest = dataset.manifest().path;
     s.samples = dataset.size();
-    s.labels = dataset.labels();
+    const bool tagged = dataset.task() == TaskKind::Multilabel;
+    // A multi-label set's "classes" are its tags, counted once per sample that carries each.
+    s.labels = tagged ? dataset.targetNames() : dataset.labels();
     s.task = taskName(dataset.task());
     s.taskReason = dataset.manifest().taskReason;
-    for (const QString &name : dataset.targetNames())
+    for (const QString &name : tagged ? QStringList() : dataset.targetNames())
         s.targets << TargetStats{name, 0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(), 0.0};
     s.issues = dataset.issues();
     s.loadError = dataset.loadError();
@@ -40,6 +42,11 @@ DatasetSummary DatasetSummary::of(const Dataset &dataset)
                 stats.min = std::min(stats.min, value);
                 stats.max = std::max(stats.max, value);
                 stats.mean += value;
+            }
+        } else if (tagged) {
+            for (std::size_t k = 0; k < r.targets.size(); ++k) {
+                if (r.targets[k] > 0.5f)
+                    ++s.classCounts[s.labels.at(int(k))][std::size_t(r.split)];
             }
         } else {
             ++s.classCounts[r.label][std::size_t(r.split)];
@@ -128,12 +135,13 @@ QString DatasetSummary::toText() const
         }
         return out;
     }
-    out += QStringLiteral("Classes   %1%2\n").arg(labels.size())
+    const bool tagged = task == QLatin1String("multilabel");
+    out += QStringLiteral("%1   %2%3\n").arg(tagged ? QStringLiteral("Tags   ") : QStringLiteral("Classes")).arg(labels.size())
                .arg(unlabeled ? QStringLiteral(", %1 unlabeled sample(s)").arg(unlabeled) : QString());
     int width = 5;
     for (const QString &label : labels)
         width = std::max(width, int(label.size()));
-    out += QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("class"), -width)
+    out += QStringLiteral("  %1 %2 %3 %4\n").arg(tagged ? QStringLiteral("tag") : QStringLiteral("class"), -width)
                .arg(QStringLiteral("train"), 7).arg(QStringLiteral("val"), 7).arg(QStringLiteral("test"), 7);
     for (auto it = classCounts.constBegin(); it != classCounts.constEnd(); ++it)
         out += QStringLiteral("  %1 %2 %3 %4\n").arg(it.key(), -width)

@@ -359,7 +359,8 @@ QString whyNoManifest(const QString &datasetOrManifestPath)
                           "metadata.csv) in %1").arg(dir.absolutePath());
 }
 
-Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &columns, TaskRequest task)
+Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &columns, TaskRequest task,
+                      const QString &tagSeparator)
 {
     Manifest manifest;
     const QFileInfo given(datasetOrManifestPath);
@@ -418,7 +419,7 @@ Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &col
     }
     if (!error.isEmpty())
         builder.issue(0, {}, QStringLiteral("loading stopped early: %1").arg(error));
-    builder.finish(task);
+    builder.finish(task, tagSeparator);
     if (manifest.samples.empty() && manifest.issues.isEmpty())
         builder.issue(0, {}, QStringLiteral("the manifest lists no samples"));
     return manifest;

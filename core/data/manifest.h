@@ -20,7 +20,7 @@ struct Manifest
     DataIssues issues;
     QStringList labels;  ///< sorted, unique class names of the loaded samples (empty for regress)
     TaskKind task = TaskKind::Classify;
-    QStringList targetNames; ///< regress: the targets, in the order of SampleRecord::targets
+    QStringList targetNames; ///< regress: the targets; multilabel: the tags (sorted); in the order of SampleRecord::targets
     QString taskReason;      ///< one line on how the task was chosen ("inferred: every label is a number …")
 
     /** Index of `label` in labels, -1 if absent (unlabeled). */
@@ -34,7 +34,8 @@ struct Manifest
  * happens later (DatasetLoader). `task` decides how labels are read (resolveTask()).
  */
 Manifest readManifest(const QString &datasetOrManifestPath, const ColumnMap &columns = {},
-                      TaskRequest task = TaskRequest::Auto);
+                      TaskRequest task = TaskRequest::Auto,
+                      const QString &tagSeparator = QString(QLatin1Char(kDefaultTagSeparator)));
 
 /** The manifest file inside a dataset folder ("" if none); accepts a manifest path too. */
 QString findManifest(const QString &datasetOrManifestPath);

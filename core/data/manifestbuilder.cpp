@@ -63,17 +63,22 @@ void ManifestBuilder::labelIssue(const SampleRecord &sample, const QString &reas
     m_manifest->issues.append(DataIssue{sample.id, m_manifest->path, sample.line, reason, QStringLiteral("label")});
 }
 
-TaskKind ManifestBuilder::chooseTask(TaskRequest request)
+TaskKind ManifestBuilder::chooseTask(TaskRequest request, const QString &tagSeparator)
 {
     int objects = 0;
+    int lists = 0;
+    int separated = 0;
     int scalars = 0;
     int numbers = 0;
     bool fractional = false;
     for (const SampleRecord &sample : m_manifest->samples) {
         if (!sample.labelFields.isEmpty()) {
             ++objects;
+        } else if (!sample.labelTags.isEmpty()) {
+            ++lists;
         } else if (!sample.label.isEmpty()) {
             ++scalars;
+            separated += !tagSeparator.isEmpty() && sample.label.contains(tagSeparator) ? 1 : 0;
             bool ok = false;
             const double value = sample.label.toDouble(&ok);
             if (ok && std::isfinite(value)) {
@@ -86,7 +91,12 @@ TaskKind ManifestBuilder::chooseTask(TaskRequest request)
     switch (request) {
     case TaskRequest::Classify: reason = QStringLiteral("classify (as asked)"); return TaskKind::Classify;
     case TaskRequest::Regress: reason = QStringLiteral("regress (as asked)"); return TaskKind::Regress;
+    case TaskRequest::Multilabel: reason = QStringLiteral("multilabel (as asked)"); return TaskKind::Multilabel;
     case TaskRequest::Auto: break;
+    }
+    if (lists > 0 && lists >= objects) {
+        reason = QStringLiteral("multilabel (inferred: labels are lists of tags)");
+        return TaskKind::Multilabel;
     }
     if (objects > 0) {
         reason = QStringLiteral("regress (inferred: labels are objects of named numbers)");
@@ -103,6 +113,11 @@ TaskKind ManifestBuilder::chooseTask(TaskRequest request)
         reason = QStringLiteral("classify (inferred: the labels are %1 distinct integers, read as class ids; "
                                 "--task regress reads them as numbers)").arg(distinct);
         return TaskKind::Classify;
+    }
+    if (separated > 0) {
+        reason = QStringLiteral("multilabel (inferred: %1 label(s) hold tags separated by \"%2\"; --task classify reads "
+                                "them as class names)").arg(separated).arg(tagSeparator);
+        return TaskKind::Multilabel;
     }
     reason = scalars > 0 ? QStringLiteral("classify (inferred: the labels are class names)")
                          : QStringLiteral("classify (no sample has a label)");
@@ -164,20 +179,84 @@ void ManifestBuilder::fillTargets()
     }
 }
 
-void ManifestBuilder::finish(TaskRequest task)
+void ManifestBuilder::refuseOtherLabelKinds(TaskKind kind)
 {
-    m_manifest->task = chooseTask(task);
+    const QString task = taskName(kind);
+    for (SampleRecord &sample : m_manifest->samples) {
+        if (!sample.labelFields.isEmpty() && kind != TaskKind::Regress) {
+            labelIssue(sample, QStringLiteral("is an object of numbers, which the %1 task cannot use; "
+                                              "sample kept unlabeled (--task regress reads it)").arg(task));
+            sample.labelFields = QJsonObject();
+        } else if (!sample.labelTags.isEmpty() && kind != TaskKind::Multilabel) {
+            labelIssue(sample, QStringLiteral("is a list of tags, which the %1 task cannot use; "
+                                              "sample kept unlabeled (--task multilabel reads it)").arg(task));
+            sample.labelTags.clear();
+        }
+    }
+}
+
+void ManifestBuilder::fillTags(const QString &tagSeparator)
+{
+    // Every sample's tags, from its list or its text split at the separator; then the union, sorted.
+    QSet<QString> known;
+    for (SampleRecord &sample : m_manifest->samples) {
+        if (sample.labelTags.isEmpty() && !sample.label.isEmpty()) {
+            const QStringList pieces = tagSeparator.isEmpty() ? QStringList{sample.label} : sample.label.split(tagSeparator);
+            QSet<QString> seen;
+            bool blank = false;
+            for (const QString &piece : pieces) {
+                const QString tag = piece.trimmed();
+                blank = blank || tag.isEmpty();
+                if (!tag.isEmpty() && !seen.contains(tag)) {
+                    seen.insert(tag);
+                    sample.labelTags << tag;
+                }
+            }
+            if (sample.labelTags.isEmpty())
+                labelIssue(sample, QStringLiteral("\"%1\" is an empty tag set; sample kept unlabeled").arg(sample.label));
+            else if (blank)
+                labelIssue(sample, QStringLiteral("\"%1\" has an empty tag between separators; ignored").arg(sample.label));
+        }
+        for (const QString &tag : std::as_const(sample.labelTags))
+            known.insert(tag);
+    }
+    QStringList tags(known.cbegin(), known.cend());
+    std::sort(tags.begin(), tags.end(), naturalLess);
+    QHash<QString, int> column;
+    for (int k = 0; k < tags.size(); ++k)
+        column.insert(tags.at(k), k);
+    m_manifest->targetNames = tags;
+    for (SampleRecord &sample : m_manifest->samples) {
+        if (sample.labelTags.isEmpty()) {
+            sample.label.clear();
+            continue;
+        }
+        sample.targets.assign(std::size_t(tags.size()), 0.0f);
+        for (const QString &tag : std::as_const(sample.labelTags))
+            sample.targets[std::size_t(column.value(tag))] = 1.0f;
+        QStringList inOrder; // shown in the tags' order, whatever order the row wrote them in
+        for (int k = 0; k < tags.size(); ++k) {
+            if (sample.targets[std::size_t(k)] > 0.0f)
+                inOrder << tags.at(k);
+        }
+        sample.label = inOrder.join(tagSeparator.isEmpty() ? QString(QLatin1Char(kDefaultTagSeparator)) : tagSeparator);
+        sample.labelTags.clear();
+    }
+}
+
+void ManifestBuilder::finish(TaskRequest task, const QString &tagSeparator)
+{
+    m_manifest->task = chooseTask(task, tagSeparator);
+    refuseOtherLabelKinds(m_manifest->task);
     if (m_manifest->task == TaskKind::Regress) {
         fillTargets();
         m_manifest->labels.clear();
         return;
     }
-    for (SampleRecord &sample : m_manifest->samples) {
-        if (sample.labelFields.isEmpty())
-            continue;
-        labelIssue(sample, QStringLiteral("is an object of numbers, which the classify task cannot use as a class; "
-                                          "sample kept unlabeled (--task regress reads it)"));
-        sample.labelFields = QJsonObject();
+    if (m_manifest->task == TaskKind::Multilabel) {
+        fillTags(tagSeparator);
+        m_manifest->labels.clear();
+        return;
     }
     QStringList labels(m_labels.cbegin(), m_labels.cend());
     std::sort(labels.begin(), labels.end(), naturalLess);

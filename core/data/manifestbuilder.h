@@ -24,13 +24,17 @@ public:
     /**
      * Call once after the last row: decides the task (see task.h; Auto infers it from every
      * label), turns regression labels into SampleRecord::targets with an issue for each value
-     * that is not a number, and sorts the class names.
+     * that is not a number, tag sets (lists, or text split at `tagSeparator`) into one 0/1
+     * target per tag, and sorts the class names or tags.
      */
-    void finish(TaskRequest task = TaskRequest::Auto);
+    void finish(TaskRequest task = TaskRequest::Auto, const QString &tagSeparator = QString(QLatin1Char(kDefaultTagSeparator)));
 
 private:
-    TaskKind chooseTask(TaskRequest request);
+    TaskKind chooseTask(TaskRequest request, const QString &tagSeparator);
     void fillTargets();
+    void fillTags(const QString &tagSeparator);
+    /** Drops the label of samples whose label kind `kind` cannot read, with an issue naming the task that can. */
+    void refuseOtherLabelKinds(TaskKind kind);
     void labelIssue(const SampleRecord &sample, const QString &reason);
 
     Manifest *m_manifest;

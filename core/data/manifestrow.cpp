@@ -3,8 +3,10 @@
 #include "core/data/textcheck.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QSet>
 
 namespace {
 
@@ -162,8 +164,25 @@ void ManifestRowChecker::checkLabel(CheckedRow *out, const RawField &label) cons
         s.labelFields = label.json.toObject();
         if (s.labelFields.isEmpty())
             issue(out, QStringLiteral("is an empty object; sample kept unlabeled"), QStringLiteral("label"));
+    } else if (label.kind == RawField::Kind::Array) {
+        // A set of tags (multilabel); blank or non-string entries are named and dropped.
+        const QJsonArray tags = label.json.toArray();
+        QSet<QString> seen; // a set, so that a row of many tags stays linear
+        for (int i = 0; i < tags.size(); ++i) {
+            const QString tag = tags.at(i).isString() ? tags.at(i).toString().trimmed() : QString();
+            if (tag.isEmpty())
+                issue(out, QStringLiteral("tag %1 is %2, not a tag name; ignored")
+                               .arg(i + 1).arg(tags.at(i).isString() ? QStringLiteral("empty") : QStringLiteral("not a string")),
+                      QStringLiteral("label"));
+            else if (!seen.contains(tag)) {
+                seen.insert(tag);
+                s.labelTags << tag;
+            }
+        }
+        if (s.labelTags.isEmpty())
+            issue(out, QStringLiteral("is an empty tag set; sample kept unlabeled"), QStringLiteral("label"));
     } else if (given(label)) {
-        issue(out, QStringLiteral("must be a string, a number or an object of numbers, not %1; sample kept unlabeled")
+        issue(out, QStringLiteral("must be a string, a number, an object of numbers or a list of tags, not %1; sample kept unlabeled")
                        .arg(kindName(label.kind)),
               QStringLiteral("label"));
     }

@@ -5,6 +5,7 @@
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <vector>
 
 /** One manifest row after validation: paths are absolute and inside the dataset folder. */
@@ -16,9 +17,13 @@ struct SampleRecord
     QString textFile;      ///< absolute path when the text came from text_file
     QString imagePath;     ///< absolute; empty when the sample has no image
     QString audioPath;     ///< absolute; empty when the sample has no audio
-    QString label;         ///< class name, or the label as written for a regression target; empty: unlabeled
+    QString label;         ///< class name, the label as written for a regression target, or "tag1|tag2"; empty: unlabeled
     QJsonObject labelFields; ///< `"label": {"x": 0.3, "y": 0.6}` as written (named regression targets)
-    /** Regression targets in Manifest::targetNames order, NaN where one is missing; empty when unlabeled. */
+    QStringList labelTags;   ///< `"label": ["cat", "dog"]` as written, until the task is decided
+    /**
+     * regress: the targets in Manifest::targetNames order, NaN where one is missing.
+     * multilabel: 1 or 0 per tag of Manifest::targetNames. Empty when unlabeled.
+     */
     std::vector<float> targets;
     Split split = Split::Train;
     bool splitFromHash = false; ///< true when the manifest gave no split

@@ -10,17 +10,28 @@
  * What a model learns from a sample's label. classify: one class name per sample (the
  * model's outputs are class logits). regress: one or more numbers per sample (`"label": 0.7`
  * or `"label": {"x": 0.3, "y": 0.6}`), the outputs are the standardised targets.
+ * multilabel: a set of tags per sample (`"label": ["cat", "dog"]` or `"cat|dog"`), the
+ * outputs are one logit per tag.
  */
-enum class TaskKind { Classify, Regress };
+enum class TaskKind { Classify, Regress, Multilabel };
 
 /** What the user asked for: a task, or Auto to infer it from the labels. */
-enum class TaskRequest { Auto, Classify, Regress };
+enum class TaskRequest { Auto, Classify, Regress, Multilabel };
 
-/** "classify", "regress". */
+/** "classify", "regress", "multilabel". */
 QString taskName(TaskKind kind);
-/** "auto", "classify", "regress" → the request; false for anything else. */
+/** "auto", "classify", "regress", "multilabel" → the request; false for anything else. */
 bool parseTaskRequest(const QString &text, TaskRequest *request);
 QStringList taskRequestNames();
+/** The request that reads labels as `kind` does (a recorded task read back). */
+TaskRequest requestFor(TaskKind kind);
+/** What validation scores a run of this task by: "accuracy", "mean R²", "mAP". */
+QString taskScoreName(TaskKind kind);
+/** metrics.jsonl's key for that score: "val_accuracy", "val_r2", "val_map". */
+QString taskScoreKey(TaskKind kind);
+
+/** Where a text label holds several tags ("cat|dog"), unless the user names another separator. */
+inline constexpr char kDefaultTagSeparator = '|';
 
 /**
  * Scalar labels that are all numbers are classes when they look like class ids (integers
@@ -34,20 +45,29 @@ QStringList regressionLossNames();
 /**
  * A model's task as its run folder and meta.json record it. For regress the model's outputs
  * ("logits" in the contract) are standardised targets: value = output * std + mean, per
- * target, with mean and std measured on the train split. A meta.json without "task" is classify.
+ * target, with mean and std measured on the train split. For multilabel they are one logit
+ * per tag: probability = sigmoid(output), and the tag is predicted when the probability
+ * reaches the tag's threshold (tuned on the validation split for the best F1).
+ * A meta.json without "task" is classify.
  */
 struct TaskSpec
 {
     TaskKind kind = TaskKind::Classify;
-    QStringList targets;       ///< regress: the target names, in output order
+    QStringList targets;       ///< regress: the target names; multilabel: the tags; in output order
     std::vector<double> mean;  ///< regress: per target
     std::vector<double> std;   ///< regress: per target, > 0
-    QString loss = QStringLiteral("cross_entropy"); ///< classify: cross_entropy; regress: mse, huber, l1
+    std::vector<double> thresholds; ///< multilabel: per tag, in (0, 1)
+    std::vector<double> posWeight;  ///< multilabel: BCE's positive weight per tag; empty: none
+    QString tagSeparator = QString(QLatin1Char(kDefaultTagSeparator)); ///< multilabel: how text labels were split
+    QString loss = QStringLiteral("cross_entropy"); ///< classify: cross_entropy; regress: mse, huber, l1; multilabel: bce
 
     bool isRegression() const { return kind == TaskKind::Regress; }
+    bool isMultilabel() const { return kind == TaskKind::Multilabel; }
+    /** The outputs are per target or tag (Batch::targets holds them), not classes. */
+    bool hasTargets() const { return kind != TaskKind::Classify; }
     QJsonObject toJson() const;
     /** Absent or empty: classify. False with *error naming the field for a malformed one. */
     static bool fromJson(const QJsonObject &json, TaskSpec *spec, QString *error);
-    /** "regress: x, y (mse; outputs standardised: value = output * std + mean)" or "classify". */
+    /** "regress: x, y (mse; outputs standardised: …)", "multilabel: 9 tags (…)" or "classify". */
     QString describe() const;
 };

@@ -148,6 +148,14 @@ THIS VARIANT: --kind position (regression)
 The label is not the cell but the target's centre, {"x": .., "y": ..}, as fractions of the
 image side (0 = left/top, 1 = right/bottom), the jitter within the cell included. The same
 scenes, so the same argument holds: only all three modalities together locate the target.
+)") : QString())
+                         + (options.kind == QLatin1String("matches") ? QStringLiteral(R"(
+THIS VARIANT: --kind matches (multi-label)
+The label is the set of cells whose object has the named shape OR the spoken colour:
+["cell_2", "cell_4", "cell_7"], always three (the target, the other object of its shape and
+the other of its colour; the fourth combination and the extra object share neither). The
+image with the text finds the shape's two cells but not which of the other two has the
+colour; with the audio, the reverse: only all three together get every tag right.
 )") : QString());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {

@@ -67,7 +67,35 @@ QString positionLabel(const ShapesAvObject &target)
     return QStringLiteral(R"({"x":%1,"y":%2})").arg(rounded(x), rounded(y));
 }
 
-QByteArray manifestLine(const ShapesAvScene &scene, const QString &id, int imageSize, bool position)
+/**
+ * The "matches" kind's label: every cell whose object has the named shape or the spoken
+ * colour (the target, the other object of its shape, the other of its colour), as a list.
+ */
+QString matchesLabel(const ShapesAvScene &scene)
+{
+    const ShapesAvObject &target = scene.targetObject();
+    std::vector<int> cells;
+    for (const ShapesAvObject &object : scene.objects) {
+        if (object.shape == target.shape || object.colour == target.colour)
+            cells.push_back(object.cell);
+    }
+    std::sort(cells.begin(), cells.end());
+    QStringList names;
+    for (int cell : cells)
+        names << jsonString(QStringLiteral("cell_%1").arg(cell));
+    return QLatin1Char('[') + names.join(QLatin1Char(',')) + QLatin1Char(']');
+}
+
+QString labelOf(const ShapesAvScene &scene, const QString &kind)
+{
+    if (kind == QLatin1String("position"))
+        return positionLabel(scene.targetObject());
+    if (kind == QLatin1String("matches"))
+        return matchesLabel(scene);
+    return jsonString(scene.label());
+}
+
+QByteArray manifestLine(const ShapesAvScene &scene, const QString &id, int imageSize, const QString &kind)
 {
     const ShapesAvObject &target = scene.targetObject();
     const std::array<int, 4> box = shapesAvCellBox(target.cell, imageSize);
@@ -91,7 +119,7 @@ QByteArray manifestLine(const ShapesAvScene &scene, const QString &id, int image
                              .arg(jsonString(id), jsonString(scene.text),
                                   jsonString(QStringLiteral("images/%1.png").arg(id)),
                                   jsonString(QStringLiteral("audio/%1.ogg").arg(id)),
-                                  position ? positionLabel(target) : jsonString(scene.label()),
+                                  labelOf(scene, kind),
                                   jsonString(splitName(scene.split)),
                                   QString::fromUtf8(QJsonDocument(meta).toJson(QJsonDocument::Compact)));
     return line.toUtf8() + '\n';
@@ -153,7 +181,7 @@ void renderSamples(Work *work)
             work->fail(QStringLiteral("sample %1: cannot write %2: %3").arg(id, audioPath, error));
             return;
         }
-        work->lines[size_t(index)] = manifestLine(scene, id, options.imageSize, options.kind == QLatin1String("position"));
+        work->lines[size_t(index)] = manifestLine(scene, id, options.imageSize, options.kind);
         work->sizes[size_t(index)] = png.size() + QFileInfo(audioPath).size();
         ++work->done;
     }
@@ -163,7 +191,7 @@ void renderSamples(Work *work)
 
 QStringList shapesAvKinds()
 {
-    return {QStringLiteral("cells"), QStringLiteral("position")};
+    return {QStringLiteral("cells"), QStringLiteral("position"), QStringLiteral("matches")};
 }
 
 bool generateShapesAv(const ShapesAvOptions &options, const ProgressCallback &progress, ShapesAvSummary *summary,

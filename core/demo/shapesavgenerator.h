@@ -22,11 +22,13 @@ struct ShapesAvOptions
      * What the label is. "cells" (classify): the target's grid cell, cell_0..cell_8.
      * "position" (regress): the target's centre as {"x": .., "y": ..}, fractions of the image
      * side (the jitter inside the cell included), so the same scenes need all three modalities.
+     * "matches" (multilabel): every cell whose object has the named shape or the spoken
+     * colour, a list of three cells: the same scenes, a set of tags to predict.
      */
     QString kind = QStringLiteral("cells");
 };
 
-/** The label kinds demo-data writes: "cells", "position". */
+/** The label kinds demo-data writes: "cells", "position", "matches". */
 QStringList shapesAvKinds();
 
 /** What was written. */

@@ -107,6 +107,36 @@ std::vector<CurvePoint> pointsFromJson(const QJsonValue &value)
 
 } // namespace
 
+OneVsRestCurves OneVsRestCurves::of(const std::vector<float> &scores, const std::vector<char> &positive)
+{
+    std::vector<std::size_t> order(std::min(scores.size(), positive.size()));
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+    return oneVsRest(scores, positive, order);
+}
+
+QJsonObject OneVsRestCurves::toJson() const
+{
+    return QJsonObject{{key("positives"), positives},
+                       {key("negatives"), negatives},
+                       {key("auc"), jsonNumber(auc)},
+                       {key("average_precision"), jsonNumber(averagePrecision)},
+                       {key("roc"), pointsJson(roc)},
+                       {key("pr"), pointsJson(pr)}};
+}
+
+OneVsRestCurves OneVsRestCurves::fromJson(const QJsonObject &json)
+{
+    OneVsRestCurves curves;
+    curves.positives = json.value(key("positives")).toInt();
+    curves.negatives = json.value(key("negatives")).toInt();
+    curves.auc = numberFromJson(json.value(key("auc")));
+    curves.averagePrecision = numberFromJson(json.value(key("average_precision")));
+    curves.roc = pointsFromJson(json.value(key("roc")));
+    curves.pr = pointsFromJson(json.value(key("pr")));
+    return curves;
+}
+
 ClassifierCurves ClassifierCurves::compute(const std::vector<int> &truth, const std::vector<float> &probabilities,
                                            int classes)
 {
@@ -167,7 +197,6 @@ ClassifierCurves ClassifierCurves::compute(const std::vector<int> &truth, const 
 
     std::vector<float> scores(rows.size());
     std::vector<char> positive(rows.size());
-    std::vector<std::size_t> order(rows.size());
     std::vector<double> aucs;
     std::vector<double> precisions;
     for (int c = 0; c < classes; ++c) {
@@ -175,9 +204,7 @@ ClassifierCurves ClassifierCurves::compute(const std::vector<int> &truth, const 
             scores[i] = probability(rows[i], c);
             positive[i] = truth[rows[i]] == c ? 1 : 0;
         }
-        std::iota(order.begin(), order.end(), std::size_t(0));
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-        result.perClass.push_back(oneVsRest(scores, positive, order));
+        result.perClass.push_back(OneVsRestCurves::of(scores, positive));
         aucs.push_back(result.perClass.back().auc);
         precisions.push_back(result.perClass.back().averagePrecision);
     }
@@ -208,14 +235,8 @@ QJsonObject ClassifierCurves::toJson() const
     }
     json.insert(key("calibration"), bins);
     QJsonArray classes;
-    for (const OneVsRestCurves &curves : perClass) {
-        classes.append(QJsonObject{{key("positives"), curves.positives},
-                                   {key("negatives"), curves.negatives},
-                                   {key("auc"), jsonNumber(curves.auc)},
-                                   {key("average_precision"), jsonNumber(curves.averagePrecision)},
-                                   {key("roc"), pointsJson(curves.roc)},
-                                   {key("pr"), pointsJson(curves.pr)}});
-    }
+    for (const OneVsRestCurves &curves : perClass)
+        classes.append(curves.toJson());
     json.insert(key("per_class"), classes);
     return json;
 }
@@ -240,16 +261,7 @@ ClassifierCurves ClassifierCurves::fromJson(const QJsonObject &json)
         bin.accuracy = entry.value(key("accuracy")).toDouble();
         result.calibration.push_back(bin);
     }
-    for (const QJsonValue &value : json.value(key("per_class")).toArray()) {
-        const QJsonObject entry = value.toObject();
-        OneVsRestCurves curves;
-        curves.positives = entry.value(key("positives")).toInt();
-        curves.negatives = entry.value(key("negatives")).toInt();
-        curves.auc = numberFromJson(entry.value(key("auc")));
-        curves.averagePrecision = numberFromJson(entry.value(key("average_precision")));
-        curves.roc = pointsFromJson(entry.value(key("roc")));
-        curves.pr = pointsFromJson(entry.value(key("pr")));
-        result.perClass.push_back(std::move(curves));
-    }
+    for (const QJsonValue &value : json.value(key("per_class")).toArray())
+        result.perClass.push_back(OneVsRestCurves::fromJson(value.toObject()));
     return result;
 }

@@ -31,6 +31,11 @@ struct OneVsRestCurves
     std::vector<CurvePoint> roc; ///< (FPR, TPR) from (0,0) to (1,1), thresholds descending
     std::vector<CurvePoint> pr;  ///< (recall, precision), recall rising
     bool hasAuc() const { return positives > 0 && negatives > 0; }
+
+    /** The curves of `scores` (higher: more likely positive) against `positive` (same length). O(n log n). */
+    static OneVsRestCurves of(const std::vector<float> &scores, const std::vector<char> &positive);
+    QJsonObject toJson() const;
+    static OneVsRestCurves fromJson(const QJsonObject &json);
 };
 
 /** One bin of the reliability diagram: samples whose top probability falls in (lower, upper]. */

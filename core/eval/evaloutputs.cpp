@@ -3,6 +3,7 @@
 #include "core/eval/modelio.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QJsonArray>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSaveFile>
@@ -66,6 +67,35 @@ bool writeRegressionPredictions(const QString &path, const Dataset &dataset,
         QJsonObject line{{QStringLiteral("id"), record.id},
                          {QStringLiteral("target"), record.targets.empty() ? QJsonValue() : QJsonValue(target)},
                          {QStringLiteral("predicted"), predicted}};
+        lines += QJsonDocument(line).toJson(QJsonDocument::Compact);
+        lines += '\n';
+    }
+    return writeAtomically(path, lines.constData(), lines.size(), error);
+}
+
+bool writeTagPredictions(const QString &path, const Dataset &dataset, const std::vector<TagPrediction> &predictions,
+                         const TaskSpec &task, QString *error)
+{
+    QByteArray lines;
+    for (const TagPrediction &prediction : predictions) {
+        const SampleRecord &record = dataset.record(prediction.index);
+        QJsonArray truth;
+        QJsonArray predicted;
+        QJsonObject probabilities;
+        for (int k = 0; k < task.targets.size(); ++k) {
+            const QString &tag = task.targets.at(k);
+            const int column = int(dataset.targetNames().indexOf(tag));
+            if (column >= 0 && std::size_t(column) < record.targets.size() && record.targets[std::size_t(column)] > 0.5f)
+                truth.append(tag);
+            const double probability = prediction.probabilities[std::size_t(k)];
+            probabilities.insert(tag, probability);
+            if (probability >= task.thresholds.at(std::size_t(k)))
+                predicted.append(tag);
+        }
+        QJsonObject line{{QStringLiteral("id"), record.id},
+                         {QStringLiteral("tags"), record.targets.empty() ? QJsonValue() : QJsonValue(truth)},
+                         {QStringLiteral("predicted"), predicted},
+                         {QStringLiteral("probabilities"), probabilities}};
         lines += QJsonDocument(line).toJson(QJsonDocument::Compact);
         lines += '\n';
     }

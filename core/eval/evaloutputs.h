@@ -4,6 +4,7 @@
 
 #include "core/data/batch.h"
 #include "core/eval/evaluator.h"
+#include "core/eval/multilabelevaluator.h"
 #include "core/eval/regressionevaluator.h"
 
 #include <torch/script.h>
@@ -21,6 +22,13 @@ bool writePredictions(const QString &path, const Dataset &dataset, const std::ve
  */
 bool writeRegressionPredictions(const QString &path, const Dataset &dataset,
                                 const std::vector<RegressionPrediction> &predictions, const TaskSpec &task, QString *error);
+
+/**
+ * One JSON line per sample: {"id","tags":[…] or null,"predicted":[…],"probabilities":{tag: p}}:
+ * the sample's tags the model knows, the tags whose probability reaches their threshold. Atomic.
+ */
+bool writeTagPredictions(const QString &path, const Dataset &dataset, const std::vector<TagPrediction> &predictions,
+                         const TaskSpec &task, QString *error);
 
 /**
  * Runs `batch` through the module (eval mode, no grad) and writes its input tensors and the

@@ -64,8 +64,8 @@ QJsonObject EvalReport::toJson() const
 {
     QJsonObject json;
     json.insert(key("task"), taskName(task));
-    if (task == TaskKind::Regress) {
-        const QJsonObject scores = regression.toJson();
+    if (task != TaskKind::Classify) {
+        const QJsonObject scores = task == TaskKind::Regress ? regression.toJson() : multilabel.toJson();
         for (auto it = scores.constBegin(); it != scores.constEnd(); ++it)
             json.insert(it.key(), it.value());
         if (!error.isEmpty())
@@ -115,6 +115,14 @@ EvalReport EvalReport::fromJson(const QJsonObject &json)
         report.task = TaskKind::Regress;
         report.regression = RegressionReport::fromJson(json);
         report.samples = report.regression.samples;
+        report.error = json.value(key("error")).toString();
+        return report;
+    }
+    if (json.value(key("task")).toString() == QLatin1String("multilabel")) {
+        report.task = TaskKind::Multilabel;
+        report.multilabel = MultilabelReport::fromJson(json);
+        report.samples = report.multilabel.samples;
+        report.loss = report.multilabel.loss;
         report.error = json.value(key("error")).toString();
         return report;
     }

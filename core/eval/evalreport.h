@@ -2,6 +2,7 @@
 
 #include "core/data/task.h"
 #include "core/eval/classifiercurves.h"
+#include "core/eval/multilabelscores.h"
 #include "core/eval/regressionscores.h"
 
 #include <QtCore/QJsonObject>
@@ -21,9 +22,13 @@ struct EvalReport
         int support = 0;
     };
 
-    /** Regress: only `regression` (and error) is filled; the classification fields stay empty. */
+    /**
+     * Regress: only `regression` (and samples, loss, error) is filled; multilabel: only
+     * `multilabel`. The classification fields stay empty for both.
+     */
     TaskKind task = TaskKind::Classify;
     RegressionReport regression;
+    MultilabelReport multilabel;
     QStringList labels;
     int samples = 0;
     double loss = 0.0;

@@ -9,6 +9,7 @@
 #include <torch/script.h>
 
 #include <array>
+#include <functional>
 #include <vector>
 
 struct Batch;
@@ -19,6 +20,16 @@ inline constexpr std::array<std::array<float, 3>, 7> kSubsetMasks{{
 
 /** The module's "logits" output for `batch` with this presence mask, as fp32; throws on a broken contract. */
 at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const at::Tensor &present);
+
+/**
+ * The batch loop every task's evaluation shares: `score(chunk, batch)` for consecutive chunks
+ * of `indices`, under eval() and inference mode, on the calling thread. A cancel, a throw
+ * (named by the chunk's sample ids) or `score` returning false (having set report->error)
+ * ends it; progress is reported after each chunk. The module's training mode is restored.
+ */
+void forEachEvalBatch(torch::jit::Module &module, const Dataset &dataset, const std::vector<int> &indices, int batchSize,
+                      EvalReport *report, const ProgressCallback &progress, const CancelFlag *cancel,
+                      const std::function<bool(const std::vector<int> &chunk, const Batch &batch)> &score);
 
 /** Per-sample output of an evaluation pass. */
 struct SamplePrediction

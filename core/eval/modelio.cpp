@@ -328,7 +328,9 @@ DatasetOptions datasetOptionsForModel(const LoadedModel &model, DatasetOptions b
     if (!model.hasMeta)
         return base;
     // Labels are read as the model's task reads them (numeric class names stay classes).
-    base.task = model.meta.task.isRegression() ? TaskRequest::Regress : TaskRequest::Classify;
+    base.task = requestFor(model.meta.task.kind);
+    if (model.meta.task.isMultilabel())
+        base.tagSeparator = model.meta.task.tagSeparator;
     if (model.meta.hasPreprocess()) {
         base.preprocess = model.meta.preprocess;
         base.frozenPreprocess = true;

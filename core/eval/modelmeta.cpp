@@ -86,8 +86,8 @@ bool ModelMeta::fromJson(const QJsonObject &json, ModelMeta *meta, QString *erro
         return fail(taskError);
 
     const QJsonValue labels = json.value(key("labels"));
-    if (result.task.isRegression()) {
-        // A regression's outputs are named by its targets; it has no classes to assume.
+    if (result.task.hasTargets()) {
+        // A regression's or multi-label's outputs are named by its targets or tags; it has no classes to assume.
     } else if (labels.isUndefined() || labels.isNull() || (labels.isArray() && labels.toArray().isEmpty())) {
         result.assumed << key("labels");
     } else if (!labels.isArray()) {

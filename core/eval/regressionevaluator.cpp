@@ -16,7 +16,8 @@ torch::Tensor column(const std::vector<double> &values)
     return torch::tensor(floats, torch::kFloat32);
 }
 
-/** The targets of `batch` reordered to the model's target order (NaN where the dataset lacks one). */
+} // namespace
+
 at::Tensor modelOrderTargets(const Batch &batch, const std::vector<int> &columnOfTarget)
 {
     const std::int64_t rows = batch.size();
@@ -27,8 +28,6 @@ at::Tensor modelOrderTargets(const Batch &batch, const std::vector<int> &columnO
     }
     return out;
 }
-
-} // namespace
 
 torch::Tensor standardisedTargets(const torch::Tensor &targets, const TaskSpec &task)
 {
@@ -76,66 +75,47 @@ EvalReport evaluateRegression(torch::jit::Module &module, const Dataset &dataset
     double lossCount = 0.0;
     int samples = 0;
 
-    const bool wasTraining = module.is_training();
-    setTrainingMode(module, false);
-    c10::InferenceMode inference;
-    const std::size_t step = std::size_t(std::max(1, batchSize));
-    for (std::size_t start = 0; start < indices.size(); start += step) {
-        if (cancel && cancel->load()) {
-            report.error = QStringLiteral("evaluation cancelled");
-            break;
+    forEachEvalBatch(module, dataset, indices, batchSize, &report, progress, cancel,
+                     [&](const std::vector<int> &chunk, const Batch &batch) {
+        const at::Tensor outputs = forwardLogits(module, batch, batch.present);
+        if (outputs.dim() != 2 || outputs.size(0) != batch.size() || outputs.size(1) != std::int64_t(targets)) {
+            report.error = QStringLiteral("the model gave outputs of shape [%1, %2] for %3 samples and %4 targets")
+                               .arg(outputs.size(0)).arg(outputs.dim() > 1 ? outputs.size(1) : 0)
+                               .arg(batch.size()).arg(targets);
+            return false;
         }
-        const std::size_t end = std::min(indices.size(), start + step);
-        const std::vector<int> chunk(indices.begin() + std::ptrdiff_t(start), indices.begin() + std::ptrdiff_t(end));
-        try {
-            const Batch batch = makeBatch(dataset, chunk);
-            const at::Tensor outputs = forwardLogits(module, batch, batch.present);
-            if (outputs.dim() != 2 || outputs.size(0) != batch.size() || outputs.size(1) != std::int64_t(targets)) {
-                report.error = QStringLiteral("the model gave outputs of shape [%1, %2] for %3 samples and %4 targets")
-                                   .arg(outputs.size(0)).arg(outputs.dim() > 1 ? outputs.size(1) : 0)
-                                   .arg(batch.size()).arg(targets);
-                break;
+        const at::Tensor wanted = modelOrderTargets(batch, columnOfTarget);
+        const auto [sum, count] = regressionLoss(outputs, wanted, task);
+        lossSum += sum.item<double>();
+        lossCount += count.item<double>();
+        const at::Tensor values = targetValues(outputs, task).contiguous();
+        const auto valueAccess = values.accessor<float, 2>();
+        const auto truthAccess = wanted.accessor<float, 2>();
+        for (std::int64_t row = 0; row < batch.size(); ++row) {
+            bool any = false;
+            for (std::size_t k = 0; k < targets; ++k) {
+                all.add(k, truthAccess[row][std::int64_t(k)], valueAccess[row][std::int64_t(k)]);
+                any = any || std::isfinite(truthAccess[row][std::int64_t(k)]);
             }
-            const at::Tensor wanted = modelOrderTargets(batch, columnOfTarget);
-            const auto [sum, count] = regressionLoss(outputs, wanted, task);
-            lossSum += sum.item<double>();
-            lossCount += count.item<double>();
-            const at::Tensor values = targetValues(outputs, task).contiguous();
-            const auto valueAccess = values.accessor<float, 2>();
-            const auto truthAccess = wanted.accessor<float, 2>();
-            for (std::int64_t row = 0; row < batch.size(); ++row) {
-                bool any = false;
-                for (std::size_t k = 0; k < targets; ++k) {
-                    all.add(k, truthAccess[row][std::int64_t(k)], valueAccess[row][std::int64_t(k)]);
-                    any = any || std::isfinite(truthAccess[row][std::int64_t(k)]);
-                }
-                samples += any ? 1 : 0;
-                if (predictions) {
-                    RegressionPrediction prediction;
-                    prediction.index = chunk[std::size_t(row)];
-                    for (std::size_t k = 0; k < targets; ++k)
-                        prediction.values.push_back(valueAccess[row][std::int64_t(k)]);
-                    predictions->push_back(std::move(prediction));
-                }
+            samples += any ? 1 : 0;
+            if (predictions) {
+                RegressionPrediction prediction;
+                prediction.index = chunk[std::size_t(row)];
+                for (std::size_t k = 0; k < targets; ++k)
+                    prediction.values.push_back(valueAccess[row][std::int64_t(k)]);
+                predictions->push_back(std::move(prediction));
             }
-            for (std::size_t s = 0; s < subsetColumns.size(); ++s) {
-                const at::Tensor mask = torch::tensor({kSubsetMasks[s][0], kSubsetMasks[s][1], kSubsetMasks[s][2]});
-                const at::Tensor subsetValues = targetValues(forwardLogits(module, batch, batch.present * mask), task).contiguous();
-                const auto access = subsetValues.accessor<float, 2>();
-                for (std::int64_t row = 0; row < batch.size(); ++row)
-                    for (std::size_t k = 0; k < targets; ++k)
-                        subsetColumns[s].add(k, truthAccess[row][std::int64_t(k)], access[row][std::int64_t(k)]);
-            }
-        } catch (const std::exception &error) {
-            report.error = QStringLiteral("evaluation failed on samples %1..%2: %3")
-                               .arg(dataset.record(chunk.front()).id, dataset.record(chunk.back()).id,
-                                    torchErrorSentence(error));
-            break;
         }
-        if (progress)
-            progress(Progress{QStringLiteral("evaluating"), qint64(end), qint64(indices.size()), QString()});
-    }
-    setTrainingMode(module, wasTraining);
+        for (std::size_t s = 0; s < subsetColumns.size(); ++s) {
+            const at::Tensor mask = torch::tensor({kSubsetMasks[s][0], kSubsetMasks[s][1], kSubsetMasks[s][2]});
+            const at::Tensor subsetValues = targetValues(forwardLogits(module, batch, batch.present * mask), task).contiguous();
+            const auto access = subsetValues.accessor<float, 2>();
+            for (std::int64_t row = 0; row < batch.size(); ++row)
+                for (std::size_t k = 0; k < targets; ++k)
+                    subsetColumns[s].add(k, truthAccess[row][std::int64_t(k)], access[row][std::int64_t(k)]);
+        }
+        return true;
+    });
 
     RegressionReport &r = report.regression;
     r.samples = samples;

@@ -12,6 +12,14 @@
 
 #include <vector>
 
+struct Batch;
+
+/**
+ * The targets of `batch` reordered to a model's target (or tag) order: column k is the
+ * dataset's column columnOfTarget[k], NaN where that is -1 (the dataset lacks it).
+ */
+at::Tensor modelOrderTargets(const Batch &batch, const std::vector<int> &columnOfTarget);
+
 /** (targets - mean) / std per column; targets [B,K] in the dataset's units. */
 torch::Tensor standardisedTargets(const torch::Tensor &targets, const TaskSpec &task);
 /** outputs * std + mean per column: a regression model's values in the dataset's units. */

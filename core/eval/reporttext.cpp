@@ -95,6 +95,17 @@ QString formatEvalReport(const EvalReport &report)
         }
         return text;
     }
+    if (report.task == TaskKind::Multilabel) {
+        text += report.multilabel.toText();
+        if (!report.multilabel.subsetMap.isEmpty()) {
+            text += QStringLiteral("\nmAP with only these modalities present\n");
+            for (const QString &name : EvalReport::subsetNames()) {
+                if (report.multilabel.subsetMap.contains(name))
+                    text += QStringLiteral("  %1%2\n").arg(name, -18).arg(fixed3(report.multilabel.subsetMap.value(name)));
+            }
+        }
+        return text;
+    }
     text += QStringLiteral("accuracy  %1   macro-F1 %2   loss %3   (%4 labeled samples)\n\n")
                 .arg(percent(report.accuracy).trimmed())
                 .arg(report.macroF1, 0, 'f', 3)
@@ -156,6 +167,13 @@ QString formatModelMeta(const ModelMeta &meta)
                         .arg(meta.task.targets.at(k), -10)
                         .arg(meta.task.mean[std::size_t(k)], 0, 'g', 6)
                         .arg(meta.task.std[std::size_t(k)], 0, 'g', 6);
+    } else if (meta.task.isMultilabel()) {
+        for (int k = 0; k < meta.task.targets.size(); ++k)
+            text += QStringLiteral("  %1 threshold %2%3\n")
+                        .arg(meta.task.targets.at(k), -10)
+                        .arg(meta.task.thresholds[std::size_t(k)], 0, 'f', 3)
+                        .arg(meta.task.posWeight.empty() ? QString()
+                                                         : QStringLiteral(", pos_weight %1").arg(meta.task.posWeight[std::size_t(k)], 0, 'g', 4));
     } else {
         text += QStringLiteral("labels (%1)").arg(meta.labels.size()).leftJustified(13) + meta.labels.join(QStringLiteral(", ")) + QLatin1Char('\n');
     }

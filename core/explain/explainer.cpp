@@ -21,13 +21,16 @@ std::unique_ptr<Explainer> Explainer::open(const QString &modelPath, QString *er
     std::optional<LoadedModel> model = loadModelFile(modelPath, error);
     if (!model)
         return nullptr;
-    if (model->meta.task.isRegression()) {
-        // Every explanation here is of a class's log-probability; a regression has none.
+    if (model->meta.task.hasTargets()) {
+        // Every explanation here is of a class's log-probability; a regression or a tag set has none.
         if (error)
-            *error = QStringLiteral("%1 is a regression model (%2): explanations (attention maps, Shapley values, the "
+            *error = QStringLiteral("%1 is a %2 model (%3): explanations (attention maps, Shapley values, the "
                                     "split analysis) cover classifiers only in this version; score it with "
-                                    "fusionscope eval, which reports every target's error and R²")
-                         .arg(modelPath, model->meta.task.targets.join(QStringLiteral(", ")));
+                                    "fusionscope eval, which reports %4")
+                         .arg(modelPath, model->meta.task.isRegression() ? QStringLiteral("regression") : QStringLiteral("multi-label"),
+                              model->meta.task.targets.join(QStringLiteral(", ")),
+                              model->meta.task.isRegression() ? QStringLiteral("every target's error and R²")
+                                                              : QStringLiteral("every tag's precision, recall and AP"));
         return nullptr;
     }
     std::unique_ptr<Explainer> explainer(new Explainer);

@@ -91,6 +91,6 @@ bool MetricsLog::appendEpoch(const EpochReport &epoch, qint64 step)
                    {QStringLiteral("step"), double(step)},
                    {QStringLiteral("train_loss"), jsonNumber(epoch.trainLoss)},
                    {QStringLiteral("val_loss"), jsonNumber(epoch.valLoss)},
-                   {epoch.regression ? QStringLiteral("val_r2") : QStringLiteral("val_accuracy"), jsonNumber(epoch.valAccuracy)},
+                   {taskScoreKey(epoch.task), jsonNumber(epoch.valAccuracy)},
                    {QStringLiteral("seconds"), epoch.seconds}});
 }

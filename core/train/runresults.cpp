@@ -18,6 +18,15 @@ bool writeRunResults(const QString &runDir, const torch::jit::Module &module, Mo
             metrics.insert(QStringLiteral("test_r2"), jsonNumber(outcome.test.regression.meanR2));
             metrics.insert(QStringLiteral("test_samples"), outcome.test.samples);
         }
+    } else if (meta.task.isMultilabel()) {
+        metrics = QJsonObject{{QStringLiteral("val_loss"), jsonNumber(outcome.valLoss)},
+                              {QStringLiteral("val_map"), jsonNumber(outcome.valAccuracy)}};
+        if (outcome.hasTest) {
+            metrics.insert(QStringLiteral("test_map"), jsonNumber(outcome.test.multilabel.meanAveragePrecision));
+            metrics.insert(QStringLiteral("test_micro_f1"), outcome.test.multilabel.microF1);
+            metrics.insert(QStringLiteral("test_macro_f1"), jsonNumber(outcome.test.multilabel.macroF1));
+            metrics.insert(QStringLiteral("test_samples"), outcome.test.samples);
+        }
     } else if (outcome.hasTest) {
         metrics.insert(QStringLiteral("test_accuracy"), outcome.test.accuracy);
         metrics.insert(QStringLiteral("test_macro_f1"), outcome.test.macroF1);
@@ -34,7 +43,7 @@ bool writeRunResults(const QString &runDir, const torch::jit::Module &module, Mo
         {QStringLiteral("test"), outcome.hasTest ? QJsonValue(outcome.test.toJson()) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("task"), meta.task.toJson()},
         {QStringLiteral("validation"), QJsonObject{{QStringLiteral("loss"), jsonNumber(outcome.valLoss)},
-                                                   {meta.task.isRegression() ? QStringLiteral("r2") : QStringLiteral("accuracy"),
+                                                   {taskScoreKey(meta.task.kind).mid(4), // "accuracy", "r2", "map"
                                                     jsonNumber(outcome.valAccuracy)},
                                                    {QStringLiteral("samples"), outcome.valSamples}}},
         {QStringLiteral("training_seconds"), outcome.trainingSeconds},

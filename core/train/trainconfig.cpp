@@ -153,7 +153,7 @@ QString TrainConfig::validate() const
         return bad("class_weights", QStringLiteral("must be \"none\" or \"balanced\" (is \"%1\")").arg(classWeights));
     TaskRequest request;
     if (!parseTaskRequest(task, &request))
-        return bad("task", QStringLiteral("must be \"auto\", \"classify\" or \"regress\" (is \"%1\")").arg(task));
+        return bad("task", QStringLiteral("must be \"auto\", \"classify\", \"regress\" or \"multilabel\" (is \"%1\")").arg(task));
     if (!regressionLossNames().contains(regressionLoss))
         return bad("regression_loss", QStringLiteral("must be \"mse\", \"huber\" or \"l1\" (is \"%1\")").arg(regressionLoss));
     if (threads < 0)

@@ -26,7 +26,8 @@ struct TrainConfig
     double labelSmoothing = 0.0;
     int earlyStoppingPatience = 0; ///< epochs without a lower validation loss before stopping; 0 = off
     double modalityDropout = 0.0; ///< drop each present modality per sample with this probability (never all)
-    QString classWeights = QStringLiteral("none"); ///< none|balanced
+    /** none|balanced; for multilabel, balanced weighs each tag's positives by negatives / positives (BCE's pos_weight). */
+    QString classWeights = QStringLiteral("none");
     QString task = QStringLiteral("auto");         ///< auto|classify|regress: how the dataset's labels are read (core/data/task.h)
     QString regressionLoss = QStringLiteral("mse"); ///< mse|huber|l1, on standardised targets (regress only)
     std::uint64_t seed = 1;

@@ -2,6 +2,7 @@
 
 #include "core/data/batchloader.h"
 #include "core/eval/evaluator.h"
+#include "core/eval/multilabelevaluator.h"
 #include "core/eval/regressionevaluator.h"
 #include "core/eval/modelio.h" // torchErrorSentence
 #include "core/train/modalitydropout.h"
@@ -140,7 +141,7 @@ void Trainer::buildOptimizer()
 
 torch::Tensor Trainer::classWeights() const
 {
-    if (m_job.m_train.classWeights != QLatin1String("balanced") || m_job.m_task.isRegression())
+    if (m_job.m_train.classWeights != QLatin1String("balanced") || m_job.m_task.hasTargets())
         return {};
     // "balanced": n / (classes × count), so every class weighs the same in the loss as a whole.
     const int classes = int(m_dataset.labels().size());
@@ -170,18 +171,18 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
         logits = forwardLogits(m_module, batch, present);
     }
     const TaskSpec &task = m_job.m_task;
-    const std::int64_t outputs = task.isRegression() ? task.targets.size() : m_dataset.labels().size();
+    const std::int64_t outputs = task.hasTargets() ? task.targets.size() : m_dataset.labels().size();
     if (logits.dim() != 2 || logits.size(0) != batch.size() || logits.size(1) != outputs) {
         *error = QStringLiteral("the model gave outputs of shape [%1] for %2 samples of %3 %4")
                      .arg(QString::fromStdString(c10::str(logits.sizes())).remove(QLatin1Char('[')).remove(QLatin1Char(']')))
                      .arg(batch.size())
                      .arg(outputs)
-                     .arg(task.isRegression() ? QStringLiteral("targets") : QStringLiteral("classes"));
+                     .arg(task.isRegression() ? QStringLiteral("targets") : task.isMultilabel() ? QStringLiteral("tags") : QStringLiteral("classes"));
         return false;
     }
     torch::Tensor loss;
-    if (task.isRegression()) {
-        const auto [sum, count] = regressionLoss(logits, batch.targets, task);
+    if (task.hasTargets()) {
+        const auto [sum, count] = task.isRegression() ? regressionLoss(logits, batch.targets, task) : tagLoss(logits, batch.targets, task);
         loss = sum / count.clamp_min(1);
     } else {
         auto options = F::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing);
@@ -224,6 +225,8 @@ Trainer::Validation Trainer::validate()
     const PrecisionScope precision(m_job.m_precision);
     const TaskSpec &task = m_job.m_task;
     TargetColumns columns(task.targets);
+    TagMatrix tags;
+    tags.tags = int(task.targets.size());
     double lossSum = 0.0;
     std::int64_t correct = 0;
     std::int64_t count = 0;
@@ -247,6 +250,16 @@ Trainer::Validation Trainer::validate()
                     columns.add(std::size_t(k), truth[row][k], predicted[row][k]);
             continue;
         }
+        if (task.isMultilabel()) {
+            const auto [sum, given] = tagLoss(logits, batch.targets, task);
+            lossSum += sum.item<double>();
+            count += given.item<std::int64_t>();
+            const torch::Tensor probabilities = torch::sigmoid(logits).contiguous();
+            const torch::Tensor truth = batch.targets.contiguous();
+            for (std::int64_t row = 0; row < batch.size(); ++row)
+                tags.add(truth.data_ptr<float>() + row * tags.tags, probabilities.data_ptr<float>() + row * tags.tags);
+            continue;
+        }
         lossSum += F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().reduction(torch::kSum))
                        .item<double>();
         correct += logits.argmax(1).eq(batch.labels).sum().item<std::int64_t>();
@@ -256,8 +269,13 @@ Trainer::Validation Trainer::validate()
     if (!result.cancelled && count > 0) {
         result.ran = true;
         result.loss = lossSum / double(count);
-        // A regression's score is its mean R² over the targets: higher is better, as accuracy.
-        result.accuracy = task.isRegression() ? meanR2(columns.scores()) : double(correct) / double(count);
+        // A regression's score is its mean R² over the targets, a multi-label's its mAP: higher is better, as accuracy.
+        if (task.isRegression())
+            result.accuracy = meanR2(columns.scores());
+        else if (task.isMultilabel())
+            result.accuracy = MultilabelReport::compute(task.targets, tags, task.thresholds).meanAveragePrecision;
+        else
+            result.accuracy = double(correct) / double(count);
     }
     return result;
 }
@@ -371,7 +389,7 @@ FinishReport Trainer::train(bool resume)
         report.trainLoss = m_state.epochSamples > 0 ? m_state.epochLossSum / double(m_state.epochSamples) : std::nan("");
         report.valLoss = nanIfNot(val.ran, val.loss);
         report.valAccuracy = nanIfNot(val.ran, val.accuracy);
-        report.regression = m_job.m_task.isRegression();
+        report.task = m_job.m_task.kind;
         report.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
         lastValLoss = report.valLoss;
         lastValAccuracy = report.valAccuracy;
@@ -407,6 +425,31 @@ FinishReport Trainer::train(bool resume)
         }
     }
     return finishRun(stoppedEarly, lastValLoss, lastValAccuracy);
+}
+
+bool Trainer::tuneThresholds(QString *error)
+{
+    // Each tag's threshold is the one with the best F1 on validation, so test and new data are
+    // judged by a decision rule chosen without them. Without a validation split they stay 0.5.
+    TaskSpec &task = m_job.m_task;
+    if (m_valIndices.empty()) {
+        m_job.emitMessage(MessageLevel::Warning, QStringLiteral("no validation samples to tune the tags' thresholds on; every tag uses 0.5"));
+        return true;
+    }
+    TagMatrix matrix;
+    const PrecisionScope precision(m_job.m_precision);
+    const EvalReport val = evaluateMultilabel(m_module, m_dataset, m_valIndices, m_job.m_train.batchSize, task,
+                                              /*subsets=*/false, nullptr, &matrix, {}, &m_job.m_cancel);
+    if (!val.error.isEmpty()) {
+        *error = QStringLiteral("tuning the thresholds on validation failed: %1").arg(val.error);
+        return false;
+    }
+    task.thresholds = matrix.tunedThresholds();
+    m_meta.task = task;
+    const MultilabelReport tuned = MultilabelReport::compute(task.targets, matrix, task.thresholds);
+    m_job.emitMessage(MessageLevel::Info, QStringLiteral("thresholds tuned on validation: micro-F1 %1 (at 0.5: %2)")
+                                              .arg(tuned.microF1, 0, 'f', 3).arg(val.multilabel.microF1, 0, 'f', 3));
+    return true;
 }
 
 FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double lastValAccuracy)
@@ -446,16 +489,23 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
     outcome.stoppedEarly = stoppedEarly;
     outcome.bestValLoss = m_state.bestValLoss;
     m_module.eval();
+    if (m_job.m_task.isMultilabel() && !tuneThresholds(&result.reason))
+        return result;
     if (m_testIndices.empty()) {
         m_job.emitMessage(MessageLevel::Warning, QStringLiteral("the dataset has no labeled test samples; report.json has no test metrics"));
     } else {
         outcome.hasTest = true;
         const PrecisionScope precision(m_job.m_precision);
-        outcome.test = m_job.m_task.isRegression()
-                           ? evaluateRegression(m_module, m_dataset, m_testIndices, config.batchSize, m_job.m_task,
-                                                /*subsets=*/true, nullptr, m_job.m_callbacks.progress, &m_job.m_cancel)
-                           : evaluateModel(m_module, m_dataset, m_testIndices, config.batchSize, /*subsets=*/true, nullptr,
-                                           m_job.m_callbacks.progress, &m_job.m_cancel);
+        const TaskSpec &task = m_job.m_task;
+        if (task.isRegression())
+            outcome.test = evaluateRegression(m_module, m_dataset, m_testIndices, config.batchSize, task,
+                                              /*subsets=*/true, nullptr, m_job.m_callbacks.progress, &m_job.m_cancel);
+        else if (task.isMultilabel())
+            outcome.test = evaluateMultilabel(m_module, m_dataset, m_testIndices, config.batchSize, task, /*subsets=*/true,
+                                              nullptr, nullptr, m_job.m_callbacks.progress, &m_job.m_cancel);
+        else
+            outcome.test = evaluateModel(m_module, m_dataset, m_testIndices, config.batchSize, /*subsets=*/true, nullptr,
+                                         m_job.m_callbacks.progress, &m_job.m_cancel);
         if (m_job.m_cancel.load())
             return stopCancelled();
         if (!outcome.test.error.isEmpty()) {

@@ -49,6 +49,8 @@ private:
     Validation validate();
     bool writeCheckpoint(QString *error);
     FinishReport stopCancelled();
+    /** multilabel: the per-tag thresholds with the best validation F1, into the task meta.json records. */
+    bool tuneThresholds(QString *error);
     FinishReport finishRun(bool stoppedEarly, double lastValLoss, double lastValAccuracy);
 
     TrainingJob &m_job;

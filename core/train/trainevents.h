@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/data/task.h"
+
 #include <QtCore/QString>
 #include <QtCore/QtGlobal>
 
@@ -23,9 +25,9 @@ struct EpochReport
     int epochs = 0;
     double trainLoss = 0.0;     ///< mean over the epoch's training samples
     double valLoss = 0.0;       ///< NaN when there is no validation split
-    double valAccuracy = 0.0;   ///< NaN when there is no validation split; regress: the mean R²
+    double valAccuracy = 0.0;   ///< the task's score (taskScoreName): accuracy, mean R² or mAP; NaN without a validation split
     double seconds = 0.0;       ///< wall time of the epoch (this session's part after a resume)
-    bool regression = false;    ///< valAccuracy is a mean R², metrics.jsonl's "val_r2"
+    TaskKind task = TaskKind::Classify; ///< what valAccuracy is; metrics.jsonl's key is taskScoreKey(task)
 };
 
 enum class MessageLevel { Info, Warning, Error };

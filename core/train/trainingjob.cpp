@@ -17,7 +17,7 @@
 void applyDatasetShapes(ModelConfig *model, const Dataset &dataset)
 {
     const PreprocessConfig &pre = dataset.preprocess();
-    model->numClasses = dataset.task() == TaskKind::Regress ? int(dataset.targetNames().size()) : int(dataset.labels().size());
+    model->numClasses = dataset.task() != TaskKind::Classify ? int(dataset.targetNames().size()) : int(dataset.labels().size());
     model->valueOutputs = dataset.task() == TaskKind::Regress;
     model->vocabSize = dataset.tokenizer().isLoaded() ? dataset.tokenizer().vocabSize() : pre.vocabSize;
     model->textLength = pre.textLength;
@@ -112,7 +112,8 @@ std::unique_ptr<TrainingJob> TrainingJob::resumeRun(const QString &runDir, QStri
     if (json.contains(QStringLiteral("task"))) { // read the labels as the run did, with its standardisation
         job->m_task = config.task;
         job->m_taskRecorded = true;
-        job->m_datasetOptions.task = config.task.isRegression() ? TaskRequest::Regress : TaskRequest::Classify;
+        job->m_datasetOptions.task = requestFor(config.task.kind);
+        job->m_datasetOptions.tagSeparator = config.task.tagSeparator;
     }
     return job;
 }
@@ -284,8 +285,8 @@ bool TrainingJob::resolveTask(QString *error)
 {
     const QString where = QDir::toNativeSeparators(m_datasetPath);
     if (m_dataset->task() == TaskKind::Classify) {
-        if (m_taskRecorded && m_task.isRegression()) {
-            *error = QStringLiteral("the run regressed %1, but the dataset's labels now read as classes").arg(m_task.targets.join(QStringLiteral(", ")));
+        if (m_taskRecorded && m_task.hasTargets()) {
+            *error = QStringLiteral("the run learned %1, but the dataset's labels now read as classes").arg(m_task.targets.join(QStringLiteral(", ")));
             return false;
         }
         m_task = TaskSpec();
@@ -300,13 +301,15 @@ bool TrainingJob::resolveTask(QString *error)
     }
     const QStringList names = m_dataset->targetNames();
     if (m_taskRecorded) {
-        if (!m_task.isRegression() || m_task.targets != names) {
+        if (m_task.kind != m_dataset->task() || m_task.targets != names) {
             *error = QStringLiteral("the dataset's targets changed since the run started (%1 then, %2 now)")
                          .arg(m_task.targets.join(QLatin1Char(',')), names.join(QLatin1Char(',')));
             return false;
         }
         return true;
     }
+    if (m_dataset->task() == TaskKind::Multilabel)
+        return resolveTags(error);
     // Standardise each target on the train split, so every target weighs alike in the loss and
     // the output layer starts at the right scale; meta.json records how to undo it.
     m_task = TaskSpec();
@@ -348,6 +351,50 @@ bool TrainingJob::resolveTask(QString *error)
         scales << QStringLiteral("%1 %2 ± %3").arg(names.at(int(k))).arg(m_task.mean[k], 0, 'g', 4).arg(m_task.std[k], 0, 'g', 4);
     emitMessage(MessageLevel::Info, QStringLiteral("task: %1; %2 loss on standardised targets (%3)")
                                         .arg(m_dataset->manifest().taskReason, m_task.loss, scales.join(QStringLiteral(", "))));
+    return true;
+}
+
+bool TrainingJob::resolveTags(QString *error)
+{
+    const QStringList tags = m_dataset->targetNames();
+    m_task = TaskSpec();
+    m_task.kind = TaskKind::Multilabel;
+    m_task.targets = tags;
+    m_task.loss = QStringLiteral("bce");
+    m_task.tagSeparator = m_datasetOptions.tagSeparator;
+    m_task.thresholds.assign(std::size_t(tags.size()), 0.5); // until validation tunes them
+    const std::vector<int> train = m_dataset->indices(Split::Train);
+    std::vector<double> positives(std::size_t(tags.size()), 0.0);
+    double labeled = 0.0;
+    for (int index : train) {
+        const std::vector<float> &values = m_dataset->record(index).targets;
+        if (values.size() != positives.size())
+            continue;
+        labeled += 1.0;
+        for (std::size_t k = 0; k < values.size(); ++k)
+            positives[k] += values[k] > 0.5f ? 1.0 : 0.0;
+    }
+    if (tags.isEmpty() || labeled < 2) {
+        *error = QStringLiteral("the train split of %1 has %2 sample(s) with tags; training needs at least two")
+                     .arg(QDir::toNativeSeparators(m_datasetPath)).arg(labeled);
+        return false;
+    }
+    QStringList never;
+    for (std::size_t k = 0; k < positives.size(); ++k) {
+        if (positives[k] == 0.0 || positives[k] == labeled)
+            never << tags.at(int(k));
+    }
+    if (!never.isEmpty())
+        emitMessage(MessageLevel::Warning, QStringLiteral("tag(s) %1 are on every train sample or on none: nothing to learn for them")
+                                               .arg(never.join(QStringLiteral(", "))));
+    if (m_train.classWeights == QLatin1String("balanced")) {
+        // BCE's pos_weight = negatives / positives: a rare tag's misses cost as much as its false alarms in total.
+        for (double count : positives)
+            m_task.posWeight.push_back(count > 0.0 && count < labeled ? (labeled - count) / count : 1.0);
+    }
+    emitMessage(MessageLevel::Info, QStringLiteral("task: %1; %2 tags, binary cross-entropy per tag%3")
+                                        .arg(m_dataset->manifest().taskReason).arg(tags.size())
+                                        .arg(m_task.posWeight.empty() ? QString() : QStringLiteral(" with balanced positive weights")));
     return true;
 }
 

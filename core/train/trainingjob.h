@@ -86,6 +86,8 @@ private:
     /** Loads the dataset (and the --init model), fills the model's input shapes, writes config.json. */
     /** The task of the loaded dataset, with the regression targets' standardisation; false with *error. */
     bool resolveTask(QString *error);
+    /** multilabel: the tags, BCE and (class_weights balanced) positive weights from the train split. */
+    bool resolveTags(QString *error);
     bool prepare(QString *error, std::optional<LoadedModel> *initial);
     bool prepareRunFolder(QString *error);
 

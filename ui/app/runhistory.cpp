@@ -47,6 +47,8 @@ QString RunRecord::testText() const
 {
     if (std::isfinite(testR2))
         return QStringLiteral("test mean R² %1").arg(testR2, 0, 'f', 3);
+    if (std::isfinite(testMap))
+        return QStringLiteral("test mAP %1").arg(testMap, 0, 'f', 3);
     if (testAccuracy >= 0)
         return QStringLiteral("test accuracy %1 %").arg(testAccuracy * 100.0, 0, 'f', 1);
     return QStringLiteral("no test split");
@@ -58,6 +60,8 @@ QString RunRecord::statusText() const
     case Status::Finished:
         if (std::isfinite(testR2))
             return QStringLiteral("finished · test R² %1").arg(testR2, 0, 'f', 3);
+        if (std::isfinite(testMap))
+            return QStringLiteral("finished · test mAP %1").arg(testMap, 0, 'f', 3);
         return testAccuracy >= 0 ? QStringLiteral("finished · test %1 %").arg(testAccuracy * 100.0, 0, 'f', 1)
                                  : QStringLiteral("finished");
     case Status::Resumable:
@@ -109,6 +113,8 @@ RunRecord readRun(const QString &runDir)
         run.testAccuracy = numberOr(test.value(QStringLiteral("accuracy")), -1.0);
         if (test.value(QStringLiteral("task")).toString() == QLatin1String("regress"))
             run.testR2 = numberOr(test.value(QStringLiteral("mean_r2")), std::nan(""));
+        if (test.value(QStringLiteral("task")).toString() == QLatin1String("multilabel"))
+            run.testMap = numberOr(test.value(QStringLiteral("map")), std::nan(""));
     } else if (run.hasConfig && QFileInfo::exists(runfiles::lastCheckpointPath(runDir))) {
         run.status = RunRecord::Status::Resumable;
     }
@@ -135,7 +141,13 @@ RunCurves readCurves(const QString &runDir)
             curves.epochs << numberOr(record.value(QStringLiteral("epoch")), nan) + 1.0;
             curves.trainLoss << numberOr(record.value(QStringLiteral("train_loss")), nan);
             curves.valLoss << numberOr(record.value(QStringLiteral("val_loss")), nan);
-            curves.valAccuracy << numberOr(record.value(QStringLiteral("val_accuracy")), nan);
+            for (TaskKind kind : {TaskKind::Classify, TaskKind::Regress, TaskKind::Multilabel}) {
+                if (record.contains(taskScoreKey(kind))) {
+                    curves.task = kind;
+                    curves.valAccuracy << numberOr(record.value(taskScoreKey(kind)), nan);
+                    break;
+                }
+            }
         }
     }
     return curves;

@@ -21,7 +21,8 @@ struct RunCurves
     QVector<double> epochs;       ///< 1-based
     QVector<double> trainLoss;
     QVector<double> valLoss;      ///< NaN where the epoch had no validation
-    QVector<double> valAccuracy;
+    QVector<double> valAccuracy;  ///< the task's validation score: accuracy, mean R² or mAP
+    TaskKind task = TaskKind::Classify; ///< what valAccuracy is (from metrics.jsonl's key)
     bool isEmpty() const { return steps.isEmpty() && epochs.isEmpty(); }
 };
 
@@ -40,8 +41,9 @@ struct RunRecord
     QJsonObject report;           ///< report.json, empty before the run finished
     double testAccuracy = -1.0;   ///< -1 when unknown (and for a regression)
     double testR2 = std::nan(""); ///< a regression's test mean R²; NaN otherwise
+    double testMap = std::nan(""); ///< a multi-label model's test mAP; NaN otherwise
 
-    /** "test accuracy 87.5 %", "test mean R² 0.412", or "no test split". */
+    /** "test accuracy 87.5 %", "test mean R² 0.412", "test mAP 0.903", or "no test split". */
     QString testText() const;
 
     /** "finished · test 87.5 %", "interrupted · resumable", ... */

@@ -308,8 +308,9 @@ void TrainPanel::onEpoch(const EpochReport &report)
                              .arg(report.epoch + 1)
                              .arg(report.epochs)
                              .arg(lossText(report.trainLoss), lossText(report.valLoss),
-                                  report.regression ? tr("val mean R² %1").arg(report.valAccuracy, 0, 'f', 3)
-                                                    : tr("val accuracy %1").arg(percentText(report.valAccuracy)),
+                                  report.task == TaskKind::Classify
+                                      ? tr("val accuracy %1").arg(percentText(report.valAccuracy))
+                                      : tr("val %1 %2").arg(taskScoreName(report.task)).arg(report.valAccuracy, 0, 'f', 3),
                                   TrainProgress::duration(report.seconds)));
 }
 

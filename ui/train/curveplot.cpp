@@ -183,6 +183,24 @@ void CurvePlot::setFixedValueRange(double lower, double upper)
     refit();
 }
 
+void CurvePlot::clearFixedValueRange()
+{
+    m_fixedRange = false;
+    refit();
+}
+
+void CurvePlot::setLabels(const QString &title, const QString &valueLabel)
+{
+    m_title->setText(title);
+    yAxis->setLabel(valueLabel);
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString CurvePlot::title() const
+{
+    return m_title->text();
+}
+
 void CurvePlot::setPointMarkers(bool on)
 {
     m_pointMarkers = on;

@@ -40,6 +40,11 @@ public:
     void setIntegerKeys(bool on);
     /** Fixes the value axis instead of fitting it to the data. */
     void setFixedValueRange(double lower, double upper);
+    /** Fits the value axis to the data again. */
+    void clearFixedValueRange();
+    /** A new title and value-axis label (the plot now shows another quantity). */
+    void setLabels(const QString &title, const QString &valueLabel);
+    QString title() const;
     /** Marks each data point (few points, as per epoch). */
     void setPointMarkers(bool on);
     /** Shown over the plot while no curve has data. */

@@ -122,13 +122,41 @@ void TrainCurves::addSteps(const QList<StepReport> &steps)
     m_learningRate->addLivePoints(0, keys, rates);
 }
 
+void TrainCurves::setTask(TaskKind task)
+{
+    if (task == m_task)
+        return;
+    m_task = task;
+    m_accuracy->clearLive();
+    switch (task) {
+    case TaskKind::Classify:
+        m_accuracy->setLabels(tr("Validation accuracy"), tr("accuracy (%)"));
+        m_accuracy->setFixedValueRange(0.0, 100.0);
+        break;
+    case TaskKind::Regress: // R² is unbounded below: the axis follows the data
+        m_accuracy->setLabels(tr("Validation mean R²"), tr("mean R²"));
+        m_accuracy->clearFixedValueRange();
+        break;
+    case TaskKind::Multilabel:
+        m_accuracy->setLabels(tr("Validation mAP"), tr("mean average precision"));
+        m_accuracy->setFixedValueRange(0.0, 1.0);
+        break;
+    }
+    drawScoreOverlays();
+}
+
+QVector<double> TrainCurves::scoreValues(const QVector<double> &values) const
+{
+    return m_task == TaskKind::Classify ? percent(values) : values;
+}
+
 void TrainCurves::addEpoch(const EpochReport &report)
 {
+    setTask(report.task);
     const QVector<double> epoch{double(report.epoch + 1)};
     m_epochLoss->addLivePoints(0, epoch, {report.valLoss});
     m_epochLoss->addLivePoints(1, epoch, {report.trainLoss});
-    if (!report.regression) // a mean R² is no accuracy; metrics.jsonl keeps it as val_r2
-        m_accuracy->addLivePoints(0, epoch, {report.valAccuracy * 100.0});
+    m_accuracy->addLivePoints(0, epoch, scoreValues({report.valAccuracy}));
 }
 
 void TrainCurves::addLiveRun(const RunCurves &run)
@@ -137,23 +165,33 @@ void TrainCurves::addLiveRun(const RunCurves &run)
     m_learningRate->addLivePoints(0, run.steps, run.learningRate);
     m_epochLoss->addLivePoints(0, run.epochs, run.valLoss);
     m_epochLoss->addLivePoints(1, run.epochs, run.trainLoss);
-    m_accuracy->addLivePoints(0, run.epochs, percent(run.valAccuracy));
+    setTask(run.task);
+    m_accuracy->addLivePoints(0, run.epochs, scoreValues(run.valAccuracy));
 }
 
 void TrainCurves::setOverlays(const QList<RunCurves> &runs)
 {
     QList<CurveSeries> loss;
     QList<CurveSeries> valLoss;
-    QList<CurveSeries> accuracy;
     QList<CurveSeries> rate;
     for (const RunCurves &run : runs) {
         loss << CurveSeries{run.name, run.steps, run.stepLoss};
         valLoss << CurveSeries{run.name, run.epochs, run.valLoss};
-        accuracy << CurveSeries{run.name, run.epochs, percent(run.valAccuracy)};
         rate << CurveSeries{run.name, run.steps, run.learningRate};
     }
     m_loss->setOverlays(loss);
     m_epochLoss->setOverlays(valLoss);
-    m_accuracy->setOverlays(accuracy);
     m_learningRate->setOverlays(rate);
+    m_overlays = runs;
+    drawScoreOverlays();
+}
+
+void TrainCurves::drawScoreOverlays()
+{
+    QList<CurveSeries> scores;
+    for (const RunCurves &run : std::as_const(m_overlays)) {
+        if (run.task == m_task) // an R² and an accuracy share no axis
+            scores << CurveSeries{run.name, run.epochs, scoreValues(run.valAccuracy)};
+    }
+    m_accuracy->setOverlays(scores);
 }

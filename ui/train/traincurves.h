@@ -12,8 +12,9 @@ class QSlider;
 
 /**
  * The Train tab's four live plots — training loss per step (EMA slider, log toggle),
- * loss per epoch (validation and training mean), validation accuracy per epoch, learning
- * rate per step — with other runs' curves overlaid. GUI thread.
+ * loss per epoch (validation and training mean), the task's validation score per epoch
+ * (accuracy, mean R² or mAP), learning rate per step — with other runs' curves overlaid
+ * (the score plot overlays only runs of the same task). GUI thread.
  */
 class TrainCurves final : public QWidget
 {
@@ -28,6 +29,9 @@ public:
     void addLiveRun(const RunCurves &run);
     /** Other runs' curves drawn alongside the live ones. */
     void setOverlays(const QList<RunCurves> &runs);
+    /** The score plot shows this task's metric; called as a run's task becomes known. */
+    void setTask(TaskKind task);
+    TaskKind task() const { return m_task; }
 
     CurvePlot *lossPlot() const { return m_loss; }
     CurvePlot *epochLossPlot() const { return m_epochLoss; }
@@ -38,7 +42,12 @@ public:
 
 private:
     void onSmoothingChanged(int value);
+    /** valAccuracy as the score plot draws it: percent for accuracy, as is otherwise. */
+    QVector<double> scoreValues(const QVector<double> &values) const;
+    void drawScoreOverlays();
 
+    TaskKind m_task = TaskKind::Classify;
+    QList<RunCurves> m_overlays;
     CurvePlot *m_loss;
     CurvePlot *m_epochLoss;
     CurvePlot *m_accuracy;

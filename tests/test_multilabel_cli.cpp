@@ -1,0 +1,301 @@
+// A multi-label task end to end as a user runs it: demo-data --kind matches, check-data,
+// train (the task inferred from tag lists, balanced positive weights, thresholds tuned on
+// val), report.json and meta.json, eval (text, --json, --predictions, an unseen tag), info,
+// the refusal of explain, and the exported file in Python.
+#include "tests/testsupport.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QJsonObject readJson(const QString &path)
+{
+    return QJsonDocument::fromJson(readAll(path)).object();
+}
+
+QList<QJsonObject> jsonLines(const QString &path)
+{
+    QList<QJsonObject> rows;
+    for (const QByteArray &line : readAll(path).split('\n')) {
+        if (!line.trimmed().isEmpty())
+            rows << QJsonDocument::fromJson(line).object();
+    }
+    return rows;
+}
+
+/** scikit-learn's average precision, written out independently: Σ (R_n − R_{n−1}) P_n over distinct scores. */
+double averagePrecision(std::vector<std::pair<double, bool>> scored)
+{
+    std::sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    const double positives = double(std::count_if(scored.begin(), scored.end(), [](const auto &s) { return s.second; }));
+    double tp = 0.0;
+    double seen = 0.0;
+    double previousRecall = 0.0;
+    double ap = 0.0;
+    for (std::size_t i = 0; i < scored.size(); ++i) {
+        tp += scored[i].second ? 1.0 : 0.0;
+        seen += 1.0;
+        if (i + 1 < scored.size() && scored[i + 1].first == scored[i].first)
+            continue;
+        ap += (tp / positives - previousRecall) * (tp / seen);
+        previousRecall = tp / positives;
+    }
+    return ap;
+}
+
+} // namespace
+
+class TestMultilabelCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void checkDataCountsEveryTag();
+    void trainingRecordsTagsWeightsAndThresholds();
+    void evalScoresEveryTagFromItsPredictions();
+    void anUnseenTagAtEvaluationIsNamed();
+    void infoShowsTheThresholdsAndExplainRefusesClearly();
+    void pythonGetsTheSameProbabilitiesAndTags();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_data;
+    QString m_run;
+};
+
+void TestMultilabelCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_data = m_dir.filePath(QStringLiteral("matches"));
+    m_run = m_dir.filePath(QStringLiteral("run"));
+    const auto made = testsupport::runFusionscope({QStringLiteral("demo-data"), QStringLiteral("--kind"), QStringLiteral("matches"),
+                                                   QStringLiteral("--samples"), QStringLiteral("160"), QStringLiteral("--out"), m_data});
+    QVERIFY2(made.exitCode == 0, made.err.constData());
+    QVERIFY(readAll(m_data + QStringLiteral("/README.txt")).contains("--kind matches (multi-label)"));
+    const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
+    testsupport::writeFile(config, R"({"model":{"dim":16,"heads":2},"train":{"batch_size":16,"precision":"fp32","class_weights":"balanced"}})");
+    const auto trained = testsupport::runFusionscope({QStringLiteral("train"), m_data, QStringLiteral("--epochs"), QStringLiteral("2"),
+                                                      QStringLiteral("--config"), config, QStringLiteral("--out"), m_run});
+    QVERIFY2(trained.exitCode == 0, trained.err.constData());
+    QVERIFY2(trained.err.contains("task: multilabel (inferred: labels are lists of tags); 9 tags, binary cross-entropy per tag "
+                                  "with balanced positive weights"), trained.err.constData());
+    QVERIFY2(trained.err.contains("thresholds tuned on validation"), trained.err.constData());
+    QVERIFY2(trained.out.contains("val mAP"), trained.out.constData());
+    QVERIFY2(trained.out.contains("test: mAP"), trained.out.constData());
+}
+
+void TestMultilabelCli::checkDataCountsEveryTag()
+{
+    // Every demo label is three cells: count them per split from the manifest itself.
+    QMap<QString, int> trainCounts;
+    for (const QJsonObject &row : jsonLines(m_data + QStringLiteral("/manifest.jsonl"))) {
+        const QJsonArray cells = row.value(QStringLiteral("label")).toArray();
+        QCOMPARE(cells.size(), 3);
+        if (row.value(QStringLiteral("split")).toString() == QLatin1String("train"))
+            for (const QJsonValue &cell : cells)
+                ++trainCounts[cell.toString()];
+    }
+    const auto text = testsupport::runFusionscope({QStringLiteral("check-data"), m_data});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("Task      multilabel (inferred: labels are lists of tags)"), text.out.constData());
+    QVERIFY2(text.out.contains("Tags      9"), text.out.constData());
+    const auto json = testsupport::runFusionscope({QStringLiteral("check-data"), m_data, QStringLiteral("--json")});
+    const QJsonObject summary = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(summary.value(QStringLiteral("task")).toString(), QStringLiteral("multilabel"));
+    const QJsonObject classes = summary.value(QStringLiteral("classes")).toObject();
+    QCOMPARE(classes.size(), 9);
+    for (auto it = trainCounts.constBegin(); it != trainCounts.constEnd(); ++it)
+        QCOMPARE(classes.value(it.key()).toObject().value(QStringLiteral("train")).toInt(), it.value());
+}
+
+void TestMultilabelCli::trainingRecordsTagsWeightsAndThresholds()
+{
+    const QJsonObject report = readJson(m_run + QStringLiteral("/report.json"));
+    const QJsonObject task = report.value(QStringLiteral("task")).toObject();
+    QCOMPARE(task.value(QStringLiteral("kind")).toString(), QStringLiteral("multilabel"));
+    QCOMPARE(task.value(QStringLiteral("loss")).toString(), QStringLiteral("bce"));
+    const QJsonArray tags = task.value(QStringLiteral("tags")).toArray();
+    QCOMPARE(tags.size(), 9);
+    QCOMPARE(tags.at(0).toString(), QStringLiteral("cell_0"));
+    // pos_weight = negatives / positives on the train split, from the manifest.
+    int trainSamples = 0;
+    QMap<QString, int> positives;
+    for (const QJsonObject &row : jsonLines(m_data + QStringLiteral("/manifest.jsonl"))) {
+        if (row.value(QStringLiteral("split")).toString() != QLatin1String("train"))
+            continue;
+        ++trainSamples;
+        for (const QJsonValue &cell : row.value(QStringLiteral("label")).toArray())
+            ++positives[cell.toString()];
+    }
+    const QJsonArray weights = task.value(QStringLiteral("pos_weight")).toArray();
+    QCOMPARE(weights.size(), 9);
+    for (int k = 0; k < 9; ++k) {
+        const double count = positives.value(tags.at(k).toString());
+        QVERIFY(qAbs(weights.at(k).toDouble() - (trainSamples - count) / count) < 1e-9);
+        const double threshold = task.value(QStringLiteral("thresholds")).toArray().at(k).toDouble();
+        QVERIFY2(threshold > 0.0 && threshold < 1.0, "a tuned threshold is a probability");
+    }
+    const QJsonObject test = report.value(QStringLiteral("test")).toObject();
+    QCOMPARE(test.value(QStringLiteral("task")).toString(), QStringLiteral("multilabel"));
+    QCOMPARE(test.value(QStringLiteral("tags")).toArray().size(), 9);
+    QVERIFY(test.value(QStringLiteral("subset_map")).toObject().contains(QStringLiteral("text+image+audio")));
+    QVERIFY(report.value(QStringLiteral("validation")).toObject().contains(QStringLiteral("map")));
+    const QByteArray metrics = readAll(m_run + QStringLiteral("/metrics.jsonl"));
+    QVERIFY(metrics.contains("\"val_map\""));
+    QVERIFY(!metrics.contains("\"val_accuracy\""));
+    const QJsonObject config = readJson(m_run + QStringLiteral("/config.json"));
+    QCOMPARE(config.value(QStringLiteral("model")).toObject().value(QStringLiteral("num_classes")).toInt(), 9);
+}
+
+void TestMultilabelCli::evalScoresEveryTagFromItsPredictions()
+{
+    const QString model = m_run + QStringLiteral("/model.pt");
+    const QString predictions = m_dir.filePath(QStringLiteral("predictions.jsonl"));
+    const auto json = testsupport::runFusionscope({QStringLiteral("eval"), model, m_data, QStringLiteral("--json"),
+                                                   QStringLiteral("--precision"), QStringLiteral("fp32"),
+                                                   QStringLiteral("--predictions"), predictions});
+    QVERIFY2(json.exitCode == 0, json.err.constData());
+    const QJsonObject report = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(report.value(QStringLiteral("task")).toString(), QStringLiteral("multilabel"));
+    // The same split, model and precision as training's own test pass: the same mAP.
+    const QJsonObject trained = readJson(m_run + QStringLiteral("/report.json")).value(QStringLiteral("test")).toObject();
+    QVERIFY(qAbs(report.value(QStringLiteral("map")).toDouble() - trained.value(QStringLiteral("map")).toDouble()) < 1e-6);
+
+    // Recompute every tag's counts and AP from the predictions file and the recorded thresholds.
+    const QList<QJsonObject> rows = jsonLines(predictions);
+    QCOMPARE(rows.size(), report.value(QStringLiteral("evaluated")).toInt());
+    const QJsonArray tags = report.value(QStringLiteral("tags")).toArray();
+    double apSum = 0.0;
+    int pooledTp = 0;
+    int pooledPredicted = 0;
+    for (const QJsonValue &value : tags) {
+        const QJsonObject tag = value.toObject();
+        const QString name = tag.value(QStringLiteral("name")).toString();
+        const double threshold = tag.value(QStringLiteral("threshold")).toDouble();
+        std::vector<std::pair<double, bool>> scored;
+        int tp = 0;
+        int fp = 0;
+        for (const QJsonObject &row : rows) {
+            const double p = row.value(QStringLiteral("probabilities")).toObject().value(name).toDouble();
+            const bool truth = row.value(QStringLiteral("tags")).toArray().contains(name);
+            const bool predicted = row.value(QStringLiteral("predicted")).toArray().contains(name);
+            QCOMPARE(predicted, p >= threshold);
+            tp += predicted && truth ? 1 : 0;
+            fp += predicted && !truth ? 1 : 0;
+            scored.emplace_back(p, truth);
+        }
+        QCOMPARE(tag.value(QStringLiteral("true_positives")).toInt(), tp);
+        QCOMPARE(tag.value(QStringLiteral("false_positives")).toInt(), fp);
+        const double ap = averagePrecision(scored);
+        QVERIFY2(qAbs(tag.value(QStringLiteral("average_precision")).toDouble() - ap) < 1e-6, qPrintable(name));
+        apSum += ap;
+        pooledTp += tp;
+        pooledPredicted += tp + fp;
+    }
+    QVERIFY(qAbs(report.value(QStringLiteral("map")).toDouble() - apSum / tags.size()) < 1e-6);
+    QVERIFY(qAbs(report.value(QStringLiteral("micro_precision")).toDouble() - double(pooledTp) / pooledPredicted) < 1e-9);
+
+    const auto text = testsupport::runFusionscope({QStringLiteral("eval"), model, m_data});
+    QVERIFY2(text.exitCode == 0, text.err.constData());
+    QVERIFY2(text.out.contains("attention, 9 tags"), text.out.constData());
+    QVERIFY2(text.out.contains("mAP with only these modalities present"), text.out.constData());
+    QVERIFY2(text.out.contains("threshold precision"), text.out.constData());
+}
+
+void TestMultilabelCli::anUnseenTagAtEvaluationIsNamed()
+{
+    // A copy of the manifest in which the third sample also carries a tag the model never saw.
+    QList<QByteArray> lines = readAll(m_data + QStringLiteral("/manifest.jsonl")).split('\n');
+    QJsonObject third = QJsonDocument::fromJson(lines[2]).object();
+    QJsonArray label = third.value(QStringLiteral("label")).toArray();
+    label.append(QStringLiteral("cell_9"));
+    third.insert(QStringLiteral("label"), label);
+    third.insert(QStringLiteral("split"), QStringLiteral("test"));
+    lines[2] = QJsonDocument(third).toJson(QJsonDocument::Compact);
+    const QString manifest = m_data + QStringLiteral("/unseen.jsonl");
+    testsupport::writeFile(manifest, lines.join('\n'));
+    const auto run = testsupport::runFusionscope({QStringLiteral("eval"), m_run + QStringLiteral("/model.pt"), manifest,
+                                                  QStringLiteral("--no-subsets"), QStringLiteral("--json")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QString expected = QStringLiteral("unseen.jsonl:3 [%1]: label: tag \"cell_9\" not among")
+                                 .arg(third.value(QStringLiteral("id")).toString());
+    QVERIFY2(QString::fromUtf8(run.err).contains(expected), run.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("data_issues")).toInt(), 1);
+}
+
+void TestMultilabelCli::infoShowsTheThresholdsAndExplainRefusesClearly()
+{
+    const QString model = m_run + QStringLiteral("/model.pt");
+    const auto info = testsupport::runFusionscope({QStringLiteral("info"), model});
+    QCOMPARE(info.exitCode, 0);
+    QVERIFY2(info.out.contains("task         multilabel: 9 tags (bce, positive weights"), info.out.constData());
+    QVERIFY2(info.out.contains("cell_0     threshold 0."), info.out.constData());
+    const auto explain = testsupport::runFusionscope({QStringLiteral("explain"), model, m_data, QStringLiteral("--split"),
+                                                      QStringLiteral("test"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("x"))});
+    QCOMPARE(explain.exitCode, 1);
+    QVERIFY2(explain.err.contains("is a multi-label model") && explain.err.contains("fusionscope eval"), explain.err.constData());
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("x"))));
+}
+
+void TestMultilabelCli::pythonGetsTheSameProbabilitiesAndTags()
+{
+    const QString model = m_run + QStringLiteral("/model.pt");
+    const QString dump = m_dir.filePath(QStringLiteral("batch.pt"));
+    const QString predictions = m_dir.filePath(QStringLiteral("dumped.jsonl"));
+    const auto dumped = testsupport::runFusionscope({QStringLiteral("eval"), model, m_data, QStringLiteral("--precision"),
+                                                     QStringLiteral("fp32"), QStringLiteral("--dump-batch"), dump,
+                                                     QStringLiteral("--predictions"), predictions, QStringLiteral("--no-subsets")});
+    QVERIFY2(dumped.exitCode == 0, dumped.err.constData());
+    const QString script = m_dir.filePath(QStringLiteral("peer.py"));
+    testsupport::writeFile(script, R"PY(
+import json, sys, torch
+model_path, dump_path = sys.argv[1], sys.argv[2]
+extra = {'fusionscope/meta.json': ''}
+model = torch.jit.load(model_path, _extra_files=extra).eval()
+task = json.loads(extra['fusionscope/meta.json'])['task']
+batch = torch.load(dump_path)
+with torch.no_grad():
+    out = model(batch['text'], batch['image'], batch['audio'], batch['present'])['logits']
+# meta.json says how to read the outputs: probability = sigmoid(output), a tag when it reaches its threshold.
+probabilities = torch.sigmoid(out)
+predicted = [[t for t, p, h in zip(task['tags'], row, task['thresholds']) if p >= h] for row in probabilities.tolist()]
+print(json.dumps({'diff': float((out - batch['logits']).abs().max()), 'probabilities': probabilities.tolist(),
+                  'predicted': predicted, 'tags': task['tags']}))
+)PY");
+    QProcess python;
+    python.start(QStringLiteral(FUSIONSCOPE_PEER_PYTHON), {script, model, dump});
+    QVERIFY(python.waitForFinished(120000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const QJsonObject result = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+    QVERIFY2(result.value(QStringLiteral("diff")).toDouble(1.0) <= 1e-5, qPrintable(QString::number(result.value(QStringLiteral("diff")).toDouble())));
+    const QJsonArray tags = result.value(QStringLiteral("tags")).toArray();
+    QCOMPARE(tags.size(), 9);
+    const QList<QJsonObject> rows = jsonLines(predictions);
+    const QJsonArray probabilities = result.value(QStringLiteral("probabilities")).toArray();
+    QVERIFY(!probabilities.isEmpty());
+    for (int i = 0; i < probabilities.size(); ++i) {
+        const QJsonObject ours = rows.at(i).value(QStringLiteral("probabilities")).toObject();
+        for (int k = 0; k < tags.size(); ++k)
+            QVERIFY(qAbs(probabilities.at(i).toArray().at(k).toDouble() - ours.value(tags.at(k).toString()).toDouble()) < 1e-5);
+        QCOMPARE(result.value(QStringLiteral("predicted")).toArray().at(i).toArray(), rows.at(i).value(QStringLiteral("predicted")).toArray());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestMultilabelCli)
+#include "test_multilabel_cli.moc"
