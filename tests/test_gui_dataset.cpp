@@ -211,6 +211,42 @@ private Q_SLOTS:
         }
     }
 
+    void multilabelDatasetShowsTagFrequencies()
+    {
+        // Tag sets: the distribution tab counts, per split, the samples carrying each tag (a
+        // sample counts once under each of its tags); an empty set is an issue, not a bar.
+        QTemporaryDir dir;
+        QByteArray manifest;
+        for (int i = 0; i < 20; ++i) {
+            const char *split = i < 16 ? "train" : "test";
+            const char *tags = i % 4 == 0 ? R"(["beach", "sunset"])" : i % 4 == 1 ? R"(["beach"])" : i % 4 == 2 ? R"(["city"])" : "[]";
+            manifest += QStringLiteral(R"({"id":"t%1","text":"photo %1","label":%2,"split":"%3"})")
+                            .arg(i).arg(QLatin1String(tags), QLatin1String(split)).toUtf8() + '\n';
+        }
+        testsupport::writeFile(dir.filePath(QStringLiteral("manifest.jsonl")), manifest);
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        window.openInitialDataset(dir.path());
+        DatasetController *controller = window.datasetController();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->isLoading(), kLoadTimeoutMs);
+        QVERIFY(controller->dataset());
+        QCOMPARE(controller->dataset()->task(), TaskKind::Multilabel);
+        QCOMPARE(controller->dataset()->targetNames(), (QStringList{QStringLiteral("beach"), QStringLiteral("city"), QStringLiteral("sunset")}));
+        QCOMPARE(controller->dataset()->issues().size(), 5); // the five empty sets, each named
+        auto *subTabs = window.findChild<QTabWidget *>(QStringLiteral("dataSubTabs"));
+        auto *distribution = window.findChild<ClassDistributionPlot *>(QStringLiteral("classDistributionPlot"));
+        QCOMPARE(subTabs->tabText(subTabs->indexOf(distribution)), QStringLiteral("Tag Frequencies"));
+        // train: 4 × (beach, sunset) + 4 × beach + 4 × city = 16 tag bars, plus 4 unlabeled samples.
+        QCOMPARE(distribution->total(Split::Train), 16 + 4);
+        QCOMPARE(distribution->total(Split::Test), 4 + 1);
+        subTabs->setCurrentWidget(distribution);
+        if (const QString shots = qEnvironmentVariable("FUSIONSCOPE_SCREENSHOT_DIR"); !shots.isEmpty()) {
+            QCoreApplication::processEvents();
+            window.grab().save(shots + QStringLiteral("/data-multilabel.png"));
+        }
+    }
+
     void dropOpensManifestFile()
     {
         MainWindow window;

@@ -334,8 +334,8 @@ private Q_SLOTS:
 
     void regressionRunTrainsFromTheWindow()
     {
-        // A regression dataset trains from the same buttons; the log and the history speak in
-        // R², and no R² is drawn as an accuracy.
+        // A regression dataset trains from the same buttons; the log, the score plot and the
+        // history speak in R², never as an accuracy.
         const QString position = QDir::cleanPath(m_dir.filePath(QStringLiteral("position")));
         const auto made = testsupport::runFusionscope({QStringLiteral("demo-data"), QStringLiteral("--kind"), QStringLiteral("position"),
                                                        QStringLiteral("--samples"), QStringLiteral("120"), QStringLiteral("--out"), position});
@@ -354,11 +354,60 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QStringLiteral("task: regress (inferred")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("val mean R²")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("test mean R²")), qPrintable(log));
-        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 0);
+        QCOMPARE(m_train->curves()->accuracyPlot()->title(), QStringLiteral("Validation mean R²"));
+        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 2);
         QCOMPARE(m_train->curves()->epochLossPlot()->livePointCount(1), 2);
         QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test R²")));
         screenshot(QStringLiteral("train-regression"));
         m_window->openDataset(m_demo); // back to the classification demo for the tests that follow
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
+    }
+
+    void multilabelRunTrainsAndTheTaskIsChosenInTheModelTab()
+    {
+        const QString matches = QDir::cleanPath(m_dir.filePath(QStringLiteral("matches")));
+        const auto made = testsupport::runFusionscope({QStringLiteral("demo-data"), QStringLiteral("--kind"), QStringLiteral("matches"),
+                                                       QStringLiteral("--samples"), QStringLiteral("120"), QStringLiteral("--out"), matches});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        m_window->openDataset(matches);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
+        QVERIFY(m_window->datasetController()->dataset());
+        QCOMPARE(m_window->datasetController()->dataset()->task(), TaskKind::Multilabel);
+        // The Model tab says what the labels are and what the model will output.
+        auto *taskLabel = child<QLabel>(m_model, "datasetTaskLabel");
+        QTRY_VERIFY(taskLabel->text().contains(QStringLiteral("multilabel (inferred: labels are lists of tags) · 9 tags: cell_0")));
+        m_window->panelTabs()->setCurrentWidget(m_model);
+        screenshot(QStringLiteral("model-task"));
+        m_window->panelTabs()->setCurrentWidget(m_train);
+
+        // Choosing a task reads the labels again as it asks: lists are no classes, each sample says so.
+        auto *task = child<QComboBox>(m_model, "train_task");
+        task->setCurrentIndex(task->findData(QStringLiteral("classify")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading() && m_window->datasetController()->dataset(), kLoadTimeoutMs);
+        QCOMPARE(m_window->datasetController()->dataset()->task(), TaskKind::Classify);
+        QVERIFY(m_window->datasetController()->dataset()->issues().first().toString().contains(QStringLiteral("is a list of tags")));
+        QTRY_VERIFY(taskLabel->text().startsWith(QStringLiteral("classify (as asked)")));
+        task->setCurrentIndex(task->findData(QStringLiteral("auto")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading() && m_window->datasetController()->dataset(), kLoadTimeoutMs);
+        QCOMPARE(m_window->datasetController()->dataset()->task(), TaskKind::Multilabel);
+
+        child<QSpinBox>(m_model, "train_epochs")->setValue(2);
+        QSignalSpy done(m_train, &TrainPanel::runFinished);
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
+        QVERIFY(done.wait(kRunTimeoutMs));
+        const QString run = done.at(0).at(0).toString();
+        QVERIFY(QFileInfo::exists(runfiles::modelPath(run)));
+        const QString log = m_train->log()->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("9 tags, binary cross-entropy per tag")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("val mAP")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("thresholds tuned on validation")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("test mAP")), qPrintable(log));
+        QCOMPARE(m_train->curves()->accuracyPlot()->title(), QStringLiteral("Validation mAP"));
+        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 2);
+        QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test mAP")));
+        m_window->panelTabs()->setCurrentWidget(m_train);
+        screenshot(QStringLiteral("train-multilabel"));
+        m_window->openDataset(m_demo);
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
     }
 

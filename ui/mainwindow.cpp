@@ -123,6 +123,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     connect(m_controller, &DatasetController::loadStarted, m_modelPanel, [this] { m_modelPanel->setDataset(nullptr); });
     connect(m_controller, &DatasetController::datasetReady, m_modelPanel, &ModelPanel::setDataset);
+    // Another task reads the same labels differently: load the dataset again (its media come from the cache).
+    connect(m_modelPanel, &ModelPanel::taskRequested, this, [this](TaskRequest task) {
+        if (!m_controller->path().isEmpty() && task != m_controller->taskRequest())
+            m_controller->open(m_controller->path(), task);
+    });
     connect(m_trainPanel, &TrainPanel::errorOccurred, m_banner, &ErrorBanner::showError);
     connect(m_trainPanel, &TrainPanel::modelTabRequested, this, [this] { m_tabs->setCurrentWidget(m_modelPanel); });
     connect(m_trainPanel, &TrainPanel::openModelRequested, this, [this](const QString &path) {
@@ -216,7 +221,7 @@ void MainWindow::openInitialDataset(const QString &path)
 void MainWindow::openDataset(const QString &path)
 {
     m_banner->dismiss();
-    m_controller->open(QDir::cleanPath(QFileInfo(path).absoluteFilePath()));
+    m_controller->open(QDir::cleanPath(QFileInfo(path).absoluteFilePath()), m_modelPanel->taskRequest());
 }
 
 void MainWindow::chooseDatasetFolder()

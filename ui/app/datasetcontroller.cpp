@@ -24,7 +24,7 @@ DatasetController::~DatasetController()
     m_thread.wait();
 }
 
-void DatasetController::open(const QString &path)
+void DatasetController::open(const QString &path, TaskRequest task)
 {
     // The worker runs one load at a time: stop the old one so the new one starts promptly.
     if (m_cancel)
@@ -33,6 +33,7 @@ void DatasetController::open(const QString &path)
     const int generation = ++m_generation;
     m_loading = true;
     m_path = path;
+    m_task = task;
     m_manifest.reset();
     m_dataset.reset();
     Q_EMIT loadStarted(path);
@@ -40,7 +41,7 @@ void DatasetController::open(const QString &path)
     DatasetLoadWorker *worker = m_worker;
     std::shared_ptr<CancelFlag> cancel = m_cancel;
     QMetaObject::invokeMethod(
-        m_worker, [worker, generation, path, cancel] { worker->load(generation, path, cancel); },
+        m_worker, [worker, generation, path, task, cancel] { worker->load(generation, path, task, cancel); },
         Qt::QueuedConnection);
 }
 

@@ -23,13 +23,18 @@ public:
     /** Cancels a running load, then quits and joins the worker thread. */
     ~DatasetController() override;
 
-    /** Starts loading `path` (folder or manifest file); supersedes a load in progress. */
-    void open(const QString &path);
+    /**
+     * Starts loading `path` (folder or manifest file), reading its labels as `task` asks
+     * (Auto: inferred); supersedes a load in progress.
+     */
+    void open(const QString &path, TaskRequest task = TaskRequest::Auto);
     /** Asks the running load to stop; the manifest already read stays shown. */
     void cancel();
 
     bool isLoading() const { return m_loading; }
     QString path() const { return m_path; }
+    /** How the current (or last) load reads the labels. */
+    TaskRequest taskRequest() const { return m_task; }
     std::shared_ptr<const Manifest> manifest() const { return m_manifest; }
     /** nullptr until decoding finished. */
     std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
@@ -58,6 +63,7 @@ private:
     int m_generation = 0;
     bool m_loading = false;
     QString m_path;
+    TaskRequest m_task = TaskRequest::Auto;
     std::shared_ptr<const Manifest> m_manifest;
     std::shared_ptr<const Dataset> m_dataset;
 };

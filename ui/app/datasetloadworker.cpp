@@ -11,7 +11,7 @@ constexpr qint64 kProgressIntervalMs = 50; // ≤ 20 Hz: the GUI only needs to l
 
 } // namespace
 
-void DatasetLoadWorker::load(int generation, const QString &path, std::shared_ptr<CancelFlag> cancel)
+void DatasetLoadWorker::load(int generation, const QString &path, TaskRequest task, std::shared_ptr<CancelFlag> cancel)
 {
     try {
         const QFileInfo info(path);
@@ -28,7 +28,7 @@ void DatasetLoadWorker::load(int generation, const QString &path, std::shared_pt
             return;
         }
 
-        auto manifest = std::make_shared<const Manifest>(readManifest(path));
+        auto manifest = std::make_shared<const Manifest>(readManifest(path, {}, task));
         Q_EMIT manifestRead(generation, manifest);
         if (cancel->load()) {
             Q_EMIT loadCancelled(generation);
@@ -52,7 +52,9 @@ void DatasetLoadWorker::load(int generation, const QString &path, std::shared_pt
             Q_EMIT progressChanged(generation, report);
         };
 
-        std::shared_ptr<const Dataset> dataset = Dataset::load(path, DatasetOptions{}, progress, cancel.get());
+        DatasetOptions options;
+        options.task = task;
+        std::shared_ptr<const Dataset> dataset = Dataset::load(path, options, progress, cancel.get());
         if (!dataset || cancel->load()) {
             Q_EMIT loadCancelled(generation);
             return;

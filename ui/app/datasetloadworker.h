@@ -20,7 +20,7 @@ public:
     using QObject::QObject;
 
     /** Runs on the worker thread; returns when the load finished, failed or was cancelled. */
-    void load(int generation, const QString &path, std::shared_ptr<CancelFlag> cancel);
+    void load(int generation, const QString &path, TaskRequest task, std::shared_ptr<CancelFlag> cancel);
 
 Q_SIGNALS:
     /** The manifest parsed (no decoding yet): enough for the table and the issues list. */

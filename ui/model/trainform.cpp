@@ -8,6 +8,7 @@
 #include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QGroupBox>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
@@ -52,6 +53,31 @@ QString numberText(double value)
 TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
 {
     using formfields::addRow;
+
+    auto *taskBox = new QGroupBox(tr("Task"), this);
+    auto *taskForm = new QFormLayout(taskBox);
+    m_task = new QComboBox(taskBox);
+    formfields::addChoice(m_task, tr("auto (from the labels)"), QStringLiteral("auto"),
+                          tr("Class names → classify; numbers (not a handful of integers) or objects of numbers → regress; "
+                             "lists of tags or \"tag1|tag2\" → multilabel."));
+    formfields::addChoice(m_task, tr("classify"), QStringLiteral("classify"), tr("One class per sample: cross-entropy, accuracy."));
+    formfields::addChoice(m_task, tr("regress"), QStringLiteral("regress"),
+                          tr("One or more numbers per sample, standardised on the train split: mean R²."));
+    formfields::addChoice(m_task, tr("multilabel"), QStringLiteral("multilabel"),
+                          tr("A set of tags per sample: binary cross-entropy per tag, thresholds tuned on val, mAP."));
+    m_regressionLoss = new QComboBox(taskBox);
+    formfields::addChoice(m_regressionLoss, tr("mse"), QStringLiteral("mse"), tr("Squared error on standardised targets."));
+    formfields::addChoice(m_regressionLoss, tr("huber"), QStringLiteral("huber"),
+                          tr("Squared near the target, linear beyond one standard deviation: robust to outliers."));
+    formfields::addChoice(m_regressionLoss, tr("l1"), QStringLiteral("l1"), tr("Absolute error: predicts the median."));
+    m_datasetTask = new QLabel(tr("Open a dataset to see what its labels are."), taskBox);
+    m_datasetTask->setObjectName(QStringLiteral("datasetTaskLabel"));
+    m_datasetTask->setWordWrap(true);
+    m_datasetTask->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    addRow(taskForm, tr("&Task:"), m_task,
+           tr("What the labels are. Changing it reads the dataset's labels again (the decoded media are cached)."));
+    addRow(taskForm, tr("Regression &loss:"), m_regressionLoss, tr("The loss of a regression, on standardised targets."));
+    taskForm->addRow(tr("Dataset:"), m_datasetTask);
 
     auto *optimiser = new QGroupBox(tr("Optimiser and schedule"), this);
     auto *optimiserForm = new QFormLayout(optimiser);
@@ -117,10 +143,13 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(taskBox);
     layout->addWidget(optimiser);
     layout->addWidget(regularisation);
 
-    m_fields = {{QStringLiteral("epochs"), m_epochs},
+    m_fields = {{QStringLiteral("task"), m_task},
+                {QStringLiteral("regression_loss"), m_regressionLoss},
+                {QStringLiteral("epochs"), m_epochs},
                 {QStringLiteral("batch_size"), m_batchSize},
                 {QStringLiteral("learning_rate"), m_learningRate},
                 {QStringLiteral("weight_decay"), m_weightDecay},
@@ -143,8 +172,29 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
         connect(box, &QDoubleSpinBox::valueChanged, this, &TrainForm::changed);
     for (QLineEdit *edit : {m_learningRate, m_weightDecay})
         connect(edit, &QLineEdit::textChanged, this, &TrainForm::changed);
-    for (QComboBox *combo : {m_classWeights, m_precision})
+    for (QComboBox *combo : {m_classWeights, m_precision, m_regressionLoss})
         connect(combo, &QComboBox::currentIndexChanged, this, &TrainForm::changed);
+    connect(m_task, &QComboBox::currentIndexChanged, this, [this] {
+        updateTaskFields();
+        Q_EMIT changed();
+        Q_EMIT taskChosen(m_task->currentData().toString());
+    });
+}
+
+void TrainForm::updateTaskFields()
+{
+    const QString task = m_task->currentData().toString();
+    m_regressionLoss->setEnabled(task == QLatin1String("regress") || task == QLatin1String("auto"));
+}
+
+void TrainForm::setDatasetTask(const QString &description)
+{
+    m_datasetTask->setText(description.isEmpty() ? tr("Open a dataset to see what its labels are.") : description);
+}
+
+QString TrainForm::datasetTaskText() const
+{
+    return m_datasetTask->text();
 }
 
 TrainConfig TrainForm::config() const
@@ -164,6 +214,8 @@ TrainConfig TrainForm::config() const
     config.earlyStoppingPatience = m_patience->value();
     config.classWeights = m_classWeights->currentData().toString();
     config.seed = std::uint64_t(m_seed->value());
+    config.task = m_task->currentData().toString();
+    config.regressionLoss = m_regressionLoss->currentData().toString();
     return config;
 }
 
@@ -174,7 +226,7 @@ void TrainForm::setConfig(const TrainConfig &config)
         QSignalBlocker(m_weightDecay),    QSignalBlocker(m_warmupSteps),     QSignalBlocker(m_warmupFraction),
         QSignalBlocker(m_gradClip),       QSignalBlocker(m_labelSmoothing),  QSignalBlocker(m_modalityDropout),
         QSignalBlocker(m_patience),       QSignalBlocker(m_classWeights),    QSignalBlocker(m_seed),
-        QSignalBlocker(m_precision)};
+        QSignalBlocker(m_precision),      QSignalBlocker(m_task),            QSignalBlocker(m_regressionLoss)};
     m_epochs->setValue(config.epochs);
     m_batchSize->setValue(config.batchSize);
     m_learningRate->setText(numberText(config.learningRate));
@@ -188,6 +240,9 @@ void TrainForm::setConfig(const TrainConfig &config)
     m_patience->setValue(config.earlyStoppingPatience);
     formfields::selectData(m_classWeights, config.classWeights);
     m_seed->setValue(int(std::min<std::uint64_t>(config.seed, std::uint64_t(std::numeric_limits<int>::max()))));
+    formfields::selectData(m_task, config.task);
+    formfields::selectData(m_regressionLoss, config.regressionLoss);
+    updateTaskFields();
     Q_EMIT changed();
 }
 

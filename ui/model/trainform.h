@@ -7,12 +7,14 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
 /**
- * The training half of the Model panel: TrainConfig's optimiser, schedule, regularisation
- * and stopping fields with tooltips. The learning rate and weight decay are typed (3e-4), so
+ * The training half of the Model panel: the task (what the labels are, as inferred from the
+ * loaded dataset or chosen here, and the regression loss), then TrainConfig's optimiser,
+ * schedule, regularisation and stopping fields with tooltips. The learning rate and weight decay are typed (3e-4), so
  * they can hold text that is not a number: parseError() names it. GUI thread.
  */
 class TrainForm final : public QWidget
@@ -26,12 +28,22 @@ public:
     /** A sentence in TrainConfig::validate's style when a typed field is not a number, else empty. */
     QString parseError() const;
     QWidget *field(const QString &key) const { return m_fields.value(key); }
+    /** What the loaded dataset's labels read as: "multilabel (inferred: …) · 9 tags: cell_0, …"; empty: no dataset. */
+    void setDatasetTask(const QString &description);
+    QString datasetTaskText() const;
     QList<QWidget *> fields() const { return m_fields.values(); }
 
 Q_SIGNALS:
     void changed();
+    /** The user chose another task: the dataset must be read again with it. */
+    void taskChosen(const QString &task);
 
 private:
+    void updateTaskFields();
+
+    QComboBox *m_task;
+    QComboBox *m_regressionLoss;
+    QLabel *m_datasetTask;
     QSpinBox *m_epochs;
     QSpinBox *m_batchSize;
     QLineEdit *m_learningRate;

@@ -195,9 +195,10 @@ void DataPanel::showContent(const Manifest &manifest, const DataIssues &issues, 
     m_issues->setIssues(manifest, issues, decoded);
     m_lowerTabs->setTabText(0, tr("Data Issues (%1)").arg(groupedNumber(issues.size())));
     m_distribution->setManifest(manifest);
-    m_lowerTabs->setTabText(m_lowerTabs->indexOf(m_distribution), manifest.task == TaskKind::Regress
-                                                                     ? tr("Target Distribution")
-                                                                     : tr("Class Distribution"));
+    const QString distribution = manifest.task == TaskKind::Regress     ? tr("Target Distribution")
+                                 : manifest.task == TaskKind::Multilabel ? tr("Tag Frequencies")
+                                                                         : tr("Class Distribution");
+    m_lowerTabs->setTabText(m_lowerTabs->indexOf(m_distribution), distribution);
     updateSplitCombo(manifest);
     updateCountLabel();
     m_stack->setCurrentWidget(m_mainSplitter);

@@ -100,6 +100,7 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
             saveConfigs();
         Q_EMIT configChanged();
     });
+    connect(m_trainForm, &TrainForm::taskChosen, this, [this] { Q_EMIT taskRequested(taskRequest()); });
     connect(m_summaryDelay, &QTimer::timeout, this, &ModelPanel::requestSummary);
     connect(m_background, &ModelBackground::summaryReady, this, &ModelPanel::onSummary);
     connect(m_background, &ModelBackground::fileInspected, this, &ModelPanel::onFileInspected);
@@ -118,6 +119,18 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
 void ModelPanel::setDataset(std::shared_ptr<const Dataset> dataset)
 {
     m_dataset = std::move(dataset);
+    QString task;
+    if (m_dataset) {
+        // The task as read, and what the model will output: classes, targets or tags.
+        const bool classes = m_dataset->task() == TaskKind::Classify;
+        const QStringList names = classes ? m_dataset->labels() : m_dataset->targetNames();
+        const QString kind = classes ? tr("classes") : m_dataset->task() == TaskKind::Regress ? tr("targets") : tr("tags");
+        QStringList shown = names.mid(0, 8);
+        if (names.size() > shown.size())
+            shown << QStringLiteral("…");
+        task = tr("%1 · %2 %3: %4").arg(m_dataset->manifest().taskReason).arg(names.size()).arg(kind, shown.join(QStringLiteral(", ")));
+    }
+    m_trainForm->setDatasetTask(task);
     updateShapesNote();
     validate();
     m_summaryDelay->start();
@@ -143,7 +156,17 @@ void ModelPanel::setModelConfig(const ModelConfig &config)
 
 void ModelPanel::setTrainConfig(const TrainConfig &config)
 {
+    const TaskRequest before = taskRequest();
     m_trainForm->setConfig(config);
+    if (taskRequest() != before)
+        Q_EMIT taskRequested(taskRequest());
+}
+
+TaskRequest ModelPanel::taskRequest() const
+{
+    TaskRequest request = TaskRequest::Auto;
+    parseTaskRequest(m_trainForm->config().task, &request);
+    return request;
 }
 
 qint64 ModelPanel::parameterCount() const

@@ -35,6 +35,8 @@ public:
     TrainConfig trainConfig() const;
     void setModelConfig(const ModelConfig &config);
     void setTrainConfig(const TrainConfig &config);
+    /** How the chosen task asks the dataset's labels to be read (Auto: inferred). */
+    TaskRequest taskRequest() const;
 
     bool isValid() const { return m_validationError.isEmpty(); }
     /** A sentence naming the invalid field, empty when the configs are valid. */
@@ -56,6 +58,8 @@ Q_SIGNALS:
     void modelFileOpened(const QString &path);
     /** A model file could not be opened (reason is one sentence). */
     void modelFileFailed(const QString &path, const QString &reason);
+    /** The user chose another task: the dataset's labels must be read again as it asks. */
+    void taskRequested(TaskRequest task);
 
 private:
     void onFormChanged();

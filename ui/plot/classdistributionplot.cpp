@@ -40,8 +40,10 @@ void ClassDistributionPlot::setManifest(const Manifest &manifest)
         showTargetHistogram(manifest);
         return;
     }
-    xAxis->setLabel(QString());
-    QStringList classes = manifest.labels;
+    // Multi-label: a bar per tag, counting the samples that carry it (a sample counts under each of its tags).
+    const bool tagged = manifest.task == TaskKind::Multilabel;
+    xAxis->setLabel(tagged ? tr("tag (samples carrying it)") : QString());
+    QStringList classes = tagged ? manifest.targetNames : manifest.labels;
     bool unlabeled = false;
     for (const SampleRecord &record : manifest.samples)
         unlabeled = unlabeled || record.label.isEmpty();
@@ -55,6 +57,11 @@ void ClassDistributionPlot::setManifest(const Manifest &manifest)
     for (QVector<double> &c : counts)
         c.fill(0.0, classes.size());
     for (const SampleRecord &record : manifest.samples) {
+        if (tagged && !record.targets.empty()) {
+            for (std::size_t k = 0; k < record.targets.size(); ++k)
+                counts[int(record.split)][int(k)] += record.targets[k] > 0.5f ? 1.0 : 0.0;
+            continue;
+        }
         const int c = column.value(record.label.isEmpty() ? classes.last() : record.label, -1);
         if (c >= 0)
             counts[int(record.split)][c] += 1.0;

@@ -5,7 +5,8 @@
 
 /**
  * Samples per class, one bar series per split (train / val / test) side by side; for a
- * regression dataset, a histogram of the first target's values per split. GUI thread.
+ * regression dataset, a histogram of the first target's values per split; for a multi-label
+ * one, the samples carrying each tag. GUI thread.
  */
 class ClassDistributionPlot final : public ThemedPlot
 {
