@@ -73,19 +73,6 @@ OneVsRestCurves oneVsRest(const std::vector<float> &scores, const std::vector<ch
     return curves;
 }
 
-double meanOfDefined(const std::vector<double> &values)
-{
-    double sum = 0.0;
-    int count = 0;
-    for (double value : values) {
-        if (std::isfinite(value)) {
-            sum += value;
-            ++count;
-        }
-    }
-    return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
-}
-
 QJsonArray pointsJson(const std::vector<CurvePoint> &points)
 {
     QJsonArray array;
@@ -106,6 +93,19 @@ std::vector<CurvePoint> pointsFromJson(const QJsonValue &value)
 }
 
 } // namespace
+
+double meanOfDefined(const std::vector<double> &values)
+{
+    double sum = 0.0;
+    int count = 0;
+    for (double value : values) {
+        if (std::isfinite(value)) {
+            sum += value;
+            ++count;
+        }
+    }
+    return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
+}
 
 OneVsRestCurves OneVsRestCurves::of(const std::vector<float> &scores, const std::vector<char> &positive)
 {

@@ -5,6 +5,9 @@
 #include <limits>
 #include <vector>
 
+/** The mean of the finite values (a class or tag without an AUC or AP is NaN and left out); NaN when none is. */
+double meanOfDefined(const std::vector<double> &values);
+
 /** One point of a curve: (false-positive rate, true-positive rate) or (recall, precision). */
 struct CurvePoint
 {

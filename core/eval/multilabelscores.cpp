@@ -20,19 +20,6 @@ double ratio(double numerator, double denominator)
     return denominator > 0.0 ? numerator / denominator : 0.0;
 }
 
-double meanOfDefined(const std::vector<double> &values)
-{
-    double sum = 0.0;
-    int count = 0;
-    for (double value : values) {
-        if (std::isfinite(value)) {
-            sum += value;
-            ++count;
-        }
-    }
-    return count > 0 ? sum / count : MultilabelReport::kNan;
-}
-
 } // namespace
 
 QJsonObject TagScores::toJson() const

@@ -240,10 +240,12 @@ void ModelPanel::updateShapesNote()
         return;
     }
     const ModelConfig shapes = modelConfig();
-    m_summary->setShapesNote(tr("Input shapes from %1: %2 classes, %3 text tokens (vocabulary %4), %5 px images, "
+    const QString outputs = m_dataset->task() == TaskKind::Regress     ? tr("%1 targets").arg(shapes.numClasses)
+                            : m_dataset->task() == TaskKind::Multilabel ? tr("%1 tags").arg(shapes.numClasses)
+                                                                        : tr("%1 classes").arg(shapes.numClasses);
+    m_summary->setShapesNote(tr("Input shapes from %1: %2, %3 text tokens (vocabulary %4), %5 px images, "
                                 "%6 mel bins × %7 frames.")
-                                 .arg(QFileInfo(m_dataset->root()).fileName())
-                                 .arg(shapes.numClasses)
+                                 .arg(QFileInfo(m_dataset->root()).fileName(), outputs)
                                  .arg(shapes.textLength)
                                  .arg(shapes.vocabSize)
                                  .arg(shapes.imageSize)
