@@ -101,6 +101,49 @@ private Q_SLOTS:
         QVERIFY(!c.hasGates);
     }
 
+    void regressionAndTagGamesDecomposeTheirOwnValues()
+    {
+        // The presence game is additive: column 1's logit is 2·text + 2·image + audio.
+        torch::jit::Module module = presenceModel();
+        TaskReadout tags;
+        tags.task.kind = TaskKind::Multilabel;
+        tags.task.targets = {QStringLiteral("a"), QStringLiteral("b")};
+        tags.task.thresholds = {0.5, 0.5};
+        tags.outputs = 2;
+        SampleForward forward = explainOne(module, sampleBatch(), /*gradInput=*/true, tags);
+        QCOMPARE(forward.predicted, 1); // the most probable tag: σ(5) against σ(0)
+        QVERIFY(std::abs(forward.contribution.fAll - 5.0) < 1e-6); // the logit itself
+        QVERIFY(std::abs(forward.contribution.probability - 1.0 / (1.0 + std::exp(-5.0))) < 1e-6);
+        const std::array<double, 3> logitShares{2.0, 2.0, 1.0};
+        for (int k = 0; k < 3; ++k)
+            QVERIFY(std::abs(forward.contribution.shapley[std::size_t(k)] - logitShares[std::size_t(k)]) < 1e-6);
+        QCOMPARE(int(forward.outputShapley.size()), 2);
+        for (double share : forward.outputShapley[0])
+            QVERIFY(std::abs(share) < 1e-9); // tag a's logit is always 0
+        tags.chosen = 0;
+        QCOMPARE(explainOne(module, sampleBatch(), false, tags).predicted, 0);
+
+        // Regression: value = output · std + mean, so each share scales by std and the mean cancels.
+        TaskReadout values;
+        values.task.kind = TaskKind::Regress;
+        values.task.targets = {QStringLiteral("u"), QStringLiteral("v")};
+        values.task.mean = {0.0, 1.0};
+        values.task.std = {1.0, 3.0};
+        values.outputs = 2;
+        values.chosen = 1;
+        forward = explainOne(module, sampleBatch({1, 0, 1}), /*gradInput=*/true, values);
+        QCOMPARE(forward.predicted, 1);
+        QVERIFY(std::abs(forward.probabilities[1] - (3.0 * 3.0 + 1.0)) < 1e-5); // (2 + 1) · 3 + 1
+        QVERIFY(std::abs(forward.contribution.fAll - 10.0) < 1e-5);
+        QVERIFY(std::abs(forward.contribution.fNone - 1.0) < 1e-5);
+        QVERIFY(std::abs(forward.contribution.shapley[0] - 6.0) < 1e-5);
+        QCOMPARE(forward.contribution.shapley[1], 0.0); // absent: no player
+        QVERIFY(std::abs(forward.contribution.shapley[2] - 3.0) < 1e-5);
+        QVERIFY(std::abs(forward.contribution.leaveOneOut[2] - 3.0) < 1e-5); // 10 − 7, in the target's units
+        QVERIFY(forward.contribution.efficiencyError() < 1e-9);
+        QVERIFY(std::isfinite(forward.contribution.gradInput[2]) && forward.contribution.gradInput[2] == 0.0); // no input is read
+    }
+
     void absentModalityIsNoPlayer()
     {
         torch::jit::Module module = presenceModel();

@@ -1,7 +1,8 @@
 // A multi-label task end to end as a user runs it: demo-data --kind matches, check-data,
 // train (the task inferred from tag lists, balanced positive weights, thresholds tuned on
 // val), report.json and meta.json, eval (text, --json, --predictions, an unseen tag), info,
-// the refusal of explain, and the exported file in Python.
+// explain (each tag's logit decomposed over the modalities; the split's mAP per subset and
+// per tag), and the exported file in Python.
 #include "tests/testsupport.h"
 
 #include <QtCore/QDir>
@@ -70,7 +71,8 @@ private Q_SLOTS:
     void trainingRecordsTagsWeightsAndThresholds();
     void evalScoresEveryTagFromItsPredictions();
     void anUnseenTagAtEvaluationIsNamed();
-    void infoShowsTheThresholdsAndExplainRefusesClearly();
+    void infoShowsTheThresholds();
+    void explainDecomposesEachTagsLogit();
     void pythonGetsTheSameProbabilitiesAndTags();
 
 private:
@@ -239,18 +241,79 @@ void TestMultilabelCli::anUnseenTagAtEvaluationIsNamed()
     QCOMPARE(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("data_issues")).toInt(), 1);
 }
 
-void TestMultilabelCli::infoShowsTheThresholdsAndExplainRefusesClearly()
+void TestMultilabelCli::infoShowsTheThresholds()
 {
-    const QString model = m_run + QStringLiteral("/model.pt");
-    const auto info = testsupport::runFusionscope({QStringLiteral("info"), model});
+    const auto info = testsupport::runFusionscope({QStringLiteral("info"), m_run + QStringLiteral("/model.pt")});
     QCOMPARE(info.exitCode, 0);
     QVERIFY2(info.out.contains("task         multilabel: 9 tags (bce, positive weights"), info.out.constData());
     QVERIFY2(info.out.contains("cell_0     threshold 0."), info.out.constData());
-    const auto explain = testsupport::runFusionscope({QStringLiteral("explain"), model, m_data, QStringLiteral("--split"),
-                                                      QStringLiteral("test"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("x"))});
-    QCOMPARE(explain.exitCode, 1);
-    QVERIFY2(explain.err.contains("is a multi-label model") && explain.err.contains("fusionscope eval"), explain.err.constData());
-    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("x"))));
+}
+
+void TestMultilabelCli::explainDecomposesEachTagsLogit()
+{
+    const QString model = m_run + QStringLiteral("/model.pt");
+    const QString predictions = m_dir.filePath(QStringLiteral("explain-predictions.jsonl"));
+    const auto eval = testsupport::runFusionscope({QStringLiteral("eval"), model, m_data, QStringLiteral("--json"),
+                                                   QStringLiteral("--precision"), QStringLiteral("fp32"),
+                                                   QStringLiteral("--predictions"), predictions});
+    QVERIFY2(eval.exitCode == 0, eval.err.constData());
+    const QJsonObject evaluated = QJsonDocument::fromJson(eval.out).object();
+    QHash<QString, QJsonObject> rowById;
+    for (const QJsonObject &row : jsonLines(predictions))
+        rowById.insert(row.value(QStringLiteral("id")).toString(), row);
+
+    const auto run = testsupport::runFusionscope({QStringLiteral("explain"), model, m_data, QStringLiteral("--split"),
+                                                  QStringLiteral("test"), QStringLiteral("--precision"), QStringLiteral("fp32"),
+                                                  QStringLiteral("--overlays"), QStringLiteral("2"), QStringLiteral("--no-robustness"),
+                                                  QStringLiteral("--json"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("explained"))});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QJsonObject document = QJsonDocument::fromJson(run.out).object();
+    const QJsonObject split = document.value(QStringLiteral("split")).toObject();
+    QCOMPARE(split.value(QStringLiteral("task")).toString(), QStringLiteral("multilabel"));
+    QVERIFY(qAbs(split.value(QStringLiteral("map")).toDouble() - evaluated.value(QStringLiteral("map")).toDouble()) < 1e-5);
+    const QJsonObject tags = split.value(QStringLiteral("multilabel")).toObject();
+    QCOMPARE(tags.value(QStringLiteral("tags")).toArray().size(), 9);
+    QVERIFY(qAbs(tags.value(QStringLiteral("micro_f1")).toDouble() - evaluated.value(QStringLiteral("micro_f1")).toDouble()) < 1e-5);
+    QCOMPARE(split.value(QStringLiteral("subset_map")).toObject().size(), 7);
+    const QJsonObject shapley = split.value(QStringLiteral("shapley")).toObject();
+    QCOMPARE(shapley.value(QStringLiteral("per_output_mean_abs")).toObject().size(), 9);
+    QVERIFY(shapley.value(QStringLiteral("max_efficiency_error")).toDouble() < 1e-4);
+
+    // One sample: eval's probabilities; the game is the most probable tag's logit; the tags over their thresholds.
+    const QJsonObject sample = document.value(QStringLiteral("samples")).toArray().at(0).toObject();
+    const QJsonObject expected = rowById.value(sample.value(QStringLiteral("id")).toString());
+    const QJsonObject prediction = sample.value(QStringLiteral("prediction")).toObject();
+    const QJsonObject probabilities = prediction.value(QStringLiteral("probabilities")).toObject();
+    QCOMPARE(probabilities.size(), 9);
+    QString mostProbable;
+    for (const QString &tag : probabilities.keys()) {
+        QVERIFY(qAbs(probabilities.value(tag).toDouble() - expected.value(QStringLiteral("probabilities")).toObject().value(tag).toDouble()) < 1e-5);
+        if (mostProbable.isEmpty() || probabilities.value(tag).toDouble() > probabilities.value(mostProbable).toDouble())
+            mostProbable = tag;
+    }
+    QCOMPARE(prediction.value(QStringLiteral("explained_tag")).toString(), mostProbable);
+    QCOMPARE(prediction.value(QStringLiteral("tags")).toArray(), expected.value(QStringLiteral("predicted")).toArray());
+    QCOMPARE(prediction.value(QStringLiteral("true_tags")).toArray(), expected.value(QStringLiteral("tags")).toArray());
+    const QJsonObject contribution = sample.value(QStringLiteral("contributions")).toObject();
+    const double logit = contribution.value(QStringLiteral("f_all")).toDouble();
+    QVERIFY(qAbs(1.0 / (1.0 + std::exp(-logit)) - probabilities.value(mostProbable).toDouble()) < 1e-5);
+    QVERIFY(qAbs(contribution.value(QStringLiteral("probability")).toDouble() - probabilities.value(mostProbable).toDouble()) < 1e-5);
+    QVERIFY(contribution.value(QStringLiteral("efficiency_error")).toDouble() < 1e-6);
+    const QJsonObject perTag = sample.value(QStringLiteral("output_shapley")).toObject();
+    QCOMPARE(perTag.size(), 9);
+    const QJsonObject own = perTag.value(mostProbable).toObject();
+    const QJsonObject phi = contribution.value(QStringLiteral("shapley")).toObject();
+    for (const QString &modality : {QStringLiteral("text"), QStringLiteral("image"), QStringLiteral("audio")})
+        QVERIFY(qAbs(own.value(modality).toDouble() - phi.value(modality).toDouble()) < 1e-9);
+
+    // --output names the tag to explain.
+    const auto chosen = testsupport::runFusionscope({QStringLiteral("explain"), model, m_data, QStringLiteral("--sample"),
+                                                     sample.value(QStringLiteral("id")).toString(), QStringLiteral("--output"),
+                                                     QStringLiteral("cell_0"), QStringLiteral("--json"), QStringLiteral("--out"),
+                                                     m_dir.filePath(QStringLiteral("explained-0"))});
+    QVERIFY2(chosen.exitCode == 0, chosen.err.constData());
+    const QJsonObject first = QJsonDocument::fromJson(chosen.out).object().value(QStringLiteral("samples")).toArray().at(0).toObject();
+    QCOMPARE(first.value(QStringLiteral("prediction")).toObject().value(QStringLiteral("explained_tag")).toString(), QStringLiteral("cell_0"));
 }
 
 void TestMultilabelCli::pythonGetsTheSameProbabilitiesAndTags()

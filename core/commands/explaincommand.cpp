@@ -49,13 +49,36 @@ bool parseInt(const QCommandLineParser &parser, const QCommandLineOption &option
     return true;
 }
 
+/** The sample's headline: what was predicted, against the truth, and which output the game explains. */
+QString predictionHeadline(const SampleExplanation &sample)
+{
+    const ModalityContribution &c = sample.contribution;
+    const QString explained = sample.classNames.value(sample.predicted);
+    if (sample.task == TaskKind::Regress) {
+        QStringList values;
+        for (std::size_t k = 0; k < sample.probabilities.size(); ++k) {
+            const QString truth = k < sample.truth.size() && std::isfinite(sample.truth[k]) ? QString::number(sample.truth[k], 'g', 4) : QStringLiteral("-");
+            values << QStringLiteral("%1 %2 (true %3)").arg(sample.classNames.value(int(k))).arg(sample.probabilities[k], 0, 'g', 4).arg(truth);
+        }
+        return QStringLiteral("%1  predicted %2; explaining %3\n").arg(sample.sampleId, values.join(QStringLiteral(", ")), explained);
+    }
+    if (sample.task == TaskKind::Multilabel) {
+        const QStringList predicted = sample.predictedTags();
+        return QStringLiteral("%1  predicted tags %2%3; explaining %4 (p %5, its logit)\n")
+            .arg(sample.sampleId, predicted.isEmpty() ? QStringLiteral("(none)") : predicted.join(QLatin1Char(',')),
+                 sample.truth.empty() ? QString() : QStringLiteral(", true %1").arg(sample.trueTags().join(QLatin1Char(','))), explained)
+            .arg(c.probability, 0, 'f', 3);
+    }
+    return QStringLiteral("%1  predicted %2 (p %3)%4\n")
+        .arg(sample.sampleId, explained)
+        .arg(c.probability, 0, 'f', 3)
+        .arg(sample.label.isEmpty() ? QString() : QStringLiteral(", label %1").arg(sample.label));
+}
+
 QString sampleLine(const SampleExplanation &sample)
 {
     const ModalityContribution &c = sample.contribution;
-    QString line = QStringLiteral("%1  predicted %2 (p %3)%4\n")
-                       .arg(sample.sampleId, sample.classNames.value(sample.predicted))
-                       .arg(c.probability, 0, 'f', 3)
-                       .arg(sample.label.isEmpty() ? QString() : QStringLiteral(", label %1").arg(sample.label));
+    QString line = predictionHeadline(sample);
     const auto row = [](const char *name, const std::array<double, 3> &values) {
         QString text = QStringLiteral("  %1").arg(QLatin1String(name), -16);
         for (double value : values)
@@ -70,6 +93,10 @@ QString sampleLine(const SampleExplanation &sample)
     line += row("grad x input", c.gradInput);
     line += QStringLiteral("  efficiency: sum %1 = f(all) - f(none) %2 (error %3)\n")
                 .arg(c.shapleySum(), 0, 'f', 4).arg(c.fAll - c.fNone, 0, 'f', 4).arg(c.efficiencyError(), 0, 'g', 2);
+    for (std::size_t k = 0; k < sample.outputShapley.size() && sample.outputShapley.size() > 1; ++k) {
+        const std::string name = QStringLiteral("shapley %1").arg(sample.classNames.value(int(k))).left(16).toStdString();
+        line += row(name.c_str(), sample.outputShapley[k]);
+    }
     if (const TokenHeat *heat = sample.imageHeat())
         line += QStringLiteral("  image attention from %1\n").arg(heat->source);
     return line;
@@ -83,9 +110,11 @@ int runExplainCommand(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Explains a model's predictions on a dataset. Per sample: overlay PNGs (attention over the image, a heat strip "
         "under the spectrogram, shaded text pieces) and a JSON with the prediction, every attention map's summary, "
-        "rollout, and modality contributions (exact Shapley values, leave-one-out, gates, gradient x input). For a "
-        "split: mean |Shapley| per modality, accuracy of every modality subset, confusion, disagreeing samples, the "
-        "pointing game on meta.target_box and robustness curves. Without --sample the test split is explained."));
+        "rollout, and modality contributions (exact Shapley values, leave-one-out, gates, gradient x input) of the "
+        "predicted class's log-probability, a regression target's predicted value or a tag's logit. For a split: "
+        "mean |Shapley| per modality (and per target or tag), the task's score (accuracy, mean R2, mAP) of every "
+        "modality subset, confusion (classifiers), disagreeing samples, the pointing game on meta.target_box and "
+        "robustness curves in the task's score. Without --sample the test split is explained."));
     parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Model file (model.pt)."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Dataset folder or manifest file."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
@@ -103,12 +132,17 @@ int runExplainCommand(const QStringList &arguments)
     const QCommandLineOption textLength(QStringLiteral("text-length"), QStringLiteral("Tokens per text, for a model without FusionScope metadata (default 16)."), QStringLiteral("T"));
     const QCommandLineOption imageSize(QStringLiteral("image-size"), QStringLiteral("Image side, for a model without FusionScope metadata (default 64)."), QStringLiteral("S"));
     const QCommandLineOption audioSeconds(QStringLiteral("audio-seconds"), QStringLiteral("Clip length, for a model without FusionScope metadata."), QStringLiteral("SECONDS"));
+    const QCommandLineOption outputOption(QStringLiteral("output"),
+        QStringLiteral("The regression target or tag whose value (logit for a tag) the modality Shapley values explain "
+                       "(default: the first target; the sample's most probable tag). Every target's or tag's own Shapley "
+                       "values are listed too."),
+        QStringLiteral("NAME"));
     const QCommandLineOption precisionOption(QStringLiteral("precision"),
         QStringLiteral("Arithmetic of the split's forward passes: fp32, bf16 or auto (the default: bf16 where the CPU "
                        "computes it natively). One sample's explanation is always fp32: its gradients and Shapley values."),
         QStringLiteral("MODE"), QStringLiteral("auto"));
     parser.addOptions({help, sampleOption, splitOption, outOption, json, limit, overlays, batchOption, noRobustness, steps,
-                       seedOption, map, textLength, imageSize, audioSeconds, precisionOption});
+                       seedOption, map, textLength, imageSize, audioSeconds, outputOption, precisionOption});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -160,6 +194,11 @@ int runExplainCommand(const QStringList &arguments)
     if (!explainer)
         return failure(error);
     explainer->setPrecision(resolvePrecision(precisionSetting));
+    if (parser.isSet(outputOption)) {
+        error = explainer->setExplainedOutput(parser.value(outputOption).trimmed());
+        if (!error.isEmpty())
+            return usageError(error);
+    }
     if (explainer->hasMeta() && explainer->meta().hasPreprocess() && (parser.isSet(textLength) || parser.isSet(imageSize) || parser.isSet(audioSeconds)))
         return usageError(QStringLiteral("%1 records its own preprocessing; --text-length, --image-size and --audio-seconds "
                                          "are for models without FusionScope metadata").arg(modelPath));
@@ -187,14 +226,15 @@ int runExplainCommand(const QStringList &arguments)
         QTextStream(stderr) << kCommand << ": note: " << modelPath << "'s fusionscope/meta.json does not give "
                             << explainer->meta().assumed.join(QStringLiteral(", ")) << "; defaults assumed\n";
 
-    QStringList unknown;
-    for (const QString &label : dataset->labels()) {
+    QStringList unknown; // a classifier's labels; targets and tags are matched by name, a missing one is unknown truth
+    for (const QString &label : explainer->task() == TaskKind::Classify ? dataset->labels() : dataset->targetNames()) {
         if (!explainer->classNames().contains(label))
             unknown << label;
     }
     if (!unknown.isEmpty())
         QTextStream(stderr) << kCommand << ": " << modelPath << " does not know the label(s) " << unknown.join(QStringLiteral(", "))
-                            << "; those samples count as unlabeled\n";
+                            << (explainer->task() == TaskKind::Classify ? "; those samples count as unlabeled\n"
+                                                                          : "; they are not scored\n");
 
     std::vector<int> sampleIndices;
     for (const QString &id : sampleIds) {

@@ -10,7 +10,8 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-/** The batch's tag sets in the model's tag order: 0 where the dataset lacks a tag, NaN rows stay NaN. */
+} // namespace
+
 at::Tensor modelOrderTags(const Batch &batch, const std::vector<int> &columnOfTag)
 {
     at::Tensor tags = modelOrderTargets(batch, columnOfTag);
@@ -19,8 +20,6 @@ at::Tensor modelOrderTags(const Batch &batch, const std::vector<int> &columnOfTa
     const at::Tensor known = torch::isfinite(batch.targets.select(1, 0)).unsqueeze(1);
     return torch::where(known, torch::nan_to_num(tags, 0.0), tags);
 }
-
-} // namespace
 
 std::pair<torch::Tensor, torch::Tensor> tagLoss(const torch::Tensor &logits, const torch::Tensor &targets, const TaskSpec &task)
 {

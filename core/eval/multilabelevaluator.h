@@ -13,12 +13,17 @@
 
 #include <vector>
 
+struct Batch;
+
 /**
  * Binary cross-entropy of tag logits [B,L] against 0/1 targets, with the task's positive
  * weights when it has them; rows whose targets are NaN (no tag set) add nothing.
  * Returns {sum over the given elements, number of given elements}.
  */
 std::pair<torch::Tensor, torch::Tensor> tagLoss(const torch::Tensor &logits, const torch::Tensor &targets, const TaskSpec &task);
+
+/** The batch's tag sets in the model's tag order: 0 where the dataset lacks a tag, NaN rows (no tag set) stay NaN. */
+at::Tensor modelOrderTags(const Batch &batch, const std::vector<int> &columnOfTag);
 
 /** One sample's probability per tag, in the task's tag order. */
 struct TagPrediction

@@ -180,7 +180,7 @@ QJsonObject MultilabelReport::toJson() const
     for (auto it = subsetMap.constBegin(); it != subsetMap.constEnd(); ++it)
         subsets.insert(it.key(), jsonNumber(it.value()));
     return QJsonObject{{key("samples"), samples},
-                       {key("loss"), loss},
+                       {key("loss"), jsonNumber(loss)},
                        {key("micro_precision"), microPrecision},
                        {key("micro_recall"), microRecall},
                        {key("micro_f1"), microF1},
@@ -195,7 +195,7 @@ MultilabelReport MultilabelReport::fromJson(const QJsonObject &json)
 {
     MultilabelReport report;
     report.samples = json.value(key("samples")).toInt();
-    report.loss = json.value(key("loss")).toDouble();
+    report.loss = numberFromJson(json.value(key("loss")));
     report.microPrecision = json.value(key("micro_precision")).toDouble();
     report.microRecall = json.value(key("micro_recall")).toDouble();
     report.microF1 = json.value(key("micro_f1")).toDouble();
@@ -219,7 +219,9 @@ QString MultilabelReport::toText() const
                       .arg(number(meanAveragePrecision, 3), number(microF1, 3), number(microPrecision, 3),
                            number(microRecall, 3), number(macroF1, 3), number(exactMatch, 3))
                       .arg(samples);
-    out += QStringLiteral("loss %1 (binary cross-entropy per tag)\n\n").arg(loss, 0, 'f', 4);
+    if (std::isfinite(loss)) // a split explanation scores without the loss
+        out += QStringLiteral("loss %1 (binary cross-entropy per tag)\n").arg(loss, 0, 'f', 4);
+    out += QLatin1Char('\n');
     int width = 3;
     for (const TagScores &tag : tags)
         width = std::max(width, int(tag.name.size()));

@@ -168,7 +168,7 @@ QJsonObject RegressionReport::toJson() const
     for (auto it = subsetR2.cbegin(); it != subsetR2.cend(); ++it)
         subsets.insert(it.key(), jsonNumber(it.value()));
     return {{QStringLiteral("samples"), samples},
-            {QStringLiteral("loss"), loss},
+            {QStringLiteral("loss"), jsonNumber(loss)},
             {QStringLiteral("mean_r2"), jsonNumber(meanR2)},
             {QStringLiteral("targets"), perTarget},
             {QStringLiteral("subset_r2"), subsets}};
@@ -178,7 +178,7 @@ RegressionReport RegressionReport::fromJson(const QJsonObject &json)
 {
     RegressionReport report;
     report.samples = json.value(QStringLiteral("samples")).toInt();
-    report.loss = json.value(QStringLiteral("loss")).toDouble();
+    report.loss = numberFromJson(json.value(QStringLiteral("loss")));
     report.meanR2 = numberFromJson(json.value(QStringLiteral("mean_r2")));
     for (const QJsonValue &value : json.value(QStringLiteral("targets")).toArray())
         report.targets.push_back(TargetScores::fromJson(value.toObject()));
@@ -190,8 +190,9 @@ RegressionReport RegressionReport::fromJson(const QJsonObject &json)
 
 QString RegressionReport::toText() const
 {
-    QString text = QStringLiteral("mean R² %1   loss %2   (%3 samples with targets)\n\n")
-                       .arg(fixed(meanR2, 3), fixed(loss))
+    // A split explanation scores without the loss: NaN leaves it out.
+    QString text = QStringLiteral("mean R² %1%2   (%3 samples with targets)\n\n")
+                       .arg(fixed(meanR2, 3), std::isfinite(loss) ? QStringLiteral("   loss %1").arg(fixed(loss)) : QString())
                        .arg(samples);
     int width = 6;
     for (const TargetScores &scores : targets)

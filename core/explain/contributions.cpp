@@ -81,27 +81,28 @@ std::pair<std::string, at::Tensor> findTextEmbedding(const torch::jit::Module &m
     return best;
 }
 
-void fillContribution(ModalityContribution *contribution, unsigned players, const std::array<double, 8> &logProbability,
-                      const std::array<int, 8> &predicted)
+void fillContribution(ModalityContribution *contribution, unsigned players, const std::array<double, 8> &values,
+                      const std::array<int, 8> &predicted, const TaskReadout &readout)
 {
+    contribution->task = readout.task.kind;
     contribution->players = players;
     for (unsigned mask = 0; mask < 8; ++mask) {
-        contribution->subsetValues[mask] = logProbability[mask & players];
+        contribution->subsetValues[mask] = values[mask & players];
         contribution->subsetPredicted[mask] = predicted[mask & players];
     }
-    contribution->fAll = logProbability[players];
-    contribution->fNone = logProbability[0];
-    contribution->shapley = exactShapley(logProbability, players);
-    contribution->probability = std::exp(contribution->fAll);
+    contribution->fAll = values[players];
+    contribution->fNone = values[0];
+    contribution->shapley = exactShapley(values, players);
+    contribution->probability = readout.readingOf(contribution->fAll);
     for (int k = 0; k < 3; ++k) {
         const unsigned bit = 1U << k;
         const bool player = players & bit;
-        contribution->probabilityWithout[std::size_t(k)] = player ? std::exp(logProbability[players & ~bit]) : contribution->probability;
+        contribution->probabilityWithout[std::size_t(k)] = player ? readout.readingOf(values[players & ~bit]) : contribution->probability;
         contribution->leaveOneOut[std::size_t(k)] = contribution->probability - contribution->probabilityWithout[std::size_t(k)];
     }
 }
 
-SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool gradInput)
+SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool gradInput, const TaskReadout &readout)
 {
     const unsigned players = presentBits(one.present);
     std::vector<unsigned> masks; // every subset of the present modalities but the full one
@@ -123,7 +124,7 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
     // pass 1: small ops gain from running side by side, not from intra-op threads.
     std::future<at::Tensor> subsetPass;
     if (!masks.empty()) {
-        subsetPass = std::async(std::launch::async, [&module, &one, &masks]() {
+        subsetPass = std::async(std::launch::async, [&module, &one, &masks, &readout]() {
             const SingleThreadedOps singleThreaded;
             torch::NoGradGuard noGrad;
             const auto rows = std::int64_t(masks.size());
@@ -137,7 +138,7 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
                                                     one.image.expand({rows, -1, -1, -1}).contiguous(),
                                                     one.audio.expand({rows, -1, -1, -1}).contiguous(), present,
                                                     /*keepAttention=*/false);
-            return torch::log_softmax(output.logits, 1).contiguous();
+            return readout.values(output.logits).to(torch::kFloat64).contiguous();
         });
     }
 
@@ -148,6 +149,7 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
     contribution.gradInput = {nan, nan, nan};
     // Pass 1, with every present modality: prediction, maps, gates and gradients.
     double fullValue = 0.0;
+    at::Tensor fullValues; // [C], every column's game value with every present modality
     {
         torch::AutoGradMode gradMode(gradInput);
         at::Tensor image = one.image.detach().clone();
@@ -157,11 +159,12 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
             audio.requires_grad_(true);
         }
         const ForwardOutput output = runForward(module, one.text, image, audio, one.present, /*keepAttention=*/true);
-        const at::Tensor logProbabilities = torch::log_softmax(output.logits, 1);
-        result.predicted = int(logProbabilities.select(0, 0).argmax().item<std::int64_t>());
-        const at::Tensor probabilities = logProbabilities.select(0, 0).detach().exp().contiguous();
+        const at::Tensor gameValues = readout.values(output.logits);
+        fullValues = gameValues.select(0, 0).detach().to(torch::kFloat64).contiguous();
+        result.predicted = int(readout.explainedColumns(output.logits.detach())[0].item<std::int64_t>());
+        const at::Tensor probabilities = readout.readings(output.logits.detach()).select(0, 0).to(torch::kFloat32).contiguous();
         result.probabilities.assign(probabilities.data_ptr<float>(), probabilities.data_ptr<float>() + probabilities.numel());
-        fullValue = logProbabilities[0][result.predicted].item<double>();
+        fullValue = fullValues[result.predicted].item<double>();
         result.maps = attentionMapsOf(output, 0);
         if (output.gates.defined()) {
             contribution.hasGates = true;
@@ -172,7 +175,7 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
             std::vector<at::Tensor> inputs{image, audio};
             if (!embedding.first.empty())
                 inputs.push_back(embedding.second);
-            const at::Tensor target = logProbabilities[0][result.predicted];
+            const at::Tensor target = gameValues[0][result.predicted];
             std::vector<at::Tensor> grads(inputs.size());
             if (target.requires_grad())
                 grads = torch::autograd::grad({target}, inputs, {}, /*retain_graph=*/false, /*create_graph=*/false, /*allow_unused=*/true);
@@ -195,18 +198,30 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
         }
     }
 
-    std::array<double, 8> values{};
+    // Every column's game per mask: the explained column's is the contribution, the others
+    // give regression targets and tags their own Shapley values.
+    const auto columns = std::int64_t(result.probabilities.size());
+    std::vector<std::array<double, 8>> columnValues(static_cast<std::size_t>(columns), std::array<double, 8>{});
     std::array<int, 8> predicted{};
-    values[players] = fullValue;
+    for (std::int64_t c = 0; c < columns; ++c)
+        columnValues[std::size_t(c)][players] = fullValues[c].item<double>();
     predicted[players] = result.predicted;
     if (subsetPass.valid()) {
-        const at::Tensor subsetLog = subsetPass.get();
-        const at::Tensor subsetArgmax = subsetLog.argmax(1).contiguous();
+        const at::Tensor subsetValues = subsetPass.get();
+        const at::Tensor subsetArgmax = subsetValues.argmax(1).contiguous();
+        const double *cells = subsetValues.data_ptr<double>();
         for (std::size_t r = 0; r < masks.size(); ++r) {
-            values[masks[r]] = subsetLog[std::int64_t(r)][result.predicted].item<double>();
+            for (std::int64_t c = 0; c < columns; ++c)
+                columnValues[std::size_t(c)][masks[r]] = cells[std::int64_t(r) * columns + c];
             predicted[masks[r]] = int(subsetArgmax.data_ptr<std::int64_t>()[r]);
         }
     }
-    fillContribution(&contribution, players, values, predicted);
+    std::array<double, 8> values = columnValues[std::size_t(result.predicted)];
+    values[players] = fullValue;
+    fillContribution(&contribution, players, values, predicted, readout);
+    if (readout.task.hasTargets()) {
+        for (const std::array<double, 8> &column : columnValues)
+            result.outputShapley.push_back(exactShapley(column, players));
+    }
     return result;
 }

@@ -5,14 +5,16 @@
 
 #include "core/data/batch.h"
 #include "core/explain/explanation.h"
+#include "core/explain/taskreadout.h"
 
 #include <torch/script.h>
 
 /** What the model says about one sample. */
 struct SampleForward
 {
-    std::vector<float> probabilities;
-    int predicted = -1;
+    std::vector<float> probabilities; ///< the readings per column (TaskReadout::readings)
+    int predicted = -1;               ///< the explained column
+    std::vector<std::array<double, 3>> outputShapley; ///< regress / multilabel: every column's Shapley values
     std::vector<AttentionMap> maps;
     ModalityContribution contribution;
 };
@@ -20,12 +22,14 @@ struct SampleForward
 /**
  * Explains row 0 of a one-sample batch with the module in eval mode: one forward with
  * gradients (prediction, attention, gates, gradient × input) and one no-grad forward of the
- * other 2^|present| − 1 modality subsets as one batch (Shapley and leave-one-out). Text's
+ * other 2^|present| − 1 modality subsets as one batch (Shapley and leave-one-out). The game's
+ * value is the readout's (a class's log-probability, a target's value, a tag's logit). Text's
  * gradient × input goes through the text embedding matrix when the model has one (see
  * findTextEmbedding), else it is NaN with the reason in textGradMethod. Throws on a forward
  * that breaks the contract.
  */
-SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool gradInput = true);
+SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool gradInput = true,
+                         const TaskReadout &readout = TaskReadout());
 
 /**
  * The parameter a model looks token ids up in: 2-D, float, a name with "embed" but not
@@ -33,6 +37,9 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
  */
 std::pair<std::string, at::Tensor> findTextEmbedding(const torch::jit::Module &module, std::int64_t vocabulary);
 
-/** Fills shapley, fAll, fNone, leave-one-out and subsetValues from log-probabilities per mask. */
-void fillContribution(ModalityContribution *contribution, unsigned players, const std::array<double, 8> &logProbability,
-                      const std::array<int, 8> &predicted);
+/**
+ * Fills shapley, fAll, fNone, leave-one-out and subsetValues from the game's value per mask
+ * (log-probabilities for a classifier; TaskReadout::values in general).
+ */
+void fillContribution(ModalityContribution *contribution, unsigned players, const std::array<double, 8> &values,
+                      const std::array<int, 8> &predicted, const TaskReadout &readout = TaskReadout());

@@ -3,6 +3,7 @@
 #include "core/eval/modelio.h"
 #include "core/explain/sampleexplainer.h"
 #include "core/explain/splitexplainer.h"
+#include "core/explain/taskreadout.h"
 
 struct Explainer::Private
 {
@@ -11,6 +12,7 @@ struct Explainer::Private
     std::shared_ptr<const Dataset> dataset;
     ExplainSettings settings;
     Precision precision = resolvePrecision(QStringLiteral("auto"));
+    int output = -1; ///< the regression target or tag to explain; -1: the default
 };
 
 Explainer::Explainer() : d(std::make_unique<Private>()) {}
@@ -21,18 +23,6 @@ std::unique_ptr<Explainer> Explainer::open(const QString &modelPath, QString *er
     std::optional<LoadedModel> model = loadModelFile(modelPath, error);
     if (!model)
         return nullptr;
-    if (model->meta.task.hasTargets()) {
-        // Every explanation here is of a class's log-probability; a regression or a tag set has none.
-        if (error)
-            *error = QStringLiteral("%1 is a %2 model (%3): explanations (attention maps, Shapley values, the "
-                                    "split analysis) cover classifiers only in this version; score it with "
-                                    "fusionscope eval, which reports %4")
-                         .arg(modelPath, model->meta.task.isRegression() ? QStringLiteral("regression") : QStringLiteral("multi-label"),
-                              model->meta.task.targets.join(QStringLiteral(", ")),
-                              model->meta.task.isRegression() ? QStringLiteral("every target's error and R²")
-                                                              : QStringLiteral("every tag's precision, recall and AP"));
-        return nullptr;
-    }
     std::unique_ptr<Explainer> explainer(new Explainer);
     explainer->d->path = modelPath;
     explainer->d->model = std::move(*model);
@@ -72,8 +62,30 @@ QString Explainer::attach(std::shared_ptr<const Dataset> dataset)
     setTrainingMode(d->model.module, false);
     if (!contract.isEmpty())
         return QStringLiteral("%1 does not follow the model contract: %2").arg(d->path, contract);
+    const TaskSpec &task = d->model.meta.task;
+    if (task.hasTargets()) {
+        // The columns are the recorded targets or tags; the dataset's are matched to them by name.
+        if (classes != int(task.targets.size()))
+            return QStringLiteral("%1 gives %2 outputs per sample but names %3 %4 (%5)")
+                .arg(d->path).arg(classes).arg(task.targets.size())
+                .arg(task.isRegression() ? QStringLiteral("targets") : QStringLiteral("tags"), task.targets.join(QStringLiteral(", ")));
+        d->settings.classNames = task.targets;
+    } else {
+        const QString mismatch = attachClassNames(*dataset, classes);
+        if (!mismatch.isEmpty())
+            return mismatch;
+    }
+    d->settings.readout = TaskReadout::match(task, d->settings.classNames, *dataset, d->output);
+    d->settings.geometry = TokenGeometry::fromLayout(d->model.hasMeta ? d->model.meta.tokenLayout : QJsonObject(),
+                                                     dataset->preprocess());
+    d->dataset = std::move(dataset);
+    return {};
+}
+
+QString Explainer::attachClassNames(const Dataset &dataset, int classes)
+{
     const bool ownLabels = d->model.hasMeta && d->model.meta.hasLabels(); // else the dataset's
-    QStringList names = ownLabels ? d->model.meta.labels : dataset->labels();
+    QStringList names = ownLabels ? d->model.meta.labels : dataset.labels();
     if (ownLabels && classes != int(names.size()))
         return QStringLiteral("%1 gives %2 logits per sample but names %3 classes").arg(d->path).arg(classes).arg(names.size());
     if (!ownLabels && !names.isEmpty() && classes != int(names.size()))
@@ -82,9 +94,26 @@ QString Explainer::attach(std::shared_ptr<const Dataset> dataset)
     for (int c = int(names.size()); c < classes; ++c)
         names << QString::number(c);
     d->settings.classNames = names;
-    d->settings.geometry = TokenGeometry::fromLayout(d->model.hasMeta ? d->model.meta.tokenLayout : QJsonObject(),
-                                                     dataset->preprocess());
-    d->dataset = std::move(dataset);
+    return {};
+}
+
+TaskKind Explainer::task() const { return d->model.meta.task.kind; }
+
+QString Explainer::setExplainedOutput(const QString &name)
+{
+    const TaskSpec &task = d->model.meta.task;
+    if (name.isEmpty()) {
+        d->output = -1;
+    } else if (!task.hasTargets()) {
+        return QStringLiteral("%1 is a classifier: its explanations are of the predicted class; --output names a "
+                              "regression target or a tag").arg(d->path);
+    } else if (task.targets.indexOf(name) < 0) {
+        return QStringLiteral("%1 has no %2 \"%3\"; it has %4").arg(d->path,
+                   task.isRegression() ? QStringLiteral("target") : QStringLiteral("tag"), name, task.targets.join(QStringLiteral(", ")));
+    } else {
+        d->output = int(task.targets.indexOf(name));
+    }
+    d->settings.readout.chosen = d->output;
     return {};
 }
 

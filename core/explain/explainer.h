@@ -13,9 +13,10 @@
 #include <vector>
 
 /**
- * The explanation engine behind one model file: opens it, checks it against a dataset, then
- * explains single samples (attention, rollout, contributions) and whole splits (Shapley
- * summary, subset accuracy, confusion, pointing game, robustness). Torch-free header. Not
+ * The explanation engine behind one model file of any task: opens it, checks it against a
+ * dataset, then explains single samples (attention, rollout, contributions) and whole splits
+ * (Shapley summary, the task's score per modality subset, confusion or per-target / per-tag
+ * scores, pointing game, robustness). Torch-free header. Not
  * thread-safe: one thread at a time drives it (the GUI's worker, or the CLI's main thread).
  */
 class Explainer
@@ -42,8 +43,15 @@ public:
      * counts. Empty when usable, else a sentence. Must succeed before explaining.
      */
     QString attach(std::shared_ptr<const Dataset> dataset);
-    /** Logit columns: the model's labels, or the dataset's for a model without meta. */
+    /** Output columns: the model's labels (the dataset's for a model without meta), its regression targets or its tags. */
     QStringList classNames() const;
+    TaskKind task() const;
+    /**
+     * Which regression target or tag the modality game explains (its value, or its logit); an
+     * empty name restores the default (the first target; the sample's most probable tag).
+     * Empty when set, else a sentence naming the outputs there are.
+     */
+    QString setExplainedOutput(const QString &name);
     /** Token layout in use (from meta, or filled in from the maps of the first explained sample). */
     TokenGeometry geometry() const;
 
@@ -59,6 +67,7 @@ public:
 
 private:
     Explainer();
+    QString attachClassNames(const Dataset &dataset, int classes);
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/data/modality.h"
+#include "core/data/task.h"
 #include "core/explain/attentionmap.h"
 #include "core/explain/tokengeometry.h"
 
@@ -27,20 +28,22 @@ struct AttentionRollout
 };
 
 /**
- * How much each modality contributed to one prediction. The game's value is the
- * log-probability of the class predicted with every modality the sample has; absent
- * modalities are those with present = 0 in the sample: they score 0 and are not players.
+ * How much each modality contributed to one prediction. The game's value is, by task, the
+ * log-probability of the class predicted with every modality the sample has, the predicted
+ * value of the explained regression target (in its units), or the logit of the explained tag;
+ * absent modalities are those with present = 0 in the sample: they score 0 and are not players.
  */
 struct ModalityContribution
 {
+    TaskKind task = TaskKind::Classify;
     unsigned players = 0;                 ///< bit k = modality k present in the sample
     std::array<double, 8> subsetValues{}; ///< value with present = (mask ∩ players), by mask
     std::array<int, 8> subsetPredicted{}; ///< argmax class with that mask
     double fAll = 0.0;                    ///< subsetValues[players]
     double fNone = 0.0;                   ///< subsetValues[0]
     std::array<double, 3> shapley{};
-    double probability = 0.0;             ///< p(predicted) with every modality
-    std::array<double, 3> probabilityWithout{}; ///< p(predicted) with that modality removed
+    double probability = 0.0;             ///< the reading with every modality: p(class), the value, or p(tag)
+    std::array<double, 3> probabilityWithout{}; ///< the reading with that modality removed
     std::array<double, 3> leaveOneOut{};  ///< probability − probabilityWithout; 0 for absent modalities
     bool hasGates = false;                ///< the model returned "modality_weights"
     std::array<double, 3> gates{};
@@ -53,6 +56,9 @@ struct ModalityContribution
     QJsonObject toJson() const;
 };
 
+/** What the modality game's value is for a task, for JSON and captions. */
+QString gameValueDescription(TaskKind task);
+
 /**
  * Everything the explanation engine says about one sample: prediction, every attention map
  * with its tokens mapped back to pixels, seconds and word pieces, rollout, heats and modality
@@ -64,10 +70,14 @@ struct SampleExplanation
     QString sampleId;
     QString label;                   ///< true class name; empty when unlabeled
     QString text;                    ///< the original string
-    QStringList classNames;
-    std::vector<float> probabilities;
-    int predicted = -1;
+    QStringList classNames;          ///< the output columns: classes, regression targets or tags
+    std::vector<float> probabilities; ///< per column: p(class), the predicted value (regress) or p(tag)
+    int predicted = -1;              ///< the explained column: the predicted class, or the chosen target / tag
     PresenceMask present{};
+    TaskKind task = TaskKind::Classify;
+    std::vector<float> truth;        ///< regress / multilabel: per column, the value or 0/1; NaN unknown; empty when unlabeled
+    std::vector<double> thresholds;  ///< multilabel: a tag is predicted when its probability reaches its threshold
+    std::vector<std::array<double, 3>> outputShapley; ///< regress / multilabel: every column's Shapley values
 
     TokenGeometry geometry;
     int imageWidth = 0;              ///< original image size, pixels
@@ -90,9 +100,15 @@ struct SampleExplanation
     ModalityContribution contribution;
     QString error;                   ///< non-empty when the sample could not be explained
 
+    /** multilabel: the tags whose probability reaches their threshold. */
+    QStringList predictedTags() const;
+    /** multilabel: the true tags; regress: empty. */
+    QStringList trueTags() const;
     const TokenHeat *imageHeat() const { return imageHeats.empty() ? nullptr : &imageHeats.front(); }
     const TokenHeat *audioHeat() const { return audioHeats.empty() ? nullptr : &audioHeats.front(); }
     QJsonObject toJson(int topK = 5) const;
+    /** The "prediction" object of toJson, shaped by the task. */
+    QJsonObject predictionJson(int topK = 5) const;
 };
 
 /**

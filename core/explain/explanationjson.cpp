@@ -51,6 +51,39 @@ QString maskName(unsigned mask)
 
 } // namespace
 
+QString gameValueDescription(TaskKind task)
+{
+    switch (task) {
+    case TaskKind::Regress:
+        return QStringLiteral("the predicted value of the explained target, in the dataset's units");
+    case TaskKind::Multilabel:
+        return QStringLiteral("the logit (log-odds) of the explained tag");
+    case TaskKind::Classify:
+        break;
+    }
+    return QStringLiteral("log-probability of the class predicted with every present modality");
+}
+
+QStringList SampleExplanation::predictedTags() const
+{
+    QStringList tags;
+    for (std::size_t c = 0; c < probabilities.size() && task == TaskKind::Multilabel; ++c) {
+        if (probabilities[c] >= (c < thresholds.size() ? thresholds[c] : 0.5))
+            tags << classNames.value(int(c));
+    }
+    return tags;
+}
+
+QStringList SampleExplanation::trueTags() const
+{
+    QStringList tags;
+    for (std::size_t c = 0; c < truth.size() && task == TaskKind::Multilabel; ++c) {
+        if (truth[c] > 0.5f)
+            tags << classNames.value(int(c));
+    }
+    return tags;
+}
+
 double ModalityContribution::efficiencyError() const
 {
     return std::abs(shapleySum() - (fAll - fNone));
@@ -59,7 +92,7 @@ double ModalityContribution::efficiencyError() const
 QJsonObject ModalityContribution::toJson() const
 {
     QJsonObject json;
-    json.insert(QStringLiteral("value"), QStringLiteral("log-probability of the class predicted with every present modality"));
+    json.insert(QStringLiteral("value"), gameValueDescription(task));
     json.insert(QStringLiteral("players"), maskName(players));
     json.insert(QStringLiteral("f_all"), jsonNumber(fAll));
     json.insert(QStringLiteral("f_none"), jsonNumber(fNone));
@@ -74,13 +107,53 @@ QJsonObject ModalityContribution::toJson() const
                                                    {QStringLiteral("predicted"), subsetPredicted[mask]}});
     }
     json.insert(QStringLiteral("subsets"), subsets);
-    json.insert(QStringLiteral("probability"), jsonNumber(probability));
-    json.insert(QStringLiteral("probability_without"), perModality(probabilityWithout));
+    // A regression's reading is the predicted value, not a probability.
+    const QString reading = task == TaskKind::Regress ? QStringLiteral("prediction") : QStringLiteral("probability");
+    json.insert(reading, jsonNumber(probability));
+    json.insert(reading + QStringLiteral("_without"), perModality(probabilityWithout));
     json.insert(QStringLiteral("leave_one_out"), perModality(leaveOneOut));
     json.insert(QStringLiteral("gates"), hasGates ? QJsonValue(perModality(gates)) : QJsonValue(QJsonValue::Null));
     json.insert(QStringLiteral("grad_input"), perModality(gradInput));
     json.insert(QStringLiteral("grad_input_text"), textGradMethod);
     return json;
+}
+
+QJsonObject SampleExplanation::predictionJson(int topK) const
+{
+    const auto number = [this](const std::vector<float> &values, std::size_t c) {
+        return c < values.size() ? jsonNumber(double(values[c])) : QJsonValue(QJsonValue::Null);
+    };
+    if (task == TaskKind::Regress) {
+        QJsonObject values;
+        QJsonObject truths;
+        for (std::size_t c = 0; c < probabilities.size(); ++c) {
+            values.insert(classNames.value(int(c)), number(probabilities, c));
+            truths.insert(classNames.value(int(c)), number(truth, c));
+        }
+        return {{QStringLiteral("target"), classNames.value(predicted)}, {QStringLiteral("index"), predicted},
+                {QStringLiteral("values"), values}, {QStringLiteral("truth"), truth.empty() ? QJsonValue(QJsonValue::Null) : QJsonValue(truths)}};
+    }
+    if (task == TaskKind::Multilabel) {
+        QJsonObject tagProbabilities;
+        for (std::size_t c = 0; c < probabilities.size(); ++c)
+            tagProbabilities.insert(classNames.value(int(c)), number(probabilities, c));
+        return {{QStringLiteral("tags"), QJsonArray::fromStringList(predictedTags())},
+                {QStringLiteral("true_tags"), truth.empty() ? QJsonValue(QJsonValue::Null) : QJsonValue(QJsonArray::fromStringList(trueTags()))},
+                {QStringLiteral("explained_tag"), classNames.value(predicted)}, {QStringLiteral("index"), predicted},
+                {QStringLiteral("probabilities"), tagProbabilities}};
+    }
+    std::vector<int> order(probabilities.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [this](int a, int b) { return probabilities[std::size_t(a)] > probabilities[std::size_t(b)]; });
+    QJsonArray top;
+    for (int k = 0; k < std::min<int>(topK, int(order.size())); ++k)
+        top.append(QJsonObject{{QStringLiteral("label"), classNames.value(order[std::size_t(k)])},
+                               {QStringLiteral("probability"), double(probabilities[std::size_t(order[std::size_t(k)])])}});
+    return {{QStringLiteral("label"), classNames.value(predicted)},
+            {QStringLiteral("index"), predicted},
+            {QStringLiteral("probability"), predicted >= 0 ? double(probabilities[std::size_t(predicted)]) : 0.0},
+            {QStringLiteral("correct"), label.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(label == classNames.value(predicted))},
+            {QStringLiteral("top_k"), top}};
 }
 
 QJsonObject SampleExplanation::toJson(int topK) const
@@ -98,19 +171,13 @@ QJsonObject SampleExplanation::toJson(int topK) const
         present.insert(modalityName(modality), this->present[std::size_t(modality)]);
     json.insert(QStringLiteral("present"), present);
 
-    std::vector<int> order(probabilities.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [this](int a, int b) { return probabilities[std::size_t(a)] > probabilities[std::size_t(b)]; });
-    QJsonArray top;
-    for (int k = 0; k < std::min<int>(topK, int(order.size())); ++k)
-        top.append(QJsonObject{{QStringLiteral("label"), classNames.value(order[std::size_t(k)])},
-                               {QStringLiteral("probability"), double(probabilities[std::size_t(order[std::size_t(k)])])}});
-    json.insert(QStringLiteral("prediction"),
-                QJsonObject{{QStringLiteral("label"), classNames.value(predicted)},
-                            {QStringLiteral("index"), predicted},
-                            {QStringLiteral("probability"), predicted >= 0 ? double(probabilities[std::size_t(predicted)]) : 0.0},
-                            {QStringLiteral("correct"), label.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(label == classNames.value(predicted))},
-                            {QStringLiteral("top_k"), top}});
+    json.insert(QStringLiteral("prediction"), predictionJson(topK));
+    if (!outputShapley.empty()) {
+        QJsonObject columns;
+        for (std::size_t c = 0; c < outputShapley.size(); ++c)
+            columns.insert(classNames.value(int(c)), perModality(outputShapley[c]));
+        json.insert(QStringLiteral("output_shapley"), columns);
+    }
 
     QJsonObject attention;
     QJsonArray mapList;

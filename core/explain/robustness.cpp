@@ -7,17 +7,16 @@
 
 namespace {
 
-/** Correct predictions among the labeled rows. */
-long long countCorrect(torch::jit::Module &module, const Batch &batch, const at::Tensor &present, const at::Tensor &targets)
+void scorePass(TaskScore *score, torch::jit::Module &module, const Batch &batch, const at::Tensor &present, const at::Tensor &truth)
 {
     const ForwardOutput output = runForward(module, batch.text, batch.image, batch.audio, present, /*keepAttention=*/false);
-    return ((output.logits.argmax(1) == targets) & (targets >= 0)).sum().item<std::int64_t>();
+    score->add(output.logits, truth);
 }
 
 } // namespace
 
 bool addRobustness(SplitExplanation *split, torch::jit::Module &module, const Dataset &dataset,
-                   const std::vector<int> &indices, const std::vector<std::int64_t> &labelMap,
+                   const std::vector<int> &indices, const TaskReadout &readout,
                    const SplitOptions &options, const ProgressCallback &progress, const CancelFlag *cancel)
 {
     const std::vector<CorruptionInfo> &kinds = corruptionList();
@@ -25,11 +24,10 @@ bool addRobustness(SplitExplanation *split, torch::jit::Module &module, const Da
     std::vector<double> severities;
     for (int s = 0; s < steps; ++s)
         severities.push_back(double(s) / double(steps - 1));
-    // correct[kind][step]; step 0 is the clean pass, shared by every curve.
-    std::vector<std::vector<long long>> correct(kinds.size(), std::vector<long long>(severities.size(), 0));
-    std::array<long long, 3> missing{};
-    long long clean = 0;
-    long long labeled = 0;
+    // scores[kind][step]; step 0 is the clean pass, shared by every curve.
+    std::vector<std::vector<TaskScore>> scores(kinds.size(), std::vector<TaskScore>(severities.size(), TaskScore(readout)));
+    std::vector<TaskScore> missing(3, TaskScore(readout));
+    TaskScore clean(readout);
     c10::InferenceMode inference;
     const std::size_t step = std::size_t(std::max(1, options.batchSize));
     for (std::size_t start = 0; start < indices.size(); start += step) {
@@ -41,24 +39,19 @@ bool addRobustness(SplitExplanation *split, torch::jit::Module &module, const Da
         const std::vector<int> chunk(indices.begin() + std::ptrdiff_t(start), indices.begin() + std::ptrdiff_t(end));
         try {
             const Batch batch = makeBatch(dataset, chunk);
-            at::Tensor targets = torch::full({batch.size()}, -1, torch::kInt64);
-            for (std::size_t i = 0; i < chunk.size(); ++i) {
-                const int label = dataset.labelIndex(chunk[i]);
-                targets[std::int64_t(i)] = label >= 0 && std::size_t(label) < labelMap.size() ? labelMap[std::size_t(label)] : -1;
-            }
-            labeled += (targets >= 0).sum().item<std::int64_t>();
-            clean += countCorrect(module, batch, batch.present, targets);
+            const at::Tensor truth = readout.truth(batch);
+            scorePass(&clean, module, batch, batch.present, truth);
             for (std::size_t k = 0; k < kinds.size(); ++k) {
                 for (std::size_t s = 1; s < severities.size(); ++s) {
                     Batch degraded = batch;
                     corruptBatch(&degraded, kinds[k].kind, severities[s], options.seed, dataset.preprocess());
-                    correct[k][s] += countCorrect(module, degraded, degraded.present, targets);
+                    scorePass(&scores[k][s], module, degraded, degraded.present, truth);
                 }
             }
             for (int m = 0; m < 3; ++m) {
                 at::Tensor present = batch.present.clone();
                 present.select(1, m).zero_();
-                missing[std::size_t(m)] += countCorrect(module, batch, present, targets);
+                scorePass(&missing[std::size_t(m)], module, batch, present, truth);
             }
         } catch (const std::exception &error) {
             split->error = QStringLiteral("robustness evaluation failed on samples %1..%2: %3")
@@ -68,11 +61,10 @@ bool addRobustness(SplitExplanation *split, torch::jit::Module &module, const Da
         if (progress)
             progress(Progress{QStringLiteral("robustness"), qint64(end), qint64(indices.size()), QString()});
     }
-    const auto rate = [labeled](long long hits) { return labeled > 0 ? double(hits) / double(labeled) : 0.0; };
     split->hasRobustness = true;
-    split->cleanAccuracy = rate(clean);
+    split->cleanAccuracy = clean.score();
     for (int m = 0; m < 3; ++m)
-        split->missingAccuracy[std::size_t(m)] = rate(missing[std::size_t(m)]);
+        split->missingAccuracy[std::size_t(m)] = missing[std::size_t(m)].score();
     const int imageSize = dataset.preprocess().imageSize;
     for (std::size_t k = 0; k < kinds.size(); ++k) {
         RobustnessCurve curve;
@@ -82,7 +74,7 @@ bool addRobustness(SplitExplanation *split, torch::jit::Module &module, const Da
         curve.severities = severities;
         for (std::size_t s = 0; s < severities.size(); ++s) {
             curve.levels.push_back(corruptionLevel(kinds[k].kind, severities[s], imageSize));
-            curve.accuracy.push_back(s == 0 ? split->cleanAccuracy : rate(correct[k][s]));
+            curve.accuracy.push_back(s == 0 ? split->cleanAccuracy : scores[k][s].score());
         }
         split->robustness.push_back(std::move(curve));
     }

@@ -71,9 +71,17 @@ SampleExplanation explainSample(torch::jit::Module &module, const Dataset &datas
     describeSample(&sample, dataset, index, settings.geometry);
     try {
         const Batch one = makeBatch(dataset, {index});
-        SampleForward forward = explainOne(module, one, settings.gradInput);
+        SampleForward forward = explainOne(module, one, settings.gradInput, settings.readout);
         sample.probabilities = std::move(forward.probabilities);
         sample.predicted = forward.predicted;
+        sample.outputShapley = std::move(forward.outputShapley);
+        sample.task = settings.readout.task.kind;
+        if (sample.task == TaskKind::Multilabel)
+            sample.thresholds = settings.readout.task.thresholds;
+        if (settings.readout.task.hasTargets() && !dataset.record(index).targets.empty()) {
+            const at::Tensor truth = settings.readout.truth(one).to(torch::kFloat32).contiguous();
+            sample.truth.assign(truth.data_ptr<float>(), truth.data_ptr<float>() + truth.numel());
+        }
         sample.maps = std::move(forward.maps);
         sample.contribution = forward.contribution;
     } catch (const std::exception &error) {

@@ -4,15 +4,17 @@
 
 #include "core/data/dataset.h"
 #include "core/explain/explanation.h"
+#include "core/explain/taskreadout.h"
 
 #include <torch/script.h>
 
 /** What the explanation engine needs to know about a model besides its module. */
 struct ExplainSettings
 {
-    QStringList classNames;  ///< logit columns
+    QStringList classNames;  ///< logit columns: classes, regression targets or tags
     TokenGeometry geometry;  ///< from the model's token layout; gaps are inferred from the maps
     bool gradInput = true;
+    TaskReadout readout;     ///< what the game's value is, per task, and how the dataset's truth maps to the columns
 };
 
 /**

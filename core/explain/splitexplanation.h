@@ -1,6 +1,9 @@
 #pragma once
 
+#include "core/data/task.h"
 #include "core/eval/classifiercurves.h"
+#include "core/eval/multilabelscores.h"
+#include "core/eval/regressionscores.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QMap>
@@ -37,14 +40,16 @@ struct DisagreementCase
     QString sampleId;
     QString label;
     QString predicted;
-    double score = 0.0;                 ///< mean total-variation distance between unimodal predictions
+    /** How far apart the unimodal predictions are, averaged over pairs of present modalities: the total-variation
+     *  distance of class distributions, the mean |Δp| over tags, or the mean |Δ value| in target standard deviations. */
+    double score = 0.0;
     bool signConflict = false;          ///< Shapley values of both signs
-    std::array<QString, 3> unimodal;    ///< class predicted from each modality alone; empty when absent
+    std::array<QString, 3> unimodal;    ///< what each modality alone predicts (class, tags, values); empty when absent
     std::array<double, 3> shapley{};
     QString reason;
 };
 
-/** Accuracy as one modality is degraded at increasing severity, the others clean. */
+/** The task's score (accuracy, mean R², mAP) as one modality is degraded at increasing severity, the others clean. */
 struct RobustnessCurve
 {
     QString modality;                   ///< "text", "image", "audio"
@@ -52,7 +57,7 @@ struct RobustnessCurve
     QString levelUnit;                  ///< what `levels` measure, e.g. "sigma (pixel intensity 0..1)"
     std::vector<double> severities;     ///< 0..1
     std::vector<double> levels;         ///< the corruption's own parameter at each severity
-    std::vector<double> accuracy;
+    std::vector<double> accuracy;       ///< the task's score at each severity
 };
 
 /** One explained sample's outcome, so a confusion cell can name its samples. */
@@ -60,27 +65,36 @@ struct SplitPrediction
 {
     int index = -1;     ///< dataset index
     int truth = -1;     ///< class index among classNames; -1 when unlabeled or a label the model lacks
-    int predicted = -1; ///< class predicted with every modality the sample has
+    int predicted = -1; ///< class predicted with every modality the sample has (the explained column otherwise)
+    std::vector<float> truthValues;     ///< regress: per target, NaN unknown
+    std::vector<float> predictedValues; ///< regress: per target, with every modality the sample has
 };
 
 /**
- * Everything the explanation engine says about a split: mean |Shapley| per modality,
- * accuracy of every modality subset, confusion, disagreeing samples, pointing game,
- * robustness curves. Plain values, torch-free.
+ * Everything the explanation engine says about a split: mean |Shapley| per modality, the
+ * task's score of every modality subset, confusion (classifiers), per-target or per-tag
+ * scores, disagreeing samples, pointing game, robustness curves. "accuracy" fields hold the
+ * task's score (scoreName()). Plain values, torch-free.
  */
 struct SplitExplanation
 {
-    QStringList classNames;
+    TaskKind task = TaskKind::Classify;
+    QStringList classNames;             ///< the output columns: classes, targets or tags
     int samples = 0;
     int labeled = 0;
-    double accuracy = 0.0;
+    double accuracy = 0.0;              ///< the task's score with every modality
     std::array<double, 3> meanAbsShapley{};
     std::array<double, 3> meanShapley{};
     std::array<int, 3> playerCount{};   ///< samples in which each modality was present (a player)
     double maxEfficiencyError = 0.0;
     bool hasGates = false;
     std::array<double, 3> meanGates{};
-    QMap<QString, double> subsetAccuracy; ///< EvalReport::subsetNames() keys
+    /** regress / multilabel: mean |Shapley| and mean Shapley of every column's own game, per modality. */
+    std::vector<std::array<double, 3>> outputMeanAbsShapley;
+    std::vector<std::array<double, 3>> outputMeanShapley;
+    RegressionReport regression;        ///< regress: every target's scores with every modality
+    MultilabelReport multilabel;        ///< multilabel: every tag's scores at the model's thresholds
+    QMap<QString, double> subsetAccuracy; ///< the task's score by EvalReport::subsetNames() key
     std::vector<std::vector<int>> confusion; ///< [true][predicted]
     ClassifierCurves curves;            ///< top-k, ROC / precision-recall, calibration of the labeled samples
     std::vector<SplitPrediction> predictions; ///< every explained sample, in the order given
@@ -89,10 +103,12 @@ struct SplitExplanation
     std::vector<PointingScore> pointing; ///< per attention source; the preferred source first
     bool hasRobustness = false;
     double cleanAccuracy = 0.0;
-    std::array<double, 3> missingAccuracy{}; ///< accuracy with that modality absent
+    std::array<double, 3> missingAccuracy{}; ///< the task's score with that modality absent
     std::vector<RobustnessCurve> robustness;
     QString error;                      ///< non-empty when the pass could not finish
 
+    /** "accuracy", "mean R²", "mAP". */
+    QString scoreName() const { return taskScoreName(task); }
     QJsonObject toJson() const;
     /** Tables for a terminal. */
     QString toText() const;

@@ -3,6 +3,7 @@
 
 #include "core/data/modality.h"
 #include "core/eval/reporttext.h"
+#include "core/explain/explanation.h"
 #include "core/util/jsonnumber.h"
 
 #include <QtCore/QJsonArray>
@@ -40,27 +41,52 @@ QString fixed(double value, int decimals = 3)
     return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("-");
 }
 
+/** JSON's name for the task's score: accuracy keeps its keys; "r2" and "map" follow eval's val_r2 / val_map. */
+QString scoreKey(TaskKind task, const char *prefix = "")
+{
+    const char *name = task == TaskKind::Regress ? "r2" : task == TaskKind::Multilabel ? "map" : "accuracy";
+    return QLatin1String(prefix) + QLatin1String(name);
+}
+
+QJsonObject perOutput(const QStringList &names, const std::vector<std::array<double, 3>> &values)
+{
+    QJsonObject object;
+    for (std::size_t c = 0; c < values.size(); ++c)
+        object.insert(names.value(int(c)), perModality(values[c]));
+    return object;
+}
+
 } // namespace
 
 QJsonObject SplitExplanation::toJson() const
 {
     QJsonObject json;
+    json.insert(QStringLiteral("task"), taskName(task));
+    json.insert(QStringLiteral("score_name"), scoreName());
     json.insert(QStringLiteral("samples"), samples);
     json.insert(QStringLiteral("labeled"), labeled);
-    json.insert(QStringLiteral("accuracy"), accuracy);
+    json.insert(scoreKey(task), jsonNumber(accuracy));
     if (!error.isEmpty())
         json.insert(QStringLiteral("error"), error);
-    json.insert(QStringLiteral("shapley"),
-                QJsonObject{{QStringLiteral("value"), QStringLiteral("log-probability of the class predicted with every present modality")},
-                            {QStringLiteral("mean_abs"), perModality(meanAbsShapley)},
-                            {QStringLiteral("mean"), perModality(meanShapley)},
-                            {QStringLiteral("samples_present"), perModality(playerCount)},
-                            {QStringLiteral("max_efficiency_error"), maxEfficiencyError}});
+    QJsonObject shapley{{QStringLiteral("value"), gameValueDescription(task)},
+                        {QStringLiteral("mean_abs"), perModality(meanAbsShapley)},
+                        {QStringLiteral("mean"), perModality(meanShapley)},
+                        {QStringLiteral("samples_present"), perModality(playerCount)},
+                        {QStringLiteral("max_efficiency_error"), maxEfficiencyError}};
+    if (!outputMeanAbsShapley.empty()) {
+        shapley.insert(QStringLiteral("per_output_mean_abs"), perOutput(classNames, outputMeanAbsShapley));
+        shapley.insert(QStringLiteral("per_output_mean"), perOutput(classNames, outputMeanShapley));
+    }
+    json.insert(QStringLiteral("shapley"), shapley);
+    if (task == TaskKind::Regress)
+        json.insert(QStringLiteral("regression"), regression.toJson());
+    if (task == TaskKind::Multilabel)
+        json.insert(QStringLiteral("multilabel"), multilabel.toJson());
     json.insert(QStringLiteral("gates"), hasGates ? QJsonValue(perModality(meanGates)) : QJsonValue(QJsonValue::Null));
     QJsonObject subsets;
     for (auto it = subsetAccuracy.cbegin(); it != subsetAccuracy.cend(); ++it)
-        subsets.insert(it.key(), it.value());
-    json.insert(QStringLiteral("subset_accuracy"), subsets);
+        subsets.insert(it.key(), jsonNumber(it.value()));
+    json.insert(scoreKey(task, "subset_"), subsets);
     QJsonArray matrix;
     for (const std::vector<int> &row : confusion) {
         QJsonArray line;
@@ -68,8 +94,9 @@ QJsonObject SplitExplanation::toJson() const
             line.append(count);
         matrix.append(line);
     }
-    json.insert(QStringLiteral("confusion"), QJsonObject{{QStringLiteral("labels"), QJsonArray::fromStringList(classNames)},
-                                                         {QStringLiteral("matrix"), matrix}});
+    if (task == TaskKind::Classify)
+        json.insert(QStringLiteral("confusion"), QJsonObject{{QStringLiteral("labels"), QJsonArray::fromStringList(classNames)},
+                                                             {QStringLiteral("matrix"), matrix}});
     if (!curves.isEmpty())
         json.insert(QStringLiteral("curves"), curves.toJson());
     QJsonArray cases;
@@ -101,8 +128,8 @@ QJsonObject SplitExplanation::toJson() const
         for (const RobustnessCurve &curve : robustness)
             curves.append(QJsonObject{{QStringLiteral("modality"), curve.modality}, {QStringLiteral("corruption"), curve.corruption},
                                       {QStringLiteral("level_unit"), curve.levelUnit}, {QStringLiteral("severity"), numbers(curve.severities)},
-                                      {QStringLiteral("level"), numbers(curve.levels)}, {QStringLiteral("accuracy"), numbers(curve.accuracy)}});
-        json.insert(QStringLiteral("robustness"), QJsonObject{{QStringLiteral("clean_accuracy"), cleanAccuracy},
+                                      {QStringLiteral("level"), numbers(curve.levels)}, {scoreKey(task), numbers(curve.accuracy)}});
+        json.insert(QStringLiteral("robustness"), QJsonObject{{scoreKey(task, "clean_"), jsonNumber(cleanAccuracy)},
                                                               {QStringLiteral("missing"), perModality(missingAccuracy)},
                                                               {QStringLiteral("curves"), curves}});
     }
@@ -112,9 +139,15 @@ QJsonObject SplitExplanation::toJson() const
 QString SplitExplanation::toText() const
 {
     QString text;
-    text += QStringLiteral("accuracy %1 on %2 labeled of %3 samples\n").arg(fixed(accuracy)).arg(labeled).arg(samples);
-    text += formatCurveSummary(curves) + QLatin1Char('\n');
-    text += QStringLiteral("modality contribution (Shapley on the predicted class's log-probability)\n");
+    const QString score = scoreName();
+    text += QStringLiteral("%1 %2 on %3 labeled of %4 samples\n").arg(score, fixed(accuracy)).arg(labeled).arg(samples);
+    if (task == TaskKind::Classify)
+        text += formatCurveSummary(curves) + QLatin1Char('\n');
+    else if (task == TaskKind::Regress)
+        text += regression.toText() + QLatin1Char('\n');
+    else
+        text += multilabel.toText() + QLatin1Char('\n');
+    text += QStringLiteral("modality contribution (Shapley of %1)\n").arg(gameValueDescription(task));
     text += QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("modality"), -10).arg(QStringLiteral("mean|phi|"), 10)
                 .arg(QStringLiteral("mean phi"), 10).arg(hasGates ? QStringLiteral("gate") : QString(), 8);
     for (Modality modality : kAllModalities) {
@@ -123,7 +156,20 @@ QString SplitExplanation::toText() const
                     .arg(fixed(meanShapley[m]), 10).arg(hasGates ? fixed(meanGates[m]) : QString(), 8);
     }
     text += QStringLiteral("  efficiency: max |sum phi - (f(all) - f(none))| = %1\n\n").arg(maxEfficiencyError, 0, 'g', 3);
-    text += QStringLiteral("accuracy by modality subset\n");
+    if (!outputMeanAbsShapley.empty()) {
+        text += QStringLiteral("mean |phi| of each %1's own value%2\n  %3 %4 %5 %6\n")
+                    .arg(task == TaskKind::Regress ? QStringLiteral("target") : QStringLiteral("tag"),
+                         task == TaskKind::Regress ? QString() : QStringLiteral(" (logit)"))
+                    .arg(QString(), -16).arg(QStringLiteral("text"), 8).arg(QStringLiteral("image"), 8).arg(QStringLiteral("audio"), 8);
+        for (std::size_t c = 0; c < outputMeanAbsShapley.size(); ++c) {
+            text += QStringLiteral("  %1").arg(classNames.value(int(c)), -16);
+            for (double value : outputMeanAbsShapley[c])
+                text += QStringLiteral(" %1").arg(fixed(value), 8);
+            text += QLatin1Char('\n');
+        }
+        text += QLatin1Char('\n');
+    }
+    text += QStringLiteral("%1 by modality subset\n").arg(score);
     for (auto it = subsetAccuracy.cbegin(); it != subsetAccuracy.cend(); ++it)
         text += QStringLiteral("  %1 %2\n").arg(it.key(), -18).arg(fixed(it.value()));
     if (!pointing.empty()) {
@@ -132,7 +178,7 @@ QString SplitExplanation::toText() const
             text += QStringLiteral("  %1 %2  (%3/%4)\n").arg(score.source, -40).arg(fixed(score.rate())).arg(score.hits).arg(score.total);
     }
     if (hasRobustness && !robustness.empty()) {
-        text += QStringLiteral("\nrobustness: accuracy as one modality is degraded (severity 0 to 1)\n  %1").arg(QString(), -28);
+        text += QStringLiteral("\nrobustness: %1 as one modality is degraded (severity 0 to 1)\n  %2").arg(score).arg(QString(), -28);
         for (double severity : robustness.front().severities)
             text += QStringLiteral(" %1").arg(fixed(severity, 2), 6);
         text += QLatin1Char('\n');
