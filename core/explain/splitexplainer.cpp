@@ -114,6 +114,26 @@ DisagreementCase disagreement(const Dataset &dataset, int index, const QStringLi
     return result;
 }
 
+/** 1 when the prediction is right (the class, or the whole tag set), 0 when wrong, -1 unknown or a regression. */
+int verdictOf(const TaskReadout &readout, const SplitPrediction &outcome, const at::Tensor &truth, std::int64_t row,
+              const float *readings)
+{
+    if (!readout.task.hasTargets())
+        return outcome.truth >= 0 ? (outcome.truth == outcome.predicted ? 1 : 0) : -1;
+    if (!readout.task.isMultilabel())
+        return -1;
+    const at::Tensor known = truth[row].contiguous();
+    const float *given = known.data_ptr<float>();
+    for (int c = 0; c < readout.outputs; ++c) {
+        if (!std::isfinite(given[c]))
+            return -1;
+        const double threshold = std::size_t(c) < readout.task.thresholds.size() ? readout.task.thresholds[std::size_t(c)] : 0.5;
+        if ((readings[c] >= threshold) != (given[c] > 0.5f))
+            return 0;
+    }
+    return 1;
+}
+
 unsigned playersOf(const Dataset &dataset, int index)
 {
     unsigned players = 0;
@@ -245,6 +265,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                                                             readings[2].data_ptr<float>() + row * columns,
                                                             readings[4].data_ptr<float>() + row * columns};
                 cases.push_back(disagreement(dataset, index, split.classNames, readout, fullReadings, contribution, unimodal));
+                cases.back().verdict = verdictOf(readout, split.predictions.back(), truth, row, fullReadings);
 
                 PixelRect box;
                 if (options.pointing && (players & 2U) && targetBox(dataset.record(index).meta, &box)) {

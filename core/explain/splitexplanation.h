@@ -44,6 +44,7 @@ struct DisagreementCase
      *  distance of class distributions, the mean |Δp| over tags, or the mean |Δ value| in target standard deviations. */
     double score = 0.0;
     bool signConflict = false;          ///< Shapley values of both signs
+    int verdict = -1;                   ///< 1 right (the class, or every tag), 0 wrong, -1 unknown or a regression
     std::array<QString, 3> unimodal;    ///< what each modality alone predicts (class, tags, values); empty when absent
     std::array<double, 3> shapley{};
     QString reason;

@@ -35,6 +35,7 @@ struct SampleOutcome
     std::array<QString, 3> unimodal; ///< class predicted from each modality alone; empty when absent
     double disagreement = 0.0;       ///< mean total-variation distance between the unimodal predictions
     bool signConflict = false;       ///< Shapley values of both signs
+    int verdict = -1;                ///< 1 right (the class, or every tag), 0 wrong, -1 unknown or a regression
 
     /** At least two present modalities, alone, predict different classes. */
     bool modalitiesDisagree() const

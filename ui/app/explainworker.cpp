@@ -77,7 +77,12 @@ ExplainModelInfo ExplainWorker::modelInfo() const
                                                                                  : m_explainer->classNames();
     QStringList parts;
     parts << (info.fusion == QLatin1String("external") ? tr("external model") : tr("%1 fusion").arg(info.fusion));
-    if (!info.classNames.isEmpty())
+    const TaskKind task = m_explainer->task();
+    if (task == TaskKind::Regress)
+        parts << tr("regression of %1").arg(m_explainer->classNames().join(QStringLiteral(", ")));
+    else if (task == TaskKind::Multilabel)
+        parts << tr("%n tag(s)", nullptr, int(m_explainer->classNames().size()));
+    else if (!info.classNames.isEmpty())
         parts << tr("%n class(es)", nullptr, int(info.classNames.size()));
     if (!m_explainer->hasTokenizer())
         parts << tr("no tokenizer in the file: one is trained on the dataset, as a new run would");
@@ -85,6 +90,10 @@ ExplainModelInfo ExplainWorker::modelInfo() const
         const QJsonObject metrics = m_explainer->meta().metrics;
         if (metrics.contains(QLatin1String("test_accuracy")))
             parts << tr("recorded test accuracy %1 %").arg(metrics.value(QLatin1String("test_accuracy")).toDouble() * 100.0, 0, 'f', 1);
+        else if (metrics.value(QLatin1String("test_r2")).isDouble())
+            parts << tr("recorded test mean R² %1").arg(metrics.value(QLatin1String("test_r2")).toDouble(), 0, 'f', 3);
+        else if (metrics.value(QLatin1String("test_map")).isDouble())
+            parts << tr("recorded test mAP %1").arg(metrics.value(QLatin1String("test_map")).toDouble(), 0, 'f', 3);
     }
     info.summary = parts.join(QStringLiteral(" · "));
     return info;
@@ -249,6 +258,7 @@ void ExplainWorker::predictChunk(int pass)
             outcome.unimodal = item.unimodal;
             outcome.disagreement = item.score;
             outcome.signConflict = item.signConflict;
+            outcome.verdict = item.verdict;
             outcomes << outcome;
         }
     }

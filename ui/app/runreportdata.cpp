@@ -92,3 +92,29 @@ bool RunReportData::load(const QString &runDir, RunReportData *data, QString *er
     *data = std::move(loaded);
     return true;
 }
+
+TaskKind RunReportData::task() const
+{
+    if (hasTest)
+        return test.task;
+    for (const QJsonObject &record : metrics) {
+        for (TaskKind kind : {TaskKind::Regress, TaskKind::Multilabel}) {
+            if (record.contains(taskScoreKey(kind)))
+                return kind;
+        }
+    }
+    return TaskKind::Classify;
+}
+
+double RunReportData::testScore() const
+{
+    switch (test.task) {
+    case TaskKind::Regress:
+        return test.regression.meanR2;
+    case TaskKind::Multilabel:
+        return test.multilabel.meanAveragePrecision;
+    case TaskKind::Classify:
+        break;
+    }
+    return test.accuracy;
+}

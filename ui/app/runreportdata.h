@@ -22,6 +22,11 @@ struct RunReportData
     /** Things the report should mention: unreadable metrics lines, a missing report.json. */
     QStringList notes;
 
+    /** The run's task: its test report's, else what its epoch records score (val_r2, val_map), else classify. */
+    TaskKind task() const;
+    /** The test split's headline score in the task's metric: accuracy, mean R² or mAP. */
+    double testScore() const;
+
     /** The records of one type ("step" or "epoch"), in file order. */
     QList<QJsonObject> records(const QString &type) const;
 

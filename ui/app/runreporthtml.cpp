@@ -96,18 +96,74 @@ QString curvesImage(const EvalReport &test, ClassifierCurvesPlot::Kind kind, con
     return embedded(&plot, alt);
 }
 
+QString targetNames(const EvalReport &test)
+{
+    QStringList names;
+    for (const TargetScores &target : test.regression.targets)
+        names << target.name;
+    return names.join(QStringLiteral(", "));
+}
+
+QString perTarget(const EvalReport &test)
+{
+    QString html = QStringLiteral("<section id=\"per-target\"><h2>%1</h2><table class=\"grid\">\n<tr><th>%2</th><th>%3</th>"
+                                  "<th>MAE</th><th>RMSE</th><th>R²</th><th>Pearson</th><th>Spearman</th><th>%4</th><th>%5</th></tr>\n")
+                       .arg(QObject::tr("Per-target scores (test)"), QObject::tr("target"), QObject::tr("samples"),
+                            QObject::tr("sign accuracy"), QObject::tr("sign F1"));
+    for (const TargetScores &s : test.regression.targets)
+        html += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td><td>%9</td></tr>\n")
+                    .arg(esc(s.name), QString::number(s.samples), fixed(s.mae), fixed(s.rmse), fixed(s.r2), fixed(s.pearson),
+                         fixed(s.spearman), fixed(s.signAccuracy), fixed(s.signF1));
+    return html + QStringLiteral("</table></section>\n");
+}
+
+QString perTag(const EvalReport &test)
+{
+    QString html = QStringLiteral("<section id=\"per-tag\"><h2>%1</h2><p class=\"note\">%2</p><table class=\"grid\">\n"
+                                  "<tr><th>%3</th><th>%4</th><th>%5</th><th>%6</th><th>%7</th><th>F1</th><th>AP</th><th>AUC</th></tr>\n")
+                       .arg(QObject::tr("Per-tag scores (test)"),
+                            QObject::tr("Precision, recall and F1 at each tag's threshold, tuned on the validation split for its best F1."),
+                            QObject::tr("tag"), QObject::tr("positives"), QObject::tr("threshold"), QObject::tr("precision"),
+                            QObject::tr("recall"));
+    for (const TagScores &t : test.multilabel.tags)
+        html += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td></tr>\n")
+                    .arg(esc(t.name), QString::number(t.positives()), fixed(t.threshold), fixed(t.precision), fixed(t.recall),
+                         fixed(t.f1), fixed(t.curves.averagePrecision), fixed(t.curves.auc));
+    return html + QStringLiteral("</table></section>\n");
+}
+
 QString summary(const RunReportData &run)
 {
     const QJsonObject validation = run.report.value(QLatin1String("validation")).toObject();
     const QJsonObject model = run.config.value(QLatin1String("model")).toObject();
     QString html = QStringLiteral("<section id=\"summary\"><h2>Summary</h2><table class=\"kv\">\n");
-    if (run.hasTest) {
+    const TaskKind task = run.task();
+    if (run.hasTest && task == TaskKind::Regress) {
+        html += row(QObject::tr("Task"), QObject::tr("regression of %1").arg(targetNames(run.test)));
+        html += row(QObject::tr("Test mean R²"), fixed(run.test.regression.meanR2), QStringLiteral("test-r2"));
+        html += row(QObject::tr("Test loss"), fixed(run.test.regression.loss));
+        html += row(QObject::tr("Test samples"), QString::number(run.test.samples));
+    } else if (run.hasTest && task == TaskKind::Multilabel) {
+        const MultilabelReport &m = run.test.multilabel;
+        html += row(QObject::tr("Task"), QObject::tr("multi-label, %1 tags").arg(m.tags.size()));
+        html += row(QObject::tr("Test mAP"), fixed(m.meanAveragePrecision), QStringLiteral("test-map"));
+        html += row(QObject::tr("Test micro-F1"), fixed(m.microF1), QStringLiteral("test-micro-f1"));
+        html += row(QObject::tr("Test macro-F1"), fixed(m.macroF1));
+        html += row(QObject::tr("Test exact match"), percent(m.exactMatch));
+        html += row(QObject::tr("Test samples"), QString::number(run.test.samples));
+    } else if (run.hasTest) {
         html += row(QObject::tr("Test accuracy"), percent(run.test.accuracy), QStringLiteral("test-accuracy"));
         html += row(QObject::tr("Test macro-F1"), fixed(run.test.macroF1), QStringLiteral("test-macro-f1"));
         html += row(QObject::tr("Test loss"), fixed(run.test.loss));
         html += row(QObject::tr("Test samples"), QString::number(run.test.samples));
     }
-    if (!validation.isEmpty()) {
+    if (!validation.isEmpty() && task == TaskKind::Regress) {
+        html += row(QObject::tr("Validation mean R²"), fixed(validation.value(QLatin1String("r2")).toDouble(NAN)));
+        html += row(QObject::tr("Validation loss"), fixed(validation.value(QLatin1String("loss")).toDouble(NAN)));
+    } else if (!validation.isEmpty() && task == TaskKind::Multilabel) {
+        html += row(QObject::tr("Validation mAP"), fixed(validation.value(QLatin1String("map")).toDouble(NAN)));
+        html += row(QObject::tr("Validation loss"), fixed(validation.value(QLatin1String("loss")).toDouble(NAN)));
+    } else if (!validation.isEmpty()) {
         html += row(QObject::tr("Validation accuracy"), percent(validation.value(QLatin1String("accuracy")).toDouble(NAN)));
         html += row(QObject::tr("Validation loss"), fixed(validation.value(QLatin1String("loss")).toDouble(NAN)));
     }
@@ -197,20 +253,28 @@ QString probabilities(const EvalReport &test)
 
 QString subsets(const EvalReport &test)
 {
+    // The task's own score per subset: accuracy, mean R² or mAP.
+    const QMap<QString, double> &scores = test.task == TaskKind::Regress    ? test.regression.subsetR2
+                                        : test.task == TaskKind::Multilabel ? test.multilabel.subsetMap
+                                                                            : test.subsetAccuracy;
+    const QString title = test.task == TaskKind::Regress    ? QObject::tr("Mean R² by modality subset (test)")
+                        : test.task == TaskKind::Multilabel ? QObject::tr("mAP by modality subset (test)")
+                                                            : QObject::tr("Accuracy by modality subset (test)");
     QString html = QStringLiteral("<section id=\"subsets\"><h2>%1</h2><p class=\"note\">%2</p><table class=\"grid\">\n")
-                       .arg(QObject::tr("Accuracy by modality subset (test)"),
+                       .arg(title,
                             QObject::tr("The test split with only these modalities present; the others masked out."));
     QStringList names = EvalReport::subsetNames();
-    for (const QString &key : test.subsetAccuracy.keys()) {
+    for (const QString &key : scores.keys()) {
         if (!names.contains(key))
             names << key;
     }
     for (const QString &name : names) {
-        if (!test.subsetAccuracy.contains(name))
+        if (!scores.contains(name))
             continue;
-        const double accuracy = test.subsetAccuracy.value(name);
+        const double value = scores.value(name);
         html += QStringLiteral("<tr><th>%1</th><td>%2</td><td class=\"bar\"><span style=\"width:%3px\"></span></td></tr>\n")
-                    .arg(esc(name), percent(accuracy), QString::number(qRound(qBound(0.0, accuracy, 1.0) * 200)));
+                    .arg(esc(name), test.task == TaskKind::Classify ? percent(value) : fixed(value, 3),
+                         QString::number(std::isfinite(value) ? qRound(qBound(0.0, value, 1.0) * 200) : 0));
     }
     return html + QStringLiteral("</table></section>\n");
 }
@@ -283,9 +347,15 @@ QString runreportexport::html(const RunReportData &run)
     html += summary(run);
     html += QStringLiteral("<section id=\"curves\"><h2>%1</h2>\n").arg(QObject::tr("Training curves"));
     html += plotImage(run, RunReportPlot::Kind::Loss, QObject::tr("Training and validation loss"));
-    html += plotImage(run, RunReportPlot::Kind::Accuracy, QObject::tr("Validation accuracy"));
+    html += plotImage(run, RunReportPlot::Kind::Accuracy, QObject::tr("Validation %1").arg(taskScoreName(run.task())));
     html += QStringLiteral("</section>\n");
-    if (run.hasTest) {
+    if (run.hasTest && run.test.task == TaskKind::Regress) {
+        html += perTarget(run.test);
+        html += subsets(run.test);
+    } else if (run.hasTest && run.test.task == TaskKind::Multilabel) {
+        html += perTag(run.test);
+        html += subsets(run.test);
+    } else if (run.hasTest) {
         html += perClass(run.test);
         html += confusion(run.test);
         if (!run.test.curves.isEmpty())

@@ -189,6 +189,9 @@ void ScreenshotDirector::selectCorrectSample()
         if (model->outcome(row) == NavigatorModel::Correct)
             m_sample = model->datasetIndex(row);
     }
+    // A regression has no right or wrong: its first sample stands for the split.
+    if (m_sample < 0 && model->rowCount() > 0 && model->outcome(0) == NavigatorModel::Unknown)
+        m_sample = model->datasetIndex(0);
     if (m_sample < 0 || !navigator->selectSample(m_sample)) {
         fail(QStringLiteral("no correctly predicted sample in the Inspect navigator"));
         return;

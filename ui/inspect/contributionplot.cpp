@@ -11,13 +11,14 @@ namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-QString measureTitle(int measure)
+QString measureTitle(int measure, TaskKind task = TaskKind::Classify)
 {
     switch (measure) {
     case ContributionPlot::Shapley:
-        return QObject::tr("Shapley (Δ log p)");
+        return task == TaskKind::Regress ? QObject::tr("Shapley (Δ value)")
+             : task == TaskKind::Multilabel ? QObject::tr("Shapley (Δ logit)") : QObject::tr("Shapley (Δ log p)");
     case ContributionPlot::LeaveOneOut:
-        return QObject::tr("Leave-one-out (Δ p)");
+        return task == TaskKind::Regress ? QObject::tr("Leave-one-out (Δ value)") : QObject::tr("Leave-one-out (Δ p)");
     case ContributionPlot::Gates:
         return QObject::tr("Gate weights");
     default:
@@ -121,6 +122,8 @@ void ContributionPlot::setContribution(const ModalityContribution &c)
             out[std::size_t(k)] = (players & (1U << k)) ? values[std::size_t(k)] : kNaN;
         return out;
     };
+    for (int m = 0; m < kMeasureCount; ++m)
+        m_panels[std::size_t(m)].title->setText(measureTitle(m, c.task));
     showPanel(m_panels[Shapley], masked(c.shapley), players, {}, false);
     showPanel(m_panels[LeaveOneOut], masked(c.leaveOneOut), players, {}, false);
     if (c.hasGates)

@@ -54,10 +54,9 @@ NavigatorModel::Outcome NavigatorModel::outcome(int row) const
     const auto it = m_outcomes.constFind(sample);
     if (it == m_outcomes.constEnd() || !m_dataset)
         return Unknown;
-    const QString &label = m_dataset->record(sample).label;
-    if (label.isEmpty())
+    if (!m_dataset->record(sample).hasLabel())
         return Unlabeled;
-    return it->predicted == label ? Correct : Incorrect;
+    return it->verdict == 1 ? Correct : it->verdict == 0 ? Incorrect : Unknown; // a regression has no verdict
 }
 
 int NavigatorModel::rowCount(const QModelIndex &parent) const

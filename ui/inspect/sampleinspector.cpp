@@ -149,13 +149,7 @@ void SampleInspector::setSample(const ExplainedSample &sample)
     }
     m_sample = sample;
     m_hasSample = true;
-    const QString predicted = e.classNames.value(e.predicted);
-    const double probability = e.predicted >= 0 && std::size_t(e.predicted) < e.probabilities.size()
-                                   ? double(e.probabilities[std::size_t(e.predicted)]) : 0.0;
-    QString verdict;
-    if (!e.label.isEmpty())
-        verdict = predicted == e.label ? tr("  ✓ correct") : tr("  ✗ true class %1").arg(e.label);
-    m_title->setText(tr("%1 — predicted %2 (%3 %)%4").arg(e.sampleId, predicted).arg(probability * 100.0, 0, 'f', 1).arg(verdict));
+    m_title->setText(predictionTitle(e));
     QStringList missing;
     for (Modality m : kAllModalities) {
         if (!e.present[int(m)])
@@ -165,7 +159,13 @@ void SampleInspector::setSample(const ExplainedSample &sample)
     if (!missing.isEmpty())
         m_text->setText(m_text->text() + tr("   · missing: %1").arg(missing.join(QStringLiteral(", "))));
     m_text->show();
-    m_prediction->setPrediction(e.classNames, e.probabilities, e.label);
+    if (e.task == TaskKind::Multilabel)
+        m_prediction->setTagPrediction(e.classNames, e.probabilities, e.thresholds, e.truth);
+    else if (e.task == TaskKind::Regress)
+        m_prediction->setValuePrediction(e.classNames, e.probabilities, e.truth);
+    else
+        m_prediction->setPrediction(e.classNames, e.probabilities, e.label);
+    m_prediction->setOutputShapley(e.outputShapley, e.task == TaskKind::Regress ? tr("value") : tr("logit"));
     if (e.textPieces.isEmpty())
         m_tokens->setPlaceholder(e.present[int(Modality::Text)] ? tr("No word pieces") : tr("This sample has no text"));
     else
@@ -175,6 +175,31 @@ void SampleInspector::setSample(const ExplainedSample &sample)
     showAudio();
     refreshHeat();
     showContributions();
+}
+
+QString SampleInspector::predictionTitle(const SampleExplanation &e)
+{
+    const QString explained = e.classNames.value(e.predicted);
+    if (e.task == TaskKind::Multilabel) {
+        const QStringList predicted = e.predictedTags();
+        QString verdict;
+        if (!e.truth.empty())
+            verdict = predicted == e.trueTags() ? tr("  ✓ every tag right") : tr("  ✗ true tags %1").arg(e.trueTags().join(QStringLiteral(", ")));
+        return tr("%1 — predicted tags %2%3 · explaining %4")
+            .arg(e.sampleId, predicted.isEmpty() ? tr("(none)") : predicted.join(QStringLiteral(", ")), verdict, explained);
+    }
+    if (e.task == TaskKind::Regress) {
+        const std::size_t k = std::size_t(std::max(0, e.predicted));
+        const QString value = k < e.probabilities.size() ? QString::number(e.probabilities[k], 'g', 4) : QStringLiteral("?");
+        const QString truth = k < e.truth.size() && std::isfinite(e.truth[k]) ? tr(" (true %1)").arg(e.truth[k], 0, 'g', 4) : QString();
+        return tr("%1 — predicted %2 %3%4").arg(e.sampleId, explained, value, truth);
+    }
+    const double probability = e.predicted >= 0 && std::size_t(e.predicted) < e.probabilities.size()
+                                   ? double(e.probabilities[std::size_t(e.predicted)]) : 0.0;
+    QString verdict;
+    if (!e.label.isEmpty())
+        verdict = explained == e.label ? tr("  ✓ correct") : tr("  ✗ true class %1").arg(e.label);
+    return tr("%1 — predicted %2 (%3 %)%4").arg(e.sampleId, explained).arg(probability * 100.0, 0, 'f', 1).arg(verdict);
 }
 
 void SampleInspector::showAudio()
@@ -217,13 +242,23 @@ void SampleInspector::showContributions()
 {
     const ModalityContribution &c = m_sample.explanation.contribution;
     m_contributions->setContribution(c);
-    m_efficiency->setText(tr("Σ Shapley = f(all) − f(none) ± %1   (%2 = %3 − (%4), f = log p of the predicted class)")
+    const QString explained = m_sample.explanation.classNames.value(m_sample.explanation.predicted);
+    const QString game = c.task == TaskKind::Regress    ? tr("the predicted %1").arg(explained)
+                       : c.task == TaskKind::Multilabel ? tr("the logit of tag %1").arg(explained)
+                                                        : tr("log p of the predicted class");
+    m_efficiency->setText(tr("Σ Shapley = f(all) − f(none) ± %1   (%2 = %3 − (%4), f = %5)")
                               .arg(c.efficiencyError(), 0, 'e', 1)
-                              .arg(signedNumber(c.shapleySum()), signedNumber(c.fAll), signedNumber(c.fNone)));
+                              .arg(signedNumber(c.shapleySum()), signedNumber(c.fAll), signedNumber(c.fNone), game));
     m_efficiency->setToolTip(tr("Shapley values are exact over the modalities present, so they add up to the "
                                 "difference between the prediction with every modality and with none."));
-    QString note = tr("Shapley: each modality's share of log p(predicted). Leave-one-out: p(predicted) minus "
-                      "p(predicted) without that modality.");
+    QString note = c.task == TaskKind::Regress
+        ? tr("Shapley: each modality's share of the predicted %1, in its units. Leave-one-out: the prediction minus "
+             "the prediction without that modality. Hover a target for its own Shapley values.").arg(explained)
+        : c.task == TaskKind::Multilabel
+        ? tr("Shapley: each modality's share of tag %1's logit (log-odds). Leave-one-out: p(%1) minus p(%1) without "
+             "that modality. Hover a tag for its own Shapley values.").arg(explained)
+        : tr("Shapley: each modality's share of log p(predicted). Leave-one-out: p(predicted) minus "
+             "p(predicted) without that modality.");
     if (!c.textGradMethod.isEmpty())
         note += tr(" Gradient × input for text: %1.").arg(c.textGradMethod);
     m_contributions->setToolTip(note);

@@ -44,6 +44,8 @@ public:
     QString efficiencyText() const;
 
 private:
+    /** "s00012 — predicted circle (97.1 %) ✓ correct", or the tags, or the values, by task. */
+    static QString predictionTitle(const SampleExplanation &e);
     void refreshHeat();
     void showAudio();
     void showContributions();

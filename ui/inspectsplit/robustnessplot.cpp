@@ -2,6 +2,8 @@
 
 #include "ui/inspectsplit/modalitycolors.h"
 
+#include <algorithm>
+
 namespace {
 
 int modalityIndex(const QString &modality)
@@ -35,9 +37,10 @@ RobustnessPlot::RobustnessPlot(QWidget *parent) : ThemedPlot(parent)
     clearData(tr("No split analysed"));
 }
 
-void RobustnessPlot::setCurves(const std::vector<RobustnessCurve> &curves)
+void RobustnessPlot::setCurves(const std::vector<RobustnessCurve> &curves, const QString &scoreName)
 {
     clearGraphs();
+    yAxis->setLabel(scoreName);
     m_curves = curves;
     for (const RobustnessCurve &curve : curves) {
         QCPGraph *graph = addGraph();
@@ -49,6 +52,20 @@ void RobustnessPlot::setCurves(const std::vector<RobustnessCurve> &curves)
         graph->setData(x, y, true);
     }
     setNote(curves.empty() ? tr("No robustness curves") : QString());
+    if (scoreName == QLatin1String("accuracy") || curves.empty()) {
+        yAxis->setRange(0, 1.05);
+    } else { // R² falls below 0 under heavy corruption: the axis follows the data
+        bool found = false;
+        const QCPRange range = graph(0)->getValueRange(found);
+        double low = range.lower;
+        double high = range.upper;
+        for (int i = 1; i < graphCount(); ++i) {
+            const QCPRange more = graph(i)->getValueRange(found);
+            low = std::min(low, more.lower);
+            high = std::max(high, more.upper);
+        }
+        yAxis->setRange(std::min(0.0, low - 0.05), std::max(1.0, high) + 0.05);
+    }
     applyTheme();
     replot(QCustomPlot::rpQueuedReplot);
 }

@@ -6,7 +6,7 @@
 #include <vector>
 
 /**
- * Robustness curves: accuracy as one modality is degraded with growing severity, one line
+ * Robustness curves: the task's score as one modality is degraded with growing severity, one line
  * per corruption, coloured by corruption and dashed by modality, with a legend. GUI thread.
  */
 class RobustnessPlot final : public ThemedPlot
@@ -15,7 +15,8 @@ class RobustnessPlot final : public ThemedPlot
 public:
     explicit RobustnessPlot(QWidget *parent = nullptr);
 
-    void setCurves(const std::vector<RobustnessCurve> &curves);
+    /** `scoreName`: what the curves measure, the task's score ("accuracy", "mean R²", "mAP"). */
+    void setCurves(const std::vector<RobustnessCurve> &curves, const QString &scoreName = QStringLiteral("accuracy"));
     /** Clears and shows `why` over the empty plot. */
     void clearData(const QString &why);
     int curveCount() const { return graphCount(); }

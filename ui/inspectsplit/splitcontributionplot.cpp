@@ -26,8 +26,10 @@ SplitContributionPlot::SplitContributionPlot(QWidget *parent) : ThemedPlot(paren
     clearData();
 }
 
-void SplitContributionPlot::setContributions(const std::array<double, 3> &meanAbsShapley, const std::array<int, 3> &players)
+void SplitContributionPlot::setContributions(const std::array<double, 3> &meanAbsShapley, const std::array<int, 3> &players,
+                                             const QString &unit)
 {
+    yAxis->setLabel(tr("mean |Shapley| (%1)").arg(unit));
     m_values = meanAbsShapley;
     double top = 0.0;
     for (int m = 0; m < 3; ++m) {

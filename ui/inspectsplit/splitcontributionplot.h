@@ -15,7 +15,9 @@ public:
     explicit SplitContributionPlot(QWidget *parent = nullptr);
 
     /** `players`: samples in which each modality was present (text, image, audio). */
-    void setContributions(const std::array<double, 3> &meanAbsShapley, const std::array<int, 3> &players);
+    /** `unit`: what the Shapley values are of ("log-probability", "value", "logit"). */
+    void setContributions(const std::array<double, 3> &meanAbsShapley, const std::array<int, 3> &players,
+                          const QString &unit = QStringLiteral("log-probability"));
     void clearData();
     double value(int modality) const { return m_values[std::size_t(modality)]; }
 

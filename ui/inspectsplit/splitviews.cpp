@@ -5,16 +5,22 @@
 #include "ui/inspectsplit/confusionmatrixview.h"
 #include "ui/inspectsplit/splitcontributionplot.h"
 #include "ui/inspectsplit/disagreementtable.h"
+#include "ui/inspectsplit/residualscatterplot.h"
 #include "ui/inspectsplit/robustnessplot.h"
 #include "ui/inspectsplit/splitrunbar.h"
 #include "ui/inspectsplit/subsetaccuracytable.h"
+#include "ui/inspectsplit/tagscoretable.h"
 #include "ui/widgets/notelabel.h"
 
 #include <QtCore/QFileInfo>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QSplitter>
+#include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QVBoxLayout>
+
+#include <cmath>
 
 namespace {
 
@@ -26,6 +32,14 @@ QString samplesText(int n)
 QString percent(double rate)
 {
     return QStringLiteral("%1 %").arg(100.0 * rate, 0, 'f', 1);
+}
+
+/** The task's score as its users read it: accuracy in %, R² and mAP as numbers. */
+QString scoreText(const SplitExplanation &r, double value)
+{
+    if (r.task == TaskKind::Classify)
+        return percent(value);
+    return std::isfinite(value) ? QString::number(value, 'f', 3) : QStringLiteral("—");
 }
 
 /** A page: the view above a wrapped caption. */
@@ -67,6 +81,26 @@ SplitViews::SplitViews(QWidget *parent) : QWidget(parent)
     m_curves->setObjectName(QStringLiteral("classifierCurves"));
     m_disagreements = new DisagreementTable(this);
     m_disagreements->setObjectName(QStringLiteral("disagreementTable"));
+    m_residuals = new ResidualScatterPlot(this);
+    m_residuals->setObjectName(QStringLiteral("residualScatter"));
+    m_residuals->setToolTip(tr("Click a point to open that sample"));
+    m_target = new QComboBox(this);
+    m_target->setObjectName(QStringLiteral("residualTarget"));
+    m_regressionPage = new QWidget(this);
+    auto *regressionColumn = new QVBoxLayout(m_regressionPage);
+    regressionColumn->setContentsMargins(0, 0, 0, 0);
+    auto *targetRow = new QHBoxLayout;
+    targetRow->addWidget(new QLabel(tr("Target"), m_regressionPage));
+    targetRow->addWidget(m_target);
+    targetRow->addStretch(1);
+    regressionColumn->addLayout(targetRow);
+    regressionColumn->addWidget(m_residuals, 1);
+    m_tags = new TagScoreTable(this);
+    m_tags->setObjectName(QStringLiteral("tagScoreTable"));
+    m_outcomes = new QStackedWidget(this);
+    m_outcomes->addWidget(m_confusion);
+    m_outcomes->addWidget(m_regressionPage);
+    m_outcomes->addWidget(m_tags);
 
     // Overview: the confusion matrix beside the subset accuracies and the contributions.
     // A plain column, not a splitter: the table is as tall as its rows, the plot takes the rest,
@@ -78,7 +112,7 @@ SplitViews::SplitViews(QWidget *parent) : QWidget(parent)
     sideColumn->addWidget(captioned(m_contribution, m_contributionNote, side), 1);
     auto *overview = new QSplitter(Qt::Horizontal, this);
     overview->setObjectName(QStringLiteral("splitOverview"));
-    overview->addWidget(m_confusion);
+    overview->addWidget(m_outcomes);
     overview->addWidget(side);
     overview->setStretchFactor(0, 3);
     overview->setStretchFactor(1, 2);
@@ -111,6 +145,11 @@ SplitViews::SplitViews(QWidget *parent) : QWidget(parent)
             [this] { m_runBar->setStatus(tr("Cancelled; the views show the last finished analysis.")); });
     connect(m_controller, &SplitExplainController::idle, this, [this] { m_runBar->setRunning(false); });
     connect(m_confusion, &ConfusionMatrixView::cellClicked, this, &SplitViews::onCellClicked);
+    connect(m_target, &QComboBox::currentIndexChanged, this, &SplitViews::showTarget);
+    connect(m_residuals, &ResidualScatterPlot::sampleClicked, this, [this](int index) {
+        if (m_dataset && index >= 0 && index < m_dataset->size())
+            Q_EMIT samplesRequested({index}, tr("Predicted vs true: %1").arg(m_dataset->record(index).id));
+    });
     connect(m_disagreements, &DisagreementTable::sampleClicked, this, [this](int index, const QString &id) {
         if (index >= 0)
             Q_EMIT samplesRequested({index}, tr("Modalities disagree: %1").arg(id));
@@ -198,35 +237,90 @@ void SplitViews::showResult(std::shared_ptr<const SplitExplanation> result)
 {
     m_result = std::move(result);
     const SplitExplanation &r = *m_result;
-    m_summary->setText(tr("%1: %2, accuracy %3").arg(m_resultTitle, samplesText(r.samples), percent(r.accuracy))
+    m_summary->setText(tr("%1: %2, %3 %4").arg(m_resultTitle, samplesText(r.samples), r.scoreName(), scoreText(r, r.accuracy))
                        + (r.labeled < r.samples ? tr(" (over the %1 labeled)").arg(r.labeled) : QString()));
     QString tooltip;
     m_pointing->setText(pointingText(r, &tooltip));
     m_pointing->setToolTip(tooltip);
 
-    m_confusion->setMatrix(r.classNames, r.confusion);
-    m_subsets->setAccuracies(r.subsetAccuracy, r.labeled);
-    m_subsetNote->setText(tr("Each row: accuracy when the model sees only those modalities (the others marked "
-                          "absent). Chance with %1 classes: %2.")
-                           .arg(r.classNames.size())
-                           .arg(percent(r.classNames.isEmpty() ? 0.0 : 1.0 / double(r.classNames.size()))));
-    m_contribution->setContributions(r.meanAbsShapley, r.playerCount);
-    QString note = tr("Shapley values of the predicted class's log-probability, exact over the modality subsets; "
-                      "per sample they sum to f(all) − f(none) (largest deviation %1).")
-                       .arg(r.maxEfficiencyError, 0, 'g', 2);
+    showOutcomeView(r);
+    if (r.task == TaskKind::Classify) {
+        m_subsets->setAccuracies(r.subsetAccuracy, r.labeled);
+        m_subsetNote->setText(tr("Each row: accuracy when the model sees only those modalities (the others marked "
+                                 "absent). Chance with %1 classes: %2.")
+                                  .arg(r.classNames.size())
+                                  .arg(percent(r.classNames.isEmpty() ? 0.0 : 1.0 / double(r.classNames.size()))));
+    } else {
+        m_subsets->setScores(r.subsetAccuracy, r.labeled, r.scoreName());
+        m_subsetNote->setText(r.task == TaskKind::Regress
+            ? tr("Each row: the mean R² over the targets when the model sees only those modalities (the others marked "
+                 "absent). 0 is as good as predicting the mean; below 0 is worse.")
+            : tr("Each row: the mean average precision over the tags when the model sees only those modalities (the "
+                 "others marked absent)."));
+    }
+    m_contribution->setContributions(r.meanAbsShapley, r.playerCount,
+                                     r.task == TaskKind::Regress ? tr("%1's value").arg(r.classNames.value(0))
+                                     : r.task == TaskKind::Multilabel ? tr("logit") : tr("log-probability"));
+    const QString game = r.task == TaskKind::Regress    ? tr("the predicted %1").arg(r.classNames.value(0))
+                       : r.task == TaskKind::Multilabel ? tr("the most probable tag's logit")
+                                                        : tr("the predicted class's log-probability");
+    QString note = tr("Shapley values of %1, exact over the modality subsets; per sample they sum to f(all) − f(none) "
+                      "(largest deviation %2).")
+                       .arg(game).arg(r.maxEfficiencyError, 0, 'g', 2);
+    if (r.task == TaskKind::Multilabel)
+        note += tr(" Each tag's own share is in the tag table.");
     if (r.hasGates)
         note += tr(" Mean gate weights: text %1, image %2, audio %3.")
                     .arg(r.meanGates[0], 0, 'f', 2).arg(r.meanGates[1], 0, 'f', 2).arg(r.meanGates[2], 0, 'f', 2);
     m_contributionNote->setText(note);
     if (r.hasRobustness)
-        m_robustness->setCurves(r.robustness);
+        m_robustness->setCurves(r.robustness, r.scoreName());
     else
         m_robustness->clearData(tr("Tick \"Robustness curves (slower)\" and analyse again"));
     m_curves->setCurves(r.curves, r.classNames);
+    m_tabs->setTabVisible(m_tabs->indexOf(m_curves), r.task == TaskKind::Classify);
     m_disagreements->setCases(r.disagreements);
     m_tabs->setTabText(m_tabs->indexOf(m_disagreements), tr("Modalities disagree (%1)").arg(r.disagreements.size()));
-    m_runBar->setStatus(tr("Done. Click a confusion cell to list its samples."));
+    m_runBar->setStatus(r.task == TaskKind::Classify ? tr("Done. Click a confusion cell to list its samples.")
+                        : r.task == TaskKind::Regress ? tr("Done. Click a point to open that sample.")
+                                                      : tr("Done. Sort the tag table by any column."));
     Q_EMIT analysisFinished();
+}
+
+void SplitViews::showOutcomeView(const SplitExplanation &r)
+{
+    const QString overviewTitle = r.task == TaskKind::Regress    ? tr("Predicted vs true && modalities")
+                                : r.task == TaskKind::Multilabel ? tr("Tags && modalities")
+                                                                 : tr("Confusion && modalities");
+    m_tabs->setTabText(0, overviewTitle);
+    if (r.task == TaskKind::Regress) {
+        m_outcomes->setCurrentWidget(m_regressionPage);
+        const QSignalBlocker quiet(m_target);
+        m_target->clear();
+        m_target->addItems(r.classNames);
+        m_target->setVisible(r.classNames.size() > 1);
+        showTarget(0);
+    } else if (r.task == TaskKind::Multilabel) {
+        m_outcomes->setCurrentWidget(m_tags);
+        m_tags->setSplit(r);
+    } else {
+        m_outcomes->setCurrentWidget(m_confusion);
+        m_confusion->setMatrix(r.classNames, r.confusion);
+    }
+}
+
+void SplitViews::showTarget(int target)
+{
+    if (!m_result || m_result->task != TaskKind::Regress || target < 0)
+        return;
+    const std::vector<TargetScores> &scores = m_result->regression.targets;
+    m_residuals->setPredictions(m_result->predictions, m_result->classNames.value(target), target);
+    if (std::size_t(target) < scores.size()) {
+        const TargetScores &s = scores[std::size_t(target)];
+        m_residuals->setToolTip(tr("%1: R² %2, MAE %3, RMSE %4, Pearson %5 over %6 samples. Click a point to open that sample.")
+                                    .arg(s.name).arg(s.r2, 0, 'f', 3).arg(s.mae, 0, 'g', 3).arg(s.rmse, 0, 'g', 3)
+                                    .arg(s.pearson, 0, 'f', 3).arg(s.samples));
+    }
 }
 
 void SplitViews::clearResult()
@@ -236,6 +330,9 @@ void SplitViews::clearResult()
     m_pointing->setText(QString());
     m_pointing->setToolTip(QString());
     m_confusion->clear();
+    m_residuals->clearData(tr("No split analysed"));
+    m_tags->clearTags();
+    m_outcomes->setCurrentWidget(m_confusion);
     m_subsets->clearAccuracies();
     m_subsetNote->setText(QString());
     m_contribution->clearData();

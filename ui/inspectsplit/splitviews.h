@@ -8,6 +8,10 @@
 #include <memory>
 
 class ClassifierCurvesView;
+class QComboBox;
+class QStackedWidget;
+class ResidualScatterPlot;
+class TagScoreTable;
 class ConfusionMatrixView;
 class SplitContributionPlot;
 class DisagreementTable;
@@ -20,11 +24,12 @@ class SubsetAccuracyTable;
 
 /**
  * The Inspect panel's split-level views: "Analyse split" runs Explainer::explainSplit on a
- * worker thread, then shows the confusion matrix, accuracy per modality subset, mean
- * |Shapley| per modality, robustness curves, ROC / precision-recall / calibration of the
- * predicted probabilities, the pointing game and the samples whose
- * modalities disagree. Clicking a confusion cell or a disagreeing sample asks for those
- * samples (samplesRequested). GUI thread.
+ * worker thread, then shows, by task, the confusion matrix (classify), predicted-vs-true and
+ * residual scatter (regress) or the per-tag table (multilabel); the task's score per
+ * modality subset, mean |Shapley| per modality, robustness curves in the task's score, ROC /
+ * precision-recall / calibration of a classifier's probabilities, the pointing game and the
+ * samples whose modalities disagree. Clicking a confusion cell, a scatter point or a
+ * disagreeing sample asks for those samples (samplesRequested). GUI thread.
  */
 class SplitViews final : public QWidget
 {
@@ -60,6 +65,8 @@ private:
     void clearResult();
     void updateReady();
     void onCellClicked(int truth, int predicted);
+    void showTarget(int target);
+    void showOutcomeView(const SplitExplanation &result);
     QString pointingText(const SplitExplanation &result, QString *tooltip) const;
 
     SplitExplainController *m_controller;
@@ -67,7 +74,12 @@ private:
     QLabel *m_summary;
     QLabel *m_pointing;
     QTabWidget *m_tabs;
+    QStackedWidget *m_outcomes; ///< the confusion matrix, the residual scatter or the tag table, by task
     ConfusionMatrixView *m_confusion;
+    QWidget *m_regressionPage;
+    QComboBox *m_target;
+    ResidualScatterPlot *m_residuals;
+    TagScoreTable *m_tags;
     SubsetAccuracyTable *m_subsets;
     QLabel *m_subsetNote;
     SplitContributionPlot *m_contribution;

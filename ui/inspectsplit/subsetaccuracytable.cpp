@@ -5,6 +5,7 @@
 
 #include <QtWidgets/QHeaderView>
 #include <algorithm>
+#include <cmath>
 
 namespace {
 
@@ -36,18 +37,34 @@ SubsetAccuracyTable::SubsetAccuracyTable(QWidget *parent) : QTableWidget(parent)
 
 void SubsetAccuracyTable::setAccuracies(const QMap<QString, double> &accuracy, int labeled)
 {
+    setHorizontalHeaderLabels({tr("Modalities used"), tr("Accuracy")});
+    setToolTip(tr("Accuracy when the model sees only these modalities (the others marked absent)."));
+    fill(accuracy, labeled, true);
+}
+
+void SubsetAccuracyTable::setScores(const QMap<QString, double> &scores, int labeled, const QString &scoreName)
+{
+    setHorizontalHeaderLabels({tr("Modalities used"), scoreName});
+    setToolTip(tr("%1 when the model sees only these modalities (the others marked absent).").arg(scoreName));
+    fill(scores, labeled, false);
+}
+
+void SubsetAccuracyTable::fill(const QMap<QString, double> &accuracy, int labeled, bool percent)
+{
     const QStringList keys = EvalReport::subsetNames();
     setRowCount(int(keys.size()));
     for (int row = 0; row < keys.size(); ++row) {
         const QString &key = keys.at(row);
         auto *name = new QTableWidgetItem(displayName(key));
-        auto *value = new QTableWidgetItem(accuracy.contains(key)
-                                               ? tr("%1 %").arg(100.0 * accuracy.value(key), 0, 'f', 1)
-                                               : tr("n/a"));
+        const bool known = accuracy.contains(key) && std::isfinite(accuracy.value(key));
+        auto *value = new QTableWidgetItem(!known  ? tr("n/a")
+                                           : percent ? tr("%1 %").arg(100.0 * accuracy.value(key), 0, 'f', 1)
+                                                     : QString::number(accuracy.value(key), 'f', 3));
         value->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        if (accuracy.contains(key))
-            value->setData(Qt::UserRole, accuracy.value(key));
-        value->setToolTip(tr("%1 of %2 labeled samples").arg(qRound(accuracy.value(key) * labeled)).arg(labeled));
+        if (known)
+            value->setData(Qt::UserRole, std::clamp(accuracy.value(key), 0.0, 1.0));
+        value->setToolTip(percent ? tr("%1 of %2 labeled samples").arg(qRound(accuracy.value(key) * labeled)).arg(labeled)
+                                  : tr("over %1 labeled samples").arg(labeled));
         if (row == keys.size() - 1) {
             QFont bold = name->font();
             bold.setBold(true);

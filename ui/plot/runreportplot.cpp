@@ -85,15 +85,20 @@ void RunReportPlot::showLoss(const RunReportData &run)
 
 void RunReportPlot::showAccuracy(const RunReportData &run)
 {
+    // The task's own score: accuracy, mean R² or mAP.
+    const TaskKind task = run.task();
+    const QString score = taskScoreName(task);
+    const QByteArray key = taskScoreKey(task).toLatin1();
+    m_unboundedBelow = task == TaskKind::Regress;
     xAxis->setLabel(tr("epoch"));
-    yAxis->setLabel(tr("accuracy"));
+    yAxis->setLabel(score);
     QCPGraph *val = addGraph();
-    val->setName(tr("validation accuracy"));
+    val->setName(tr("validation %1").arg(score));
     val->setProperty(kStyleProperty, int(Style::Markers));
     double lastEpoch = 1.0;
     for (const QJsonObject &record : run.records(QStringLiteral("epoch"))) {
         const double epoch = number(record, "epoch") + 1.0;
-        const double accuracy = number(record, "val_accuracy");
+        const double accuracy = number(record, key.constData());
         if (std::isfinite(accuracy))
             val->addData(epoch, accuracy);
         if (std::isfinite(epoch))
@@ -101,10 +106,10 @@ void RunReportPlot::showAccuracy(const RunReportData &run)
     }
     if (run.hasTest) {
         QCPGraph *test = addGraph();
-        test->setName(tr("test accuracy (final model)"));
+        test->setName(tr("test %1 (final model)").arg(score));
         test->setProperty(kStyleProperty, int(Style::Reference));
-        test->addData(1.0, run.test.accuracy);
-        test->addData(lastEpoch, run.test.accuracy);
+        test->addData(1.0, run.testScore());
+        test->addData(lastEpoch, run.testScore());
     }
 }
 
@@ -126,7 +131,12 @@ void RunReportPlot::padRanges()
     QCPRange x = xAxis->range();
     if (m_kind == Kind::Accuracy) {
         x = QCPRange(qMin(1.0, x.lower) - 0.2, qMax(1.0, x.upper) + 0.2);
-        yAxis->setRange(0.0, 1.04);
+        if (m_unboundedBelow) { // R² below 0 is worse than the mean, and still worth seeing
+            yAxis->rescale();
+            yAxis->setRange(qMin(0.0, yAxis->range().lower - 0.05), 1.04);
+        } else {
+            yAxis->setRange(0.0, 1.04);
+        }
     } else {
         const QCPRange y = yAxis->range();
         const double yPad = qMax(y.size() * 0.06, 1e-3);

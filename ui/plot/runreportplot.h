@@ -31,4 +31,5 @@ private:
     void padRanges();
 
     Kind m_kind;
+    bool m_unboundedBelow = false; ///< the score is R²
 };
