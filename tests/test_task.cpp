@@ -44,6 +44,7 @@ private Q_SLOTS:
     void aFewIntegersAreClassIds();
     void fractionsAndManyIntegersAreRegressed();
     void objectLabelsNameTheTargets();
+    void csvLabelColumnsNameTheTargets();
     void badTargetValuesAreIssuesNamingLineAndSample();
     void forcedTasksOverrideTheInference();
     void taskSpecJsonRoundTripAndRefusals();
@@ -122,6 +123,36 @@ void TestTask::objectLabelsNameTheTargets()
     QCOMPARE(m.issues[0].sampleId, QStringLiteral("s2"));
     QCOMPARE(m.issues[0].field, QStringLiteral("label"));
     QVERIFY2(m.issues[0].reason.contains(QStringLiteral("name their targets (x, y)")), qPrintable(m.issues[0].reason));
+}
+
+void TestTask::csvLabelColumnsNameTheTargets()
+{
+    // A CSV cannot hold an object: "label.x" and "label.y" columns are the named targets; an
+    // empty cell is a missing target, a word is an issue naming line and sample.
+    QTemporaryDir dir;
+    testsupport::writeFile(dir.filePath(QStringLiteral("manifest.csv")),
+                           "id,text,label.y,label.x\ns0,a,0.25,0.5\ns1,b,,1\ns2,c,0.3,high\n");
+    const Manifest m = readManifest(dir.path());
+    QCOMPARE(m.task, TaskKind::Regress);
+    QCOMPARE(m.targetNames, (QStringList{QStringLiteral("x"), QStringLiteral("y")}));
+    QCOMPARE(m.samples[0].targets, (std::vector<float>{0.5F, 0.25F}));
+    QCOMPARE(m.samples[1].targets[0], 1.0F);
+    QVERIFY(std::isnan(m.samples[1].targets[1]));
+    QVERIFY(std::isnan(m.samples[2].targets[0]));
+    QCOMPARE(m.samples[2].targets[1], 0.3F);
+    QCOMPARE(m.issues.size(), 1);
+    QCOMPARE(m.issues[0].line, 4);
+    QCOMPARE(m.issues[0].sampleId, QStringLiteral("s2"));
+    QVERIFY2(m.issues[0].reason.contains(QStringLiteral("target \"x\" is \"high\", not a number")), qPrintable(m.issues[0].reason));
+    // With the label column mapped, its dotted columns follow the mapping.
+    QTemporaryDir mapped;
+    testsupport::writeFile(mapped.filePath(QStringLiteral("manifest.csv")), "id,text,score.valence\ns0,a,-0.5\ns1,b,2\n");
+    ColumnMap columns;
+    QString error;
+    QVERIFY(columns.parse(QStringLiteral("label=score"), &error));
+    const Manifest sentiment = readManifest(mapped.path(), columns);
+    QCOMPARE(sentiment.targetNames, QStringList{QStringLiteral("valence")});
+    QCOMPARE(sentiment.samples[1].targets, std::vector<float>{2.0F});
 }
 
 void TestTask::badTargetValuesAreIssuesNamingLineAndSample()

@@ -1,6 +1,8 @@
 #include "core/data/manifest.h"
 
 #include "core/data/csvreader.h"
+
+#include <QtCore/QJsonObject>
 #include "core/data/jsonlineparser.h"
 #include "core/data/manifestbuilder.h"
 #include "core/data/manifestrow.h"
@@ -212,6 +214,9 @@ void readCsv(std::string_view data, char delimiter, const LoadContext &context, 
     int count = 0, line = 0;
     QString why;
     std::vector<int> fieldOfColumn;
+    // "label.x", "label.y": named regression targets, one per column (JSONL's {"x": …, "y": …}).
+    std::vector<QString> targetOfColumn;
+    const QString targetPrefix = context.columns->labelColumn() + QLatin1Char('.');
     int headerCount = -1;
     int idColumn = -1;
     std::vector<CheckedRow> slots;
@@ -254,6 +259,13 @@ void readCsv(std::string_view data, char delimiter, const LoadContext &context, 
             for (int i = 0; i < count; ++i) {
                 const std::string &name = fields[std::size_t(i)];
                 int field = context.columns->field(name);
+                const QString header = QString::fromStdString(name).trimmed();
+                const bool target = field < 0 && header.startsWith(targetPrefix) && header.size() > targetPrefix.size();
+                targetOfColumn.push_back(target ? header.mid(targetPrefix.size()) : QString());
+                if (target) {
+                    fieldOfColumn.push_back(-1);
+                    continue;
+                }
                 if (field >= 0 && std::find(fieldOfColumn.begin(), fieldOfColumn.end(), field) != fieldOfColumn.end()) {
                     builder.issue(line, {}, QStringLiteral("column \"%1\" appears twice; the later one is ignored")
                                                 .arg(QString::fromStdString(name)));
@@ -277,13 +289,27 @@ void readCsv(std::string_view data, char delimiter, const LoadContext &context, 
         slots.back().parsed = true; // to be checked
         raws.emplace_back();
         RawRow &row = raws.back();
+        QJsonObject targets;
         for (int i = 0; i < count; ++i) {
             const int field = fieldOfColumn[std::size_t(i)];
             const std::string &value = fields[std::size_t(i)];
-            if (field < 0 || value.empty())
-                continue; // an empty cell is an absent value
+            if (value.empty())
+                continue; // an empty cell is an absent value (a missing target)
+            const QString text = QString::fromUtf8(value.data(), qsizetype(value.size()));
+            if (!targetOfColumn[std::size_t(i)].isEmpty()) {
+                bool number = false;
+                const double parsed = text.trimmed().toDouble(&number);
+                targets.insert(targetOfColumn[std::size_t(i)], number ? QJsonValue(parsed) : QJsonValue(text)); // text: named as not a number
+                continue;
+            }
+            if (field < 0)
+                continue;
             row[std::size_t(field)].kind = RawField::Kind::String;
-            row[std::size_t(field)].text = QString::fromUtf8(value.data(), qsizetype(value.size()));
+            row[std::size_t(field)].text = text;
+        }
+        if (!targets.isEmpty() && row[std::size_t(ManifestField::Label)].kind == RawField::Kind::Absent) {
+            row[std::size_t(ManifestField::Label)].kind = RawField::Kind::Object;
+            row[std::size_t(ManifestField::Label)].json = targets;
         }
     }
     if (headerCount < 0)

@@ -48,6 +48,7 @@ ColumnTable::ColumnTable(const ColumnMap &columns, bool hfMetadata)
     const QStringList &fields = ColumnMap::fieldNames();
     for (int f = 0; f < fields.size(); ++f)
         m_columns.emplace_back(columns.column(fields[f]).toStdString(), f);
+    m_labelColumn = columns.column(QStringLiteral("label"));
     // Hugging Face's imagefolder/audiofolder name the media column file_name.
     const bool mediaMapped = columns.column(QStringLiteral("image")) != QLatin1String("image")
                              || columns.column(QStringLiteral("audio")) != QLatin1String("audio");

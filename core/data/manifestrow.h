@@ -35,9 +35,12 @@ public:
     ColumnTable(const ColumnMap &columns, bool hfMetadata);
     /** The field a column holds, -1 for an unknown column. */
     int field(std::string_view column) const;
+    /** The column holding labels ("label" unless mapped); a CSV's "label.x" columns are named targets. */
+    QString labelColumn() const { return m_labelColumn; }
 
 private:
     std::vector<std::pair<std::string, int>> m_columns;
+    QString m_labelColumn;
 };
 
 /** A manifest row after validation, before the in-order merge (duplicates, unknown columns). */
