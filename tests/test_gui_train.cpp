@@ -15,6 +15,8 @@
 #include "ui/widgets/errorbanner.h"
 #include "tests/testsupport.h"
 
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
@@ -344,6 +346,22 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
         QVERIFY(m_window->datasetController()->dataset());
         QCOMPARE(m_window->datasetController()->dataset()->task(), TaskKind::Regress);
+        // The Model tab lists the targets, all checked; this run learns y alone.
+        auto *targets = child<QListWidget>(m_model, "train_targets");
+        QTRY_COMPARE(targets->count(), 2);
+        QVERIFY(!targets->isHidden());
+        QCOMPARE(targets->item(0)->text(), QStringLiteral("x"));
+        QCOMPARE(targets->item(0)->checkState(), Qt::Checked);
+        QVERIFY(m_model->trainConfig().targets.isEmpty()); // all of them
+        QCOMPARE(m_model->modelConfig().numClasses, 2);
+        targets->item(1)->setCheckState(Qt::Unchecked);
+        targets->item(0)->setCheckState(Qt::Unchecked);
+        QVERIFY(!buttonFor(m_train, QStringLiteral("startTrainingAction"))->isEnabled()); // nothing left to learn
+        QVERIFY(targets->property("invalid").toBool());
+        targets->item(1)->setCheckState(Qt::Checked);
+        QCOMPARE(m_model->trainConfig().targets, QStringList{QStringLiteral("y")});
+        QCOMPARE(m_model->modelConfig().numClasses, 1);
+        QTRY_VERIFY(buttonFor(m_train, QStringLiteral("startTrainingAction"))->isEnabled());
         child<QSpinBox>(m_model, "train_epochs")->setValue(2);
         QSignalSpy done(m_train, &TrainPanel::runFinished);
         QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
@@ -358,6 +376,17 @@ private Q_SLOTS:
         QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 2);
         QCOMPARE(m_train->curves()->epochLossPlot()->livePointCount(1), 2);
         QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test R²")));
+        QVERIFY2(log.contains(QStringLiteral("learning y of the dataset's targets x, y")), qPrintable(log));
+        QJsonObject recorded;
+        QString error;
+        QVERIFY(runfiles::readJsonFile(runfiles::configPath(run), &recorded, &error));
+        QCOMPARE(recorded.value(QStringLiteral("task")).toObject().value(QStringLiteral("targets")).toArray(),
+                 QJsonArray{QStringLiteral("y")});
+        m_window->panelTabs()->setCurrentWidget(m_model);
+        screenshot(QStringLiteral("model-targets"));
+        m_window->panelTabs()->setCurrentWidget(m_train);
+        targets->item(0)->setCheckState(Qt::Checked); // all again, for the tests that follow
+        QVERIFY(m_model->trainConfig().targets.isEmpty());
         screenshot(QStringLiteral("train-regression"));
         m_window->openDataset(m_demo); // back to the classification demo for the tests that follow
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
@@ -376,6 +405,7 @@ private Q_SLOTS:
         // The Model tab says what the labels are and what the model will output.
         auto *taskLabel = child<QLabel>(m_model, "datasetTaskLabel");
         QTRY_VERIFY(taskLabel->text().contains(QStringLiteral("multilabel (inferred: labels are lists of tags) · 9 tags: cell_0")));
+        QTRY_COMPARE(child<QListWidget>(m_model, "train_targets")->count(), 9);
         m_window->panelTabs()->setCurrentWidget(m_model);
         screenshot(QStringLiteral("model-task"));
         m_window->panelTabs()->setCurrentWidget(m_train);
@@ -387,6 +417,7 @@ private Q_SLOTS:
         QCOMPARE(m_window->datasetController()->dataset()->task(), TaskKind::Classify);
         QVERIFY(m_window->datasetController()->dataset()->issues().first().toString().contains(QStringLiteral("is a list of tags")));
         QTRY_VERIFY(taskLabel->text().startsWith(QStringLiteral("classify (as asked)")));
+        QVERIFY(child<QListWidget>(m_model, "train_targets")->isHidden()); // classes: nothing to choose
         task->setCurrentIndex(task->findData(QStringLiteral("auto")));
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading() && m_window->datasetController()->dataset(), kLoadTimeoutMs);
         QCOMPARE(m_window->datasetController()->dataset()->task(), TaskKind::Multilabel);

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void infoShowsTheThresholds();
     void explainDecomposesEachTagsLogit();
     void pythonGetsTheSameProbabilitiesAndTags();
+    void trainingOnChosenTagsLearnsOnlyThose();
 
 private:
     QTemporaryDir m_dir;
@@ -358,6 +359,35 @@ print(json.dumps({'diff': float((out - batch['logits']).abs().max()), 'probabili
             QVERIFY(qAbs(probabilities.at(i).toArray().at(k).toDouble() - ours.value(tags.at(k).toString()).toDouble()) < 1e-5);
         QCOMPARE(result.value(QStringLiteral("predicted")).toArray().at(i).toArray(), rows.at(i).value(QStringLiteral("predicted")).toArray());
     }
+}
+
+void TestMultilabelCli::trainingOnChosenTagsLearnsOnlyThose()
+{
+    // train --targets cell_4,cell_0: two logits in the dataset's tag order, two thresholds; a
+    // sample with neither tag is a negative for both, so every labelled sample still trains.
+    const QString run = m_dir.filePath(QStringLiteral("two-tags"));
+    const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
+    const auto trained = testsupport::runFusionscope({QStringLiteral("train"), m_data, QStringLiteral("--epochs"), QStringLiteral("1"),
+                                                      QStringLiteral("--config"), config, QStringLiteral("--targets"),
+                                                      QStringLiteral("cell_4,cell_0"), QStringLiteral("--out"), run});
+    QVERIFY2(trained.exitCode == 0, trained.err.constData());
+    QVERIFY2(trained.err.contains("learning cell_0, cell_4 of the dataset's tags cell_0, cell_1"), trained.err.constData());
+    QVERIFY2(trained.err.contains("2 tags, binary cross-entropy"), trained.err.constData());
+    const QJsonObject task = readJson(run + QStringLiteral("/config.json")).value(QStringLiteral("task")).toObject();
+    QCOMPARE(task.value(QStringLiteral("tags")).toArray(), (QJsonArray{QStringLiteral("cell_0"), QStringLiteral("cell_4")}));
+    QCOMPARE(task.value(QStringLiteral("thresholds")).toArray().size(), 2);
+
+    // eval on the full dataset: the seven other tags are left out on purpose, not reported as unseen.
+    const auto eval = testsupport::runFusionscope({QStringLiteral("eval"), run + QStringLiteral("/model.pt"), m_data,
+                                                   QStringLiteral("--no-subsets"), QStringLiteral("--json")});
+    QVERIFY2(eval.exitCode == 0, eval.err.constData());
+    QVERIFY2(!eval.err.contains("does not know"), eval.err.constData());
+    const QJsonObject report = QJsonDocument::fromJson(eval.out).object();
+    QCOMPARE(report.value(QStringLiteral("tags")).toArray().size(), 2);
+    int testSamples = 0;
+    for (const QJsonObject &row : jsonLines(m_data + QStringLiteral("/manifest.jsonl")))
+        testSamples += row.value(QStringLiteral("split")).toString() == QLatin1String("test") ? 1 : 0;
+    QCOMPARE(report.value(QStringLiteral("evaluated")).toInt(), testSamples);
 }
 
 QTEST_GUILESS_MAIN(TestMultilabelCli)

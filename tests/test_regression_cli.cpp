@@ -6,6 +6,7 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void explainDecomposesThePredictedValue();
     void pythonGetsTheSameValues();
     void forcedClassifyOnObjectsIsRefusedWithTheReason();
+    void trainingOnChosenTargetsLearnsOnlyThose();
 
 private:
     QTemporaryDir m_dir;
@@ -303,6 +305,54 @@ void TestRegressionCli::forcedClassifyOnObjectsIsRefusedWithTheReason()
     const auto bad = testsupport::runFusionscope({QStringLiteral("train"), m_data, QStringLiteral("--task"), QStringLiteral("ranking")});
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains("task"), bad.err.constData());
+}
+
+void TestRegressionCli::trainingOnChosenTargetsLearnsOnlyThose()
+{
+    // train --targets y: one output, standardised on y's own train values, recorded for resume.
+    const QString run = m_dir.filePath(QStringLiteral("only-y"));
+    const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
+    const auto trained = testsupport::runFusionscope({QStringLiteral("train"), m_data, QStringLiteral("--epochs"), QStringLiteral("1"),
+                                                      QStringLiteral("--config"), config, QStringLiteral("--targets"), QStringLiteral("y"),
+                                                      QStringLiteral("--out"), run});
+    QVERIFY2(trained.exitCode == 0, trained.err.constData());
+    QVERIFY2(trained.err.contains("learning y of the dataset's targets x, y"), trained.err.constData());
+    QVERIFY2(trained.err.contains("standardised targets (y "), trained.err.constData());
+    const QJsonObject recorded = readJson(run + QStringLiteral("/config.json"));
+    QCOMPARE(recorded.value(QStringLiteral("model")).toObject().value(QStringLiteral("num_classes")).toInt(), 1);
+    QCOMPARE(recorded.value(QStringLiteral("train")).toObject().value(QStringLiteral("targets")).toArray(), QJsonArray{QStringLiteral("y")});
+    const QJsonObject task = recorded.value(QStringLiteral("task")).toObject();
+    QCOMPARE(task.value(QStringLiteral("targets")).toArray(), QJsonArray{QStringLiteral("y")});
+    // y's mean is the same as the two-target run's y mean: the same train samples, only x dropped.
+    const QJsonObject both = readJson(m_run + QStringLiteral("/config.json")).value(QStringLiteral("task")).toObject();
+    QVERIFY(qAbs(task.value(QStringLiteral("target_mean")).toArray().at(0).toDouble()
+                 - both.value(QStringLiteral("target_mean")).toArray().at(1).toDouble()) < 1e-9);
+    const QJsonArray tested = readJson(run + QStringLiteral("/report.json")).value(QStringLiteral("test")).toObject()
+                                  .value(QStringLiteral("targets")).toArray();
+    QCOMPARE(tested.size(), 1);
+    QCOMPARE(tested.at(0).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("y"));
+
+    // The dataset still has x: eval scores the model's one target and says so.
+    const auto eval = testsupport::runFusionscope({QStringLiteral("eval"), run + QStringLiteral("/model.pt"), m_data});
+    QVERIFY2(eval.exitCode == 0, eval.err.constData());
+    QVERIFY2(eval.out.contains("regression of y"), eval.out.constData());
+
+    // The choice is the run's: a resume cannot change it.
+    const auto changed = testsupport::runFusionscope({QStringLiteral("train"), QStringLiteral("--resume"), run,
+                                                      QStringLiteral("--targets"), QStringLiteral("x")});
+    QCOMPARE(changed.exitCode, 2);
+    QVERIFY2(changed.err.contains("--targets cannot change it"), changed.err.constData());
+
+    // A target the dataset lacks is named with those it has, before a run folder exists.
+    const QString missing = m_dir.filePath(QStringLiteral("only-z"));
+    const auto unknown = testsupport::runFusionscope({QStringLiteral("train"), m_data, QStringLiteral("--config"), config,
+                                                      QStringLiteral("--targets"), QStringLiteral("y,z"), QStringLiteral("--out"), missing});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.err.contains("has no target \"z\" (it has x, y)"), unknown.err.constData());
+    QVERIFY(!QFileInfo::exists(missing + QStringLiteral("/config.json")));
+    const auto empty = testsupport::runFusionscope({QStringLiteral("train"), m_data, QStringLiteral("--targets"), QStringLiteral("y,")});
+    QCOMPARE(empty.exitCode, 2);
+    QVERIFY2(empty.err.contains("targets must not name an empty target"), empty.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestRegressionCli)

@@ -1,6 +1,8 @@
 // `fusionscope eval MODEL DATASET`: scores a model file on a dataset with nothing else at hand.
 #include "core/commands/commands.h"
 
+#include <QtCore/QJsonArray>
+
 #include "core/data/batch.h"
 #include "core/eval/evaloutputs.h"
 #include "core/eval/evaluator.h"
@@ -14,6 +16,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSet>
 #include <QtCore/QTextStream>
@@ -196,7 +199,9 @@ int evaluateMultilabelModel(LoadedModel &model, const Dataset &dataset, const Ev
     if (outputs != int(task.targets.size()))
         return failure(QStringLiteral("%1 gives %2 outputs per sample but names %3 tags")
                            .arg(run.modelPath).arg(outputs).arg(task.targets.size()));
-    const DataIssues unseen = unseenTagIssues(dataset, run.indices, task, run.modelPath);
+    // A model trained on chosen tags (train --targets) leaves the others out on purpose.
+    const bool chosenTags = !model.meta.trainConfig.value(QStringLiteral("targets")).toArray().isEmpty();
+    const DataIssues unseen = chosenTags ? DataIssues() : unseenTagIssues(dataset, run.indices, task, run.modelPath);
     if (!unseen.isEmpty()) {
         QTextStream err(stderr);
         err << kCommand << ": " << unseen.size() << " sample(s) carry tags " << run.modelPath << " does not know:\n";

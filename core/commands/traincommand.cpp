@@ -204,8 +204,11 @@ int runTrainCommand(const QStringList &arguments)
         QStringLiteral("TEXT"));
     const QCommandLineOption loss(QStringLiteral("loss"),
         QStringLiteral("Regression loss on standardised targets: mse (default), huber or l1."), QStringLiteral("LOSS"));
+    const QCommandLineOption targets(QStringLiteral("targets"),
+        QStringLiteral("Learn only these regression targets or tags, comma-separated (default: all the dataset has)."),
+        QStringLiteral("NAMES"));
     parser.addOptions({help, fusion, config, epochs, batch, lr, seed, out, resume, init, map, textEncoder, imageEncoder,
-                       audioEncoder, threads, precision, task, loss, tagSeparator});
+                       audioEncoder, threads, precision, task, loss, tagSeparator, targets});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -227,7 +230,8 @@ int runTrainCommand(const QStringList &arguments)
     std::unique_ptr<TrainingJob> job;
     if (parser.isSet(resume)) {
         for (const QCommandLineOption *fixed : {&fusion, &config, &epochs, &batch, &lr, &seed, &out, &init, &map,
-                                                &textEncoder, &imageEncoder, &audioEncoder, &precision, &task, &loss}) {
+                                                &textEncoder, &imageEncoder, &audioEncoder, &precision, &task, &loss,
+                                                &tagSeparator, &targets}) {
             if (parser.isSet(*fixed))
                 return usageError(QStringLiteral("--resume continues the recorded configuration; --%1 cannot change it")
                                       .arg(fixed->names().constFirst()));
@@ -262,6 +266,11 @@ int runTrainCommand(const QStringList &arguments)
             train.task = parser.value(task).trimmed().toLower();
         if (parser.isSet(loss))
             train.regressionLoss = parser.value(loss).trimmed().toLower();
+        if (parser.isSet(targets)) {
+            train.targets.clear();
+            for (const QString &name : parser.value(targets).split(QLatin1Char(',')))
+                train.targets << name.trimmed();
+        }
         if (parser.isSet(init))
             train.initModel = QFileInfo(parser.value(init)).absoluteFilePath();
         if (parser.isSet(fusion))

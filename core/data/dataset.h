@@ -59,6 +59,16 @@ public:
                                          const CancelFlag *cancel = nullptr);
     ~Dataset();
 
+    /**
+     * `dataset` learning only the regression targets or tags named in `names`, in the
+     * dataset's order, sharing its decoded features; empty `names`: `dataset` itself. A
+     * regression sample left with no target is unlabeled; a multi-label sample left with none
+     * of the chosen tags is a negative for each of them. nullptr with *error naming an unknown
+     * target, or saying that a classifier's labels have no targets to choose.
+     */
+    static std::shared_ptr<const Dataset> keepingTargets(std::shared_ptr<const Dataset> dataset,
+                                                         const QStringList &names, QString *error);
+
     /** Non-empty when nothing could be loaded at all (no manifest, unreadable folder). */
     QString loadError() const { return m_loadError; }
     QString root() const { return m_manifest.root; }
@@ -115,5 +125,5 @@ private:
     std::vector<int> m_melFrames;
     std::vector<double> m_audioSeconds;
     QHash<QString, int> m_indexOfId;
-    std::unique_ptr<FeatureStore> m_features;
+    std::shared_ptr<FeatureStore> m_features; ///< shared by keepingTargets' views
 };

@@ -138,7 +138,7 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
     // The shape every cached feature must have: an entry that disagrees is decoded again,
     // never read past its end (issue 14).
     const qint64 imageBytes = qint64(3) * m_options.preprocess.imageSize * m_options.preprocess.imageSize;
-    dataset->m_features = std::make_unique<FeatureStore>(
+    dataset->m_features = std::make_shared<FeatureStore>(
         cacheDir, FeatureShape{imageBytes, m_options.preprocess.mel.melBins});
     dataset->m_cacheStats.directory = cacheDir;
 

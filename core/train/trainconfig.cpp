@@ -2,6 +2,7 @@
 #include "core/data/task.h"
 #include "core/util/precision.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonValue>
 #include <QtCore/QStringList>
 #include <algorithm>
@@ -48,6 +49,24 @@ FieldReader stringField(QString TrainConfig::*member)
     };
 }
 
+bool readTargets(const QJsonValue &value, TrainConfig &config)
+{
+    if (value.isNull()) {
+        config.targets.clear();
+        return true;
+    }
+    if (!value.isArray())
+        return false;
+    QStringList names;
+    for (const QJsonValue &name : value.toArray()) {
+        if (!name.isString())
+            return false;
+        names << name.toString();
+    }
+    config.targets = names;
+    return true;
+}
+
 bool readSeed(const QJsonValue &value, TrainConfig &config)
 {
     if (value.isString()) {
@@ -80,6 +99,7 @@ const std::map<QString, FieldReader> &fieldReaders()
         {QStringLiteral("class_weights"), stringField(&TrainConfig::classWeights)},
         {QStringLiteral("task"), stringField(&TrainConfig::task)},
         {QStringLiteral("regression_loss"), stringField(&TrainConfig::regressionLoss)},
+        {QStringLiteral("targets"), &readTargets},
         {QStringLiteral("seed"), &readSeed},
         {QStringLiteral("threads"), intField(&TrainConfig::threads)},
         {QStringLiteral("precision"), stringField(&TrainConfig::precision)},
@@ -156,6 +176,12 @@ QString TrainConfig::validate() const
         return bad("task", QStringLiteral("must be \"auto\", \"classify\", \"regress\" or \"multilabel\" (is \"%1\")").arg(task));
     if (!regressionLossNames().contains(regressionLoss))
         return bad("regression_loss", QStringLiteral("must be \"mse\", \"huber\" or \"l1\" (is \"%1\")").arg(regressionLoss));
+    for (const QString &name : targets) {
+        if (name.trimmed().isEmpty())
+            return bad("targets", QStringLiteral("must not name an empty target"));
+        if (targets.count(name) > 1)
+            return bad("targets", QStringLiteral("names \"%1\" twice").arg(name));
+    }
     if (threads < 0)
         return bad("threads", QStringLiteral("must not be negative (0 = all cores)"));
     if (!isPrecisionSetting(precision))
@@ -186,6 +212,7 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("class_weights"), classWeights},
         {QStringLiteral("task"), task},
         {QStringLiteral("regression_loss"), regressionLoss},
+        {QStringLiteral("targets"), QJsonArray::fromStringList(targets)},
         {QStringLiteral("seed"), seedValue},
         {QStringLiteral("threads"), threads},
         {QStringLiteral("precision"), precision},

@@ -2,6 +2,7 @@
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <cstdint>
 
 /**
@@ -30,6 +31,8 @@ struct TrainConfig
     QString classWeights = QStringLiteral("none");
     QString task = QStringLiteral("auto");         ///< auto|classify|regress: how the dataset's labels are read (core/data/task.h)
     QString regressionLoss = QStringLiteral("mse"); ///< mse|huber|l1, on standardised targets (regress only)
+    /// regress / multilabel: learn only these targets or tags (Dataset::keepingTargets); empty = all of them
+    QStringList targets;
     std::uint64_t seed = 1;
     int threads = 0;              ///< intra-op threads; 0 = all cores
     /// fp32|bf16|auto: the forward's arithmetic (core/util/precision.h). A run folder's

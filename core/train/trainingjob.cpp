@@ -247,7 +247,7 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
                                                .arg(m_dataset->issues().size())
                                                .arg(m_dataset->issues().first().toString()));
     }
-    if (!resolveTask(error))
+    if (!chooseTargets(error) || !resolveTask(error))
         return false;
     if (m_resume && !m_expectedLabels.isEmpty() && m_expectedLabels != m_dataset->labels()) {
         *error = QStringLiteral("the dataset's classes changed since the run started (%1 then, %2 now)")
@@ -279,6 +279,28 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
             return false;
     }
     return prepareRunFolder(error);
+}
+
+bool TrainingJob::chooseTargets(QString *error)
+{
+    // A resumed run learns what it recorded, even if the dataset has gained targets since.
+    const QStringList chosen = m_taskRecorded && m_task.hasTargets() ? m_task.targets : m_train.targets;
+    if (chosen.isEmpty())
+        return true;
+    QString why;
+    std::shared_ptr<const Dataset> view = Dataset::keepingTargets(m_dataset, chosen, &why);
+    if (!view) {
+        *error = QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(m_datasetPath), why);
+        return false;
+    }
+    if (view == m_dataset)
+        return true; // all of them
+    const QString kind = m_dataset->task() == TaskKind::Regress ? QStringLiteral("targets") : QStringLiteral("tags");
+    emitMessage(MessageLevel::Info, QStringLiteral("learning %1 of the dataset's %2 %3")
+                                        .arg(view->targetNames().join(QStringLiteral(", ")), kind,
+                                             m_dataset->targetNames().join(QStringLiteral(", "))));
+    m_dataset = std::move(view);
+    return true;
 }
 
 bool TrainingJob::resolveTask(QString *error)

@@ -83,11 +83,13 @@ private:
     bool waitWhilePaused();
     void emitMessage(MessageLevel level, const QString &text) const;
     FinishReport finish(FinishReport report) const;
-    /** Loads the dataset (and the --init model), fills the model's input shapes, writes config.json. */
+    /** Narrows the dataset to train.targets (or a resumed run's recorded ones); false with *error naming an unknown one. */
+    bool chooseTargets(QString *error);
     /** The task of the loaded dataset, with the regression targets' standardisation; false with *error. */
     bool resolveTask(QString *error);
     /** multilabel: the tags, BCE and (class_weights balanced) positive weights from the train split. */
     bool resolveTags(QString *error);
+    /** Loads the dataset (and the --init model), fills the model's input shapes, writes config.json. */
     bool prepare(QString *error, std::optional<LoadedModel> *initial);
     bool prepareRunFolder(QString *error);
 

@@ -1,6 +1,7 @@
 #include "ui/model/trainform.h"
 
 #include "ui/model/formfields.h"
+#include "ui/model/targetchooser.h"
 
 #include "core/util/precision.h"
 
@@ -78,6 +79,12 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
            tr("What the labels are. Changing it reads the dataset's labels again (the decoded media are cached)."));
     addRow(taskForm, tr("Regression &loss:"), m_regressionLoss, tr("The loss of a regression, on standardised targets."));
     taskForm->addRow(tr("Dataset:"), m_datasetTask);
+    m_targets = new TargetChooser(taskBox);
+    addRow(taskForm, tr("Lea&rn:"), m_targets,
+           tr("The regression targets or tags this run learns (all by default). The model outputs only the checked "
+              "ones; a sample with none of the checked targets is left out of a regression."));
+    m_targetsLabel = taskForm->labelForField(m_targets);
+    m_targetsLabel->setVisible(false);
 
     auto *optimiser = new QGroupBox(tr("Optimiser and schedule"), this);
     auto *optimiserForm = new QFormLayout(optimiser);
@@ -149,6 +156,7 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
 
     m_fields = {{QStringLiteral("task"), m_task},
                 {QStringLiteral("regression_loss"), m_regressionLoss},
+                {QStringLiteral("targets"), m_targets},
                 {QStringLiteral("epochs"), m_epochs},
                 {QStringLiteral("batch_size"), m_batchSize},
                 {QStringLiteral("learning_rate"), m_learningRate},
@@ -174,6 +182,10 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
         connect(edit, &QLineEdit::textChanged, this, &TrainForm::changed);
     for (QComboBox *combo : {m_classWeights, m_precision, m_regressionLoss})
         connect(combo, &QComboBox::currentIndexChanged, this, &TrainForm::changed);
+    connect(m_targets, &TargetChooser::changed, this, [this] {
+        Q_EMIT changed();
+        Q_EMIT targetsChosen();
+    });
     connect(m_task, &QComboBox::currentIndexChanged, this, [this] {
         updateTaskFields();
         Q_EMIT changed();
@@ -190,6 +202,12 @@ void TrainForm::updateTaskFields()
 void TrainForm::setDatasetTask(const QString &description)
 {
     m_datasetTask->setText(description.isEmpty() ? tr("Open a dataset to see what its labels are.") : description);
+}
+
+void TrainForm::setDatasetTargets(const QStringList &names)
+{
+    m_targets->setNames(names);
+    m_targetsLabel->setVisible(!names.isEmpty());
 }
 
 QString TrainForm::datasetTaskText() const
@@ -216,6 +234,7 @@ TrainConfig TrainForm::config() const
     config.seed = std::uint64_t(m_seed->value());
     config.task = m_task->currentData().toString();
     config.regressionLoss = m_regressionLoss->currentData().toString();
+    config.targets = m_targets->chosen();
     return config;
 }
 
@@ -242,12 +261,15 @@ void TrainForm::setConfig(const TrainConfig &config)
     m_seed->setValue(int(std::min<std::uint64_t>(config.seed, std::uint64_t(std::numeric_limits<int>::max()))));
     formfields::selectData(m_task, config.task);
     formfields::selectData(m_regressionLoss, config.regressionLoss);
+    m_targets->setChosen(config.targets);
     updateTaskFields();
     Q_EMIT changed();
 }
 
 QString TrainForm::parseError() const
 {
+    if (m_targets->count() > 0 && m_targets->checkedCount() == 0)
+        return tr("train config: targets must include at least one of the dataset's targets or tags");
     bool ok = false;
     typedNumber(m_learningRate, &ok);
     if (!ok)

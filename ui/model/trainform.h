@@ -10,6 +10,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class TargetChooser;
 
 /**
  * The training half of the Model panel: the task (what the labels are, as inferred from the
@@ -31,12 +32,16 @@ public:
     /** What the loaded dataset's labels read as: "multilabel (inferred: …) · 9 tags: cell_0, …"; empty: no dataset. */
     void setDatasetTask(const QString &description);
     QString datasetTaskText() const;
+    /** The loaded dataset's regression targets or tags, to choose from; empty for classes (hidden). */
+    void setDatasetTargets(const QStringList &names);
     QList<QWidget *> fields() const { return m_fields.values(); }
 
 Q_SIGNALS:
     void changed();
     /** The user chose another task: the dataset must be read again with it. */
     void taskChosen(const QString &task);
+    /** The user checked or unchecked a target: the model's output count changes. */
+    void targetsChosen();
 
 private:
     void updateTaskFields();
@@ -44,6 +49,8 @@ private:
     QComboBox *m_task;
     QComboBox *m_regressionLoss;
     QLabel *m_datasetTask;
+    TargetChooser *m_targets;
+    QWidget *m_targetsLabel; ///< the "Learn:" row label, hidden with the chooser
     QSpinBox *m_epochs;
     QSpinBox *m_batchSize;
     QLineEdit *m_learningRate;

@@ -100,6 +100,11 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
             saveConfigs();
         Q_EMIT configChanged();
     });
+    connect(m_trainForm, &TrainForm::targetsChosen, this, [this] {
+        updateShapesNote();
+        m_summary->setPending(true);
+        m_summaryDelay->start(); // the output layer's size changed
+    });
     connect(m_trainForm, &TrainForm::taskChosen, this, [this] { Q_EMIT taskRequested(taskRequest()); });
     connect(m_summaryDelay, &QTimer::timeout, this, &ModelPanel::requestSummary);
     connect(m_background, &ModelBackground::summaryReady, this, &ModelPanel::onSummary);
@@ -131,6 +136,7 @@ void ModelPanel::setDataset(std::shared_ptr<const Dataset> dataset)
         task = tr("%1 · %2 %3: %4").arg(m_dataset->manifest().taskReason).arg(names.size()).arg(kind, shown.join(QStringLiteral(", ")));
     }
     m_trainForm->setDatasetTask(task);
+    m_trainForm->setDatasetTargets(m_dataset && m_dataset->task() != TaskKind::Classify ? m_dataset->targetNames() : QStringList());
     updateShapesNote();
     validate();
     m_summaryDelay->start();
@@ -139,8 +145,12 @@ void ModelPanel::setDataset(std::shared_ptr<const Dataset> dataset)
 ModelConfig ModelPanel::modelConfig() const
 {
     ModelConfig config = m_modelForm->config();
-    if (m_dataset)
+    if (m_dataset) {
         applyDatasetShapes(&config, *m_dataset);
+        const QStringList chosen = m_trainForm->config().targets; // the run learns only these
+        if (m_dataset->task() != TaskKind::Classify && !chosen.isEmpty())
+            config.numClasses = int(chosen.size());
+    }
     return config;
 }
 
@@ -240,8 +250,9 @@ void ModelPanel::updateShapesNote()
         return;
     }
     const ModelConfig shapes = modelConfig();
-    const QString outputs = m_dataset->task() == TaskKind::Regress     ? tr("%1 targets").arg(shapes.numClasses)
-                            : m_dataset->task() == TaskKind::Multilabel ? tr("%1 tags").arg(shapes.numClasses)
+    const bool one = shapes.numClasses == 1;
+    const QString outputs = m_dataset->task() == TaskKind::Regress     ? (one ? tr("1 target") : tr("%1 targets").arg(shapes.numClasses))
+                            : m_dataset->task() == TaskKind::Multilabel ? (one ? tr("1 tag") : tr("%1 tags").arg(shapes.numClasses))
                                                                         : tr("%1 classes").arg(shapes.numClasses);
     m_summary->setShapesNote(tr("Input shapes from %1: %2, %3 text tokens (vocabulary %4), %5 px images, "
                                 "%6 mel bins × %7 frames.")
