@@ -1,6 +1,7 @@
 // The task a dataset's labels call for (classify, regress or multilabel), the regression
 // targets and tag sets read from them, the recorded task's JSON, and the regression scores
 // against hand-computed values.
+#include "core/data/dataset.h"
 #include "core/data/manifest.h"
 #include "core/data/task.h"
 #include "core/eval/regressionscores.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void badTargetValuesAreIssuesNamingLineAndSample();
     void forcedTasksOverrideTheInference();
     void taskSpecJsonRoundTripAndRefusals();
+    void chosenTargetsNarrowALoadedDataset();
     void tagListsAreMultilabel();
     void separatedTextIsMultilabel();
     void badTagSetsAreIssuesNamingLineAndSample();
@@ -123,6 +125,46 @@ void TestTask::objectLabelsNameTheTargets()
     QCOMPARE(m.issues[0].sampleId, QStringLiteral("s2"));
     QCOMPARE(m.issues[0].field, QStringLiteral("label"));
     QVERIFY2(m.issues[0].reason.contains(QStringLiteral("name their targets (x, y)")), qPrintable(m.issues[0].reason));
+}
+
+void TestTask::chosenTargetsNarrowALoadedDataset()
+{
+    QTemporaryDir dir;
+    manifestWithLabels(dir, {QStringLiteral(R"({"x":0.5,"y":0.25})"), QStringLiteral(R"({"x":1})"), QStringLiteral(R"({"y":2})")});
+    const std::shared_ptr<const Dataset> all = Dataset::load(dir.path());
+    QVERIFY(all && all->loadError().isEmpty());
+    QString error;
+    QCOMPARE(Dataset::keepingTargets(all, {}, &error), all); // nothing chosen: every target
+    const auto onlyY = Dataset::keepingTargets(all, {QStringLiteral("y")}, &error);
+    QVERIFY2(onlyY, qPrintable(error));
+    QCOMPARE(onlyY->targetNames(), QStringList{QStringLiteral("y")});
+    QCOMPARE(onlyY->record(0).targets, std::vector<float>{0.25F});
+    QVERIFY(!onlyY->hasTarget(1)); // only x: nothing left to learn from
+    QCOMPARE(onlyY->record(2).targets, std::vector<float>{2.0F});
+    QCOMPARE(onlyY->tokens(0), all->tokens(0)); // the same features
+    QCOMPARE(all->targetNames().size(), 2);   // the loaded dataset is untouched
+    QVERIFY(all->hasTarget(1));
+    QVERIFY(!Dataset::keepingTargets(all, {QStringLiteral("y"), QStringLiteral("z")}, &error));
+    QCOMPARE(error, QStringLiteral("the dataset has no target \"z\" (it has x, y)"));
+
+    // Tags: kept in the dataset's order; a sample with none of them is a negative for each.
+    QTemporaryDir tagged;
+    manifestWithLabels(tagged, {QStringLiteral(R"(["a","b"])"), QStringLiteral(R"(["c"])"), QStringLiteral(R"(["b"])")});
+    const std::shared_ptr<const Dataset> tags = Dataset::load(tagged.path());
+    QVERIFY(tags && tags->task() == TaskKind::Multilabel);
+    const auto ac = Dataset::keepingTargets(tags, {QStringLiteral("c"), QStringLiteral("a")}, &error);
+    QVERIFY2(ac, qPrintable(error));
+    QCOMPARE(ac->targetNames(), (QStringList{QStringLiteral("a"), QStringLiteral("c")}));
+    QCOMPARE(ac->record(0).targets, (std::vector<float>{1.0F, 0.0F}));
+    QCOMPARE(ac->record(1).targets, (std::vector<float>{0.0F, 1.0F}));
+    QVERIFY(ac->hasTarget(2));
+    QCOMPARE(ac->record(2).targets, (std::vector<float>{0.0F, 0.0F}));
+
+    QTemporaryDir classes;
+    manifestWithLabels(classes, {QStringLiteral(R"("cat")"), QStringLiteral(R"("dog")")});
+    const std::shared_ptr<const Dataset> classified = Dataset::load(classes.path());
+    QVERIFY(!Dataset::keepingTargets(classified, {QStringLiteral("cat")}, &error));
+    QVERIFY2(error.contains(QStringLiteral("read as classes")), qPrintable(error));
 }
 
 void TestTask::csvLabelColumnsNameTheTargets()

@@ -7,6 +7,7 @@
 
 int runDemoDataCommand(const QStringList &arguments);
 int runCheckDataCommand(const QStringList &arguments);
+int runEmbedCommand(const QStringList &arguments);
 int runEvalCommand(const QStringList &arguments);
 int runExplainCommand(const QStringList &arguments);
 int runExportCommand(const QStringList &arguments);

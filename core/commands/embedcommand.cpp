@@ -1,0 +1,181 @@
+// fusionscope embed: a split's fused embeddings as files the Embedding Projector and NumPy
+// read, and how well they separate the classes (k-NN accuracy against the train split).
+#include "core/commands/commands.h"
+#include "core/commands/commandsupport.h"
+
+#include "core/data/split.h"
+#include "core/eval/embeddingpass.h"
+#include "core/eval/modelio.h"
+#include "core/util/atomicfile.h"
+#include "core/util/jsonnumber.h"
+#include "core/util/precision.h"
+#include "core/util/terminalprogress.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTextStream>
+
+#include <cmath>
+
+namespace {
+
+const char *const kCommand = "fusionscope embed";
+
+int usageError(const QString &message)
+{
+    return commandsupport::usageError(kCommand, message);
+}
+
+int failure(const QString &message)
+{
+    return commandsupport::failure(kCommand, message);
+}
+
+std::vector<int> indicesOf(const Dataset &dataset, const QString &split)
+{
+    if (split != QLatin1String("all"))
+        return dataset.indices(*splitFromName(split));
+    std::vector<int> all(std::size_t(dataset.size()));
+    for (int i = 0; i < dataset.size(); ++i)
+        all[std::size_t(i)] = i;
+    return all;
+}
+
+std::vector<int> classesOf(const Dataset &dataset, const std::vector<int> &indices)
+{
+    std::vector<int> classes;
+    classes.reserve(indices.size());
+    for (int index : indices)
+        classes.push_back(dataset.labelIndex(index));
+    return classes;
+}
+
+} // namespace
+
+int runEmbedCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Writes a split's fused embeddings (the model's \"embedding\" output) as tensors.tsv + metadata.tsv, which "
+        "TensorBoard's Embedding Projector loads, and as embeddings.npy (float32 [N, D]) for NumPy; for a classifier's "
+        "dataset it also reports the k-nearest-neighbour accuracy of the split against the train split's embeddings."));
+    parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Model file (model.pt)."));
+    parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Dataset folder or manifest file."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption split(QStringLiteral("split"), QStringLiteral("test (default), val, train or all."), QStringLiteral("SPLIT"), QStringLiteral("test"));
+    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Folder for the files (created; files in it are replaced)."), QStringLiteral("DIR"));
+    const QCommandLineOption map(QStringLiteral("map"), QStringLiteral("Column mapping, e.g. text=caption,image=file_name."), QStringLiteral("SPEC"));
+    const QCommandLineOption batchOption(QStringLiteral("batch"), QStringLiteral("Batch size (default 64)."), QStringLiteral("B"));
+    const QCommandLineOption knnOption(QStringLiteral("knn"), QStringLiteral("Neighbours for the k-NN accuracy (default 10; 0 skips it)."), QStringLiteral("K"));
+    const QCommandLineOption precisionOption(QStringLiteral("precision"),
+        QStringLiteral("Arithmetic of the forward passes: fp32 (the default: the numbers Python's torch.jit.load gives), "
+                       "bf16 or auto."), QStringLiteral("MODE"), QStringLiteral("fp32"));
+    parser.addOptions({help, split, out, map, batchOption, knnOption, precisionOption});
+
+    if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        text.replace(0, text.indexOf(QLatin1Char('\n')), QStringLiteral("Usage: %1 MODEL DATASET --out DIR [options]").arg(QLatin1String(kCommand)));
+        QTextStream(stdout) << text;
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2)
+        return usageError(positional.size() < 2 ? QStringLiteral("MODEL and DATASET are required")
+                                                : QStringLiteral("unexpected argument '%1'").arg(positional.at(2)));
+    if (!parser.isSet(out) || parser.value(out).trimmed().isEmpty())
+        return usageError(QStringLiteral("--out DIR is required"));
+    const QString modelPath = positional.at(0);
+    const QString datasetPath = positional.at(1);
+    const QString splitName = parser.value(split).trimmed().toLower();
+    if (splitName != QLatin1String("all") && !splitFromName(splitName))
+        return usageError(QStringLiteral("--split must be test, val, train or all, got '%1'").arg(parser.value(split)));
+    int batchSize = 64;
+    int neighbours = 10;
+    QString error;
+    if (!commandsupport::parseInt(parser, batchOption, 1, 65536, &batchSize, &error)
+        || !commandsupport::parseInt(parser, knnOption, 0, 1000, &neighbours, &error))
+        return usageError(error);
+    DatasetOptions options;
+    if (parser.isSet(map) && !options.columns.parse(parser.value(map), &error))
+        return usageError(error);
+    QString precisionSetting;
+    if (!parsePrecisionSetting(parser.value(precisionOption), &precisionSetting, &error))
+        return usageError(error);
+    const Precision precision = resolvePrecision(precisionSetting);
+
+    std::optional<LoadedModel> model = loadModelFile(modelPath, &error);
+    if (!model)
+        return failure(error);
+    options = datasetOptionsForModel(*model, options);
+    TerminalProgress loading(QStringLiteral("loading"));
+    const std::shared_ptr<Dataset> dataset =
+        Dataset::load(datasetPath, options, [&](const Progress &progress) { loading.update(progress); });
+    loading.finish();
+    if (!dataset)
+        return failure(QStringLiteral("loading %1 was cancelled").arg(datasetPath));
+    if (!dataset->loadError().isEmpty())
+        return failure(dataset->loadError());
+    if (!dataset->issues().isEmpty())
+        QTextStream(stderr) << kCommand << ": " << dataset->issues().size() << " data issue(s) in " << datasetPath
+                            << " (fusionscope check-data lists them); the first: " << dataset->issues().first().toString() << '\n';
+    const std::vector<int> indices = indicesOf(*dataset, splitName);
+    if (indices.empty())
+        return failure(QStringLiteral("the %1 split of %2 has no usable samples (try --split all)").arg(splitName, datasetPath));
+
+    const PrecisionScope arithmetic(precision);
+    EmbeddingTable table;
+    TerminalProgress embedding(QStringLiteral("embedding"));
+    const bool embedded = computeEmbeddings(model->module, *dataset, indices, batchSize, &table, &error,
+                                            [&](const Progress &p) { embedding.update(p); });
+    embedding.finish();
+    if (!embedded)
+        return failure(QStringLiteral("%1: %2").arg(modelPath, error));
+    const QString outDir = QDir::cleanPath(parser.value(out));
+    if (!writeEmbeddingFiles(outDir, table, *dataset, &error))
+        return failure(error);
+
+    // k-NN against the train split: labels are used only for this measurement.
+    double knn = std::nan("");
+    QString knnNote;
+    const bool classes = dataset->task() == TaskKind::Classify && !dataset->labels().isEmpty();
+    if (neighbours > 0 && !classes)
+        knnNote = QStringLiteral("no k-NN accuracy: the dataset's labels are not classes");
+    if (neighbours > 0 && classes) {
+        EmbeddingTable reference;
+        const std::vector<int> train = dataset->indices(Split::Train);
+        if (splitName == QLatin1String("train") || splitName == QLatin1String("all")) {
+            knnNote = QStringLiteral("no k-NN accuracy: the split overlaps the train split it would be compared with");
+        } else if (train.empty()) {
+            knnNote = QStringLiteral("no k-NN accuracy: the dataset has no train split");
+        } else if (!computeEmbeddings(model->module, *dataset, train, batchSize, &reference, &error)) {
+            return failure(QStringLiteral("%1: %2").arg(modelPath, error));
+        } else {
+            knn = knnAccuracy(reference, classesOf(*dataset, train), table, classesOf(*dataset, indices), neighbours);
+        }
+    }
+    const QJsonObject summary{{QStringLiteral("model"), QDir(modelPath).absolutePath()},
+                              {QStringLiteral("dataset"), QDir(datasetPath).absolutePath()},
+                              {QStringLiteral("split"), splitName},
+                              {QStringLiteral("rows"), table.rows()},
+                              {QStringLiteral("dim"), table.dim},
+                              {QStringLiteral("precision"), precisionName(precision)},
+                              {QStringLiteral("knn_k"), neighbours},
+                              {QStringLiteral("knn_accuracy"), jsonNumber(knn)}};
+    if (!writeFileAtomically(QDir(outDir).filePath(QStringLiteral("embed.json")),
+                             QJsonDocument(summary).toJson(QJsonDocument::Indented), &error))
+        return failure(error);
+
+    QTextStream stdoutStream(stdout);
+    stdoutStream << table.rows() << " " << splitName << " sample(s) × " << table.dim << " dimensions → "
+                 << QDir::toNativeSeparators(outDir) << " (tensors.tsv, metadata.tsv, embeddings.npy, embed.json)\n";
+    if (!std::isnan(knn))
+        stdoutStream << "k-NN accuracy (k " << neighbours << ", cosine, against the train split): "
+                     << QString::number(100.0 * knn, 'f', 1) << " %\n";
+    else if (!knnNote.isEmpty())
+        stdoutStream << knnNote << '\n';
+    return 0;
+}
