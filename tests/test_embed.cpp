@@ -4,6 +4,7 @@
 // the k-NN vote on values worked by hand.
 #include "core/data/dataset.h"
 #include "core/eval/embeddingtable.h"
+#include "core/eval/linearprobe.h"
 #include "tests/testsupport.h"
 
 #include <QtCore/QDir>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void npyHeaderIsNumpys();
     void knnVotesByCosine();
     void metadataCellsCannotBreakTheTable();
+    void linearProbeSeparatesWhatALineSeparates();
     void embedWritesProjectorFilesAndKnn();
     void pythonComputesTheSameEmbeddings();
     void badInputIsRefusedClearly();
@@ -107,6 +109,32 @@ void TestEmbed::knnVotesByCosine()
     QVERIFY(std::isnan(knnAccuracy(table(3, {{1, 0, 0}}), {0}, query, {0, 0, 0}, 1))); // dimensions differ
 }
 
+void TestEmbed::linearProbeSeparatesWhatALineSeparates()
+{
+    // Three classes along the first axis, noise on the second: a line separates them.
+    std::vector<std::vector<float>> rows;
+    std::vector<int> classes;
+    for (int i = 0; i < 300; ++i) {
+        const int c = i % 3;
+        rows.push_back({float(4 * c) + float((i * 37) % 11) / 11.0f, float((i * 53) % 17) / 17.0f});
+        classes.push_back(i % 50 == 0 ? -1 : c); // a few unlabeled rows are skipped
+    }
+    const EmbeddingTable points = table(2, rows);
+    const LinearProbeResult all = linearProbe(points, classes, points, classes, 1.0, 1);
+    QCOMPARE(all.trainRows, 294);
+    QCOMPARE(all.accuracy, 1.0);
+    // 10 %: ceil(0.1 · 98) = 10 rows of each class, still enough for a line.
+    const LinearProbeResult tenth = linearProbe(points, classes, points, classes, 0.1, 1);
+    QCOMPARE(tenth.trainRows, 30);
+    QCOMPARE(tenth.accuracy, 1.0);
+    QCOMPARE(linearProbe(points, classes, points, classes, 0.1, 1).accuracy, tenth.accuracy); // seeded
+    QCOMPARE(linearProbe(points, classes, points, classes, 0.001, 1).trainRows, 3); // at least one per class
+    // XOR is what no line separates: at most three of the four corners.
+    const EmbeddingTable corners = table(2, {{0, 0}, {1, 1}, {0, 1}, {1, 0}});
+    QVERIFY(linearProbe(corners, {0, 0, 1, 1}, corners, {0, 0, 1, 1}, 1.0, 1).accuracy <= 0.75);
+    QVERIFY(std::isnan(linearProbe(points, classes, points, std::vector<int>(300, -1), 1.0, 1).accuracy));
+}
+
 void TestEmbed::metadataCellsCannotBreakTheTable()
 {
     QTemporaryDir dir;
@@ -148,6 +176,17 @@ void TestEmbed::embedWritesProjectorFilesAndKnn()
     QVERIFY(knn >= 0.0 && knn <= 1.0);
     QVERIFY2(run.out.contains(QStringLiteral("k-NN accuracy (k 10, cosine, against the train split): %1 %")
                                   .arg(100.0 * knn, 0, 'f', 1).toUtf8()), run.out.constData());
+    const QJsonObject probe = summary.value(QStringLiteral("linear_probe")).toObject();
+    int trainSamples = 0;
+    for (const QByteArray &line : readAll(m_data + QStringLiteral("/manifest.jsonl")).split('\n'))
+        trainSamples += line.contains("\"split\":\"train\"") ? 1 : 0;
+    QCOMPARE(probe.value(QStringLiteral("100")).toObject().value(QStringLiteral("train_samples")).toInt(), trainSamples);
+    const int tenth = probe.value(QStringLiteral("10")).toObject().value(QStringLiteral("train_samples")).toInt();
+    QVERIFY2(tenth >= trainSamples / 10 && tenth <= trainSamples / 10 + 10, qPrintable(QString::number(tenth))); // ceil per class
+    const double probed = probe.value(QStringLiteral("100")).toObject().value(QStringLiteral("accuracy")).toDouble(-1);
+    QVERIFY(probed >= 0.0 && probed <= 1.0);
+    QVERIFY2(run.out.contains(QStringLiteral("linear probe (logistic regression on train-split embeddings): %1 % (100 % of the labels")
+                                  .arg(100.0 * probed, 0, 'f', 1).toUtf8()), run.out.constData());
 
     // The train split has nothing to be compared with: said, not a meaningless number.
     const auto train = testsupport::runFusionscope({QStringLiteral("embed"), m_model, m_data, QStringLiteral("--split"),

@@ -1,10 +1,12 @@
 // fusionscope embed: a split's fused embeddings as files the Embedding Projector and NumPy
-// read, and how well they separate the classes (k-NN accuracy against the train split).
+// read, and how well they separate the classes (k-NN and linear-probe accuracy against the
+// train split).
 #include "core/commands/commands.h"
 #include "core/commands/commandsupport.h"
 
 #include "core/data/split.h"
 #include "core/eval/embeddingpass.h"
+#include "core/eval/linearprobe.h"
 #include "core/eval/modelio.h"
 #include "core/util/atomicfile.h"
 #include "core/util/jsonnumber.h"
@@ -60,7 +62,8 @@ int runEmbedCommand(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Writes a split's fused embeddings (the model's \"embedding\" output) as tensors.tsv + metadata.tsv, which "
         "TensorBoard's Embedding Projector loads, and as embeddings.npy (float32 [N, D]) for NumPy; for a classifier's "
-        "dataset it also reports the k-nearest-neighbour accuracy of the split against the train split's embeddings."));
+        "dataset it also reports the k-nearest-neighbour and linear-probe accuracy of the split against the train split's "
+        "embeddings (labels are used for nothing else)."));
     parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Model file (model.pt)."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Dataset folder or manifest file."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
@@ -72,7 +75,9 @@ int runEmbedCommand(const QStringList &arguments)
     const QCommandLineOption precisionOption(QStringLiteral("precision"),
         QStringLiteral("Arithmetic of the forward passes: fp32 (the default: the numbers Python's torch.jit.load gives), "
                        "bf16 or auto."), QStringLiteral("MODE"), QStringLiteral("fp32"));
-    parser.addOptions({help, split, out, map, batchOption, knnOption, precisionOption});
+    const QCommandLineOption noProbe(QStringLiteral("no-probe"),
+        QStringLiteral("Skip the linear probe (logistic regressions fitted on 100 %, 10 % and 1 % of the train split's labels)."));
+    parser.addOptions({help, split, out, map, batchOption, knnOption, noProbe, precisionOption});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -138,23 +143,39 @@ int runEmbedCommand(const QStringList &arguments)
     if (!writeEmbeddingFiles(outDir, table, *dataset, &error))
         return failure(error);
 
-    // k-NN against the train split: labels are used only for this measurement.
+    // k-NN and the linear probe against the train split: labels are used only for these measurements.
     double knn = std::nan("");
-    QString knnNote;
+    QJsonObject probe;
+    QStringList probeText;
+    QString note;
     const bool classes = dataset->task() == TaskKind::Classify && !dataset->labels().isEmpty();
-    if (neighbours > 0 && !classes)
-        knnNote = QStringLiteral("no k-NN accuracy: the dataset's labels are not classes");
-    if (neighbours > 0 && classes) {
+    const bool measure = neighbours > 0 || !parser.isSet(noProbe);
+    const std::vector<int> train = dataset->indices(Split::Train);
+    if (measure && !classes)
+        note = QStringLiteral("no k-NN or linear-probe accuracy: the dataset's labels are not classes");
+    else if (measure && (splitName == QLatin1String("train") || splitName == QLatin1String("all")))
+        note = QStringLiteral("no k-NN or linear-probe accuracy: the split overlaps the train split it would be compared with");
+    else if (measure && train.empty())
+        note = QStringLiteral("no k-NN or linear-probe accuracy: the dataset has no train split");
+    else if (measure) {
         EmbeddingTable reference;
-        const std::vector<int> train = dataset->indices(Split::Train);
-        if (splitName == QLatin1String("train") || splitName == QLatin1String("all")) {
-            knnNote = QStringLiteral("no k-NN accuracy: the split overlaps the train split it would be compared with");
-        } else if (train.empty()) {
-            knnNote = QStringLiteral("no k-NN accuracy: the dataset has no train split");
-        } else if (!computeEmbeddings(model->module, *dataset, train, batchSize, &reference, &error)) {
+        TerminalProgress embeddingTrain(QStringLiteral("embedding the train split"));
+        if (!computeEmbeddings(model->module, *dataset, train, batchSize, &reference, &error,
+                               [&](const Progress &p) { embeddingTrain.update(p); }))
             return failure(QStringLiteral("%1: %2").arg(modelPath, error));
-        } else {
-            knn = knnAccuracy(reference, classesOf(*dataset, train), table, classesOf(*dataset, indices), neighbours);
+        embeddingTrain.finish();
+        const std::vector<int> referenceClasses = classesOf(*dataset, train);
+        const std::vector<int> queryClasses = classesOf(*dataset, indices);
+        if (neighbours > 0)
+            knn = knnAccuracy(reference, referenceClasses, table, queryClasses, neighbours);
+        if (!parser.isSet(noProbe)) {
+            for (const int percent : {100, 10, 1}) {
+                const LinearProbeResult fitted = linearProbe(reference, referenceClasses, table, queryClasses, percent / 100.0, 1);
+                probe.insert(QString::number(percent), QJsonObject{{QStringLiteral("accuracy"), jsonNumber(fitted.accuracy)},
+                                                                   {QStringLiteral("train_samples"), fitted.trainRows}});
+                probeText << QStringLiteral("%1 % (%2 % of the labels, %3 samples)")
+                                 .arg(100.0 * fitted.accuracy, 0, 'f', 1).arg(percent).arg(fitted.trainRows);
+            }
         }
     }
     const QJsonObject summary{{QStringLiteral("model"), QDir(modelPath).absolutePath()},
@@ -164,7 +185,8 @@ int runEmbedCommand(const QStringList &arguments)
                               {QStringLiteral("dim"), table.dim},
                               {QStringLiteral("precision"), precisionName(precision)},
                               {QStringLiteral("knn_k"), neighbours},
-                              {QStringLiteral("knn_accuracy"), jsonNumber(knn)}};
+                              {QStringLiteral("knn_accuracy"), jsonNumber(knn)},
+                              {QStringLiteral("linear_probe"), probe}};
     if (!writeFileAtomically(QDir(outDir).filePath(QStringLiteral("embed.json")),
                              QJsonDocument(summary).toJson(QJsonDocument::Indented), &error))
         return failure(error);
@@ -175,7 +197,9 @@ int runEmbedCommand(const QStringList &arguments)
     if (!std::isnan(knn))
         stdoutStream << "k-NN accuracy (k " << neighbours << ", cosine, against the train split): "
                      << QString::number(100.0 * knn, 'f', 1) << " %\n";
-    else if (!knnNote.isEmpty())
-        stdoutStream << knnNote << '\n';
+    if (!probeText.isEmpty())
+        stdoutStream << "linear probe (logistic regression on train-split embeddings): " << probeText.join(QStringLiteral("; ")) << '\n';
+    if (!note.isEmpty())
+        stdoutStream << note << '\n';
     return 0;
 }
