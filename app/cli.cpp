@@ -20,6 +20,7 @@ const Subcommand kSubcommands[] = {
     {"demo-data", "write the Shapes-AV demo dataset", &runDemoDataCommand},
     {"check-data", "load a dataset and report counts, coverage and every data issue", &runCheckDataCommand},
     {"embed", "write a split's embeddings for the Embedding Projector and NumPy, with their k-NN accuracy", &runEmbedCommand},
+    {"retrieve", "find a dataset's samples nearest to a caption, an image, a recording or a sample, across modalities", &runRetrieveCommand},
     {"eval", "score a model file on a dataset (accuracy, F1, confusion, modality subsets)", &runEvalCommand},
     {"explain", "attention overlays, modality contributions, pointing game and robustness curves", &runExplainCommand},
     {"export", "copy a finished run's model.pt to a file, checked", &runExportCommand},

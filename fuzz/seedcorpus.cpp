@@ -3,7 +3,9 @@
 // writes (encodeAudio, ModelMeta/RunConfig::toJson, saveCheckpoint), so no binary seed needs
 // committing. tools/fuzz.sh runs it before fuzzing.
 #include "core/data/audiodecoder.h"
+#include "core/data/dataset.h"
 #include "core/eval/modelmeta.h"
+#include "core/eval/retrievalindex.h"
 #include "core/train/checkpoint.h"
 #include "core/train/runconfig.h"
 #include "fuzz/checkpointmodule.h"
@@ -158,6 +160,30 @@ void checkpointSeeds(const QString &tmp)
     seed("fuzz_checkpoint", QStringLiteral("best.pt"), readAll(best));
 }
 
+/** A small index as `retrieve` writes it, over the fixture's samples; the harness loads it with key "fuzz". */
+void retrievalIndexSeeds(const QString &fixture, const QString &tmp)
+{
+    const std::shared_ptr<Dataset> dataset = Dataset::load(fixture);
+    if (!dataset || !dataset->loadError().isEmpty()) {
+        std::fprintf(stderr, "fusionscope_fuzz_seeds: the fixture dataset does not load\n");
+        std::exit(1);
+    }
+    constexpr int kDim = 4;
+    std::array<std::vector<float>, 3> embeddings;
+    for (int modality = 0; modality < 3; ++modality)
+        for (int i = 0; i < dataset->size() * kDim; ++i)
+            embeddings[std::size_t(modality)].push_back(float((i * 7 + modality) % 5) / 5.0f);
+    RetrievalIndex index;
+    index.assign(QStringLiteral("fuzz"), *dataset, kDim, embeddings);
+    const QString path = tmp + QStringLiteral("/index.fsri");
+    QString error;
+    if (!index.save(path, &error)) {
+        std::fprintf(stderr, "fusionscope_fuzz_seeds: %s\n", qPrintable(error));
+        std::exit(1);
+    }
+    seed("fuzz_retrieval_index", QStringLiteral("index.fsri"), readAll(path));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -178,6 +204,7 @@ int main(int argc, char **argv)
     audioSeeds(fixture, tmp.path());
     configSeeds();
     checkpointSeeds(tmp.path());
+    retrievalIndexSeeds(fixture, tmp.path());
     std::printf("seed corpora written under %s\n", argv[1]);
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "core/commands/commands.h"
 #include "core/data/audiodecoder.h"
+#include "core/demo/objectscene.h"
 #include "core/demo/shapesavscene.h"
 #include "core/util/terminalprogress.h"
 #include "tests/testsupport.h"
@@ -50,6 +51,15 @@ int paletteIndex(const QString &name)
 {
     for (int i = 0; i < kShapesAvColours; ++i) {
         if (shapesAvColourName(i) == name)
+            return i;
+    }
+    return -1;
+}
+
+int shapeIndex(const QString &name)
+{
+    for (int i = 0; i < kShapesAvShapes; ++i) {
+        if (shapesAvShapeName(i) == name)
             return i;
     }
     return -1;
@@ -291,6 +301,82 @@ private Q_SLOTS:
         for (auto it = first.cbegin(); it != first.cend(); ++it)
             differing += other.value(it.key()) != it.value();
         QVERIFY2(differing > kSamples, qPrintable(QString::number(differing)));
+    }
+
+    void objectsKindDescribesOneObjectThreeWays()
+    {
+        // Objects-AV: the caption, the image and the voice all name the same object; some
+        // samples lack one modality, none lacks two; the same arguments write the same bytes.
+        const int samples = 200;
+        const QString first = path(QStringLiteral("objects"));
+        const QString again = path(QStringLiteral("objects-again"));
+        // Two processes, as users run it: espeak-ng keeps state between syntheses in one process.
+        auto result = testsupport::runFusionscope({QStringLiteral("demo-data"), QStringLiteral("--out"), first, QStringLiteral("--kind"),
+                                                   QStringLiteral("objects"), QStringLiteral("--samples"), QString::number(samples)});
+        QVERIFY2(result.exitCode == 0, result.err.constData());
+        result = testsupport::runFusionscope({QStringLiteral("demo-data"), QStringLiteral("--out"), again, QStringLiteral("--kind"),
+                                              QStringLiteral("objects"), QStringLiteral("--samples"), QString::number(samples),
+                                              QStringLiteral("--threads"), QStringLiteral("1")});
+        QVERIFY2(result.exitCode == 0, result.err.constData());
+        const QMap<QString, QByteArray> firstHashes = hashTree(first);
+        const QMap<QString, QByteArray> againHashes = hashTree(again);
+        QStringList differing;
+        for (auto it = firstHashes.cbegin(); it != firstHashes.cend(); ++it)
+            if (againHashes.value(it.key()) != it.value())
+                differing << it.key();
+        QVERIFY2(differing.isEmpty() && againHashes.size() == firstHashes.size(), qPrintable(differing.join(QStringLiteral(", "))));
+
+        const QList<QJsonObject> lines = readManifest(first);
+        QCOMPARE(lines.size(), samples);
+        int noText = 0, noImage = 0, noAudio = 0, chinese = 0;
+        std::set<QString> labels;
+        for (const QJsonObject &o : lines) {
+            const QString id = o.value(QStringLiteral("id")).toString();
+            const QJsonObject meta = o.value(QStringLiteral("meta")).toObject();
+            const QString shape = meta.value(QStringLiteral("shape")).toString();
+            const QString colour = meta.value(QStringLiteral("colour")).toString();
+            QCOMPARE(o.value(QStringLiteral("label")).toString(), colour + QLatin1Char(' ') + shape);
+            labels.insert(o.value(QStringLiteral("label")).toString());
+            const bool text = o.value(QStringLiteral("text")).isString();
+            const bool image = o.value(QStringLiteral("image")).isString();
+            const bool audio = o.value(QStringLiteral("audio")).isString();
+            QVERIFY2(int(text) + int(image) + int(audio) >= 2, qPrintable(id));
+            noText += text ? 0 : 1;
+            noImage += image ? 0 : 1;
+            noAudio += audio ? 0 : 1;
+            if (text && meta.value(QStringLiteral("language")).toString() == QLatin1String("zh")) {
+                ++chinese;
+                const QString caption = o.value(QStringLiteral("text")).toString();
+                QVERIFY2(caption.contains(shapesAvShapeNameZh(shapeIndex(shape)))
+                             && caption.contains(objectColourNameZh(paletteIndex(colour))), qPrintable(id + QStringLiteral(": ") + caption));
+            } else if (text) {
+                const QString caption = o.value(QStringLiteral("text")).toString();
+                QVERIFY2(caption.contains(colour) && caption.contains(shape), qPrintable(id + QStringLiteral(": ") + caption));
+            }
+            if (image) {
+                // The named object covers its box in its colour (clutter is small and drawn below it).
+                const cv::Mat bgr = cv::imread(QDir(first).filePath(o.value(QStringLiteral("image")).toString()).toStdString(), cv::IMREAD_COLOR);
+                QCOMPARE(bgr.cols, 64);
+                const QJsonArray box = meta.value(QStringLiteral("target_box")).toArray();
+                const std::array<int, 4> pixels{box[0].toInt(), box[1].toInt(), box[2].toInt(), box[3].toInt()};
+                const int area = (pixels[2] - pixels[0]) * (pixels[3] - pixels[1]);
+                QVERIFY2(pixelsOfColour(bgr, pixels, paletteIndex(colour)) > area / 8, qPrintable(id)); // a thin star still fills a quarter
+            }
+            if (audio && noAudio + noText + noImage < 3) { // decode a few
+                const DecodedAudio clip = decodeAudio(QDir(first).filePath(o.value(QStringLiteral("audio")).toString()));
+                QVERIFY2(clip.ok(), qPrintable(clip.error));
+                QVERIFY2(clip.seconds() > 0.5 && clip.seconds() < 3.5, qPrintable(QString::number(clip.seconds())));
+            }
+        }
+        // 12 %, 8 %, 12 % of 200 samples, give or take what chance gives.
+        QVERIFY2(noText >= 8 && noText <= 45 && noImage >= 4 && noImage <= 35 && noAudio >= 8 && noAudio <= 45,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(noText).arg(noImage).arg(noAudio)));
+        QVERIFY2(chinese > 20, qPrintable(QString::number(chinese)));
+        QVERIFY2(labels.size() > 25, qPrintable(QString::number(labels.size()))); // of 36
+        QFile readme(QDir(first).filePath(QStringLiteral("README.txt")));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        const QByteArray readmeText = readme.readAll();
+        QVERIFY(readmeText.startsWith("Shapes-AV demo dataset") && readmeText.contains("OBJECTS-AV (--kind objects)"));
     }
 
     void refusesForeignAndExistingFolders()

@@ -442,6 +442,46 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->datasetController()->isLoading(), kLoadTimeoutMs);
     }
 
+    void contrastiveRunDrawsItsRecall()
+    {
+        // The objective is a Model-tab choice; a contrastive run's score plot is its validation R@1,
+        // and the history says its test R@1, never an accuracy it does not have.
+        auto *objective = child<QComboBox>(m_model, "train_objective");
+        selectData(objective, QStringLiteral("contrastive"));
+        QVERIFY(!m_model->trainConfig().supervised);
+        QCOMPARE(m_model->modelConfig().numClasses, 0);
+        QVERIFY(!child<QComboBox>(m_model, "train_class_weights")->isEnabled()); // nothing supervised to weigh
+        child<QSpinBox>(m_model, "train_epochs")->setValue(2);
+        QTRY_VERIFY(buttonFor(m_train, QStringLiteral("startTrainingAction"))->isEnabled());
+        QSignalSpy done(m_train, &TrainPanel::runFinished);
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
+        QVERIFY(done.wait(kRunTimeoutMs));
+        const QString run = done.at(0).at(0).toString();
+        QVERIFY(QFileInfo::exists(runfiles::modelPath(run)));
+        const QString log = m_train->log()->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("task: contrastive")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("val R@1")) && !log.contains(QStringLiteral("val accuracy")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("test retrieval")), qPrintable(log));
+        QCOMPARE(m_train->curves()->accuracyPlot()->title(), QStringLiteral("Validation R@1 (cross-modal)"));
+        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(), 2);
+        QVERIFY2(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test R@1")),
+                 qPrintable(m_train->history()->list()->item(0)->text()));
+        screenshot(QStringLiteral("train-contrastive"));
+
+        // Semi-supervised: accuracy stays the score, R@1 is drawn beside it.
+        selectData(objective, QStringLiteral("semi"));
+        QVERIFY(m_model->trainConfig().supervised && m_model->trainConfig().contrastiveWeight > 0.0);
+        QSignalSpy semiDone(m_train, &TrainPanel::runFinished);
+        QTest::mouseClick(buttonFor(m_train, QStringLiteral("startTrainingAction")), Qt::LeftButton);
+        QVERIFY(semiDone.wait(kRunTimeoutMs));
+        QCOMPARE(m_train->curves()->accuracyPlot()->title(), QStringLiteral("Validation accuracy"));
+        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(0), 2);
+        QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(1), 2);
+        QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test ")));
+        selectData(objective, QStringLiteral("supervised"));
+        QCOMPARE(m_model->trainConfig().contrastiveWeight, 0.0);
+    }
+
     void resumeThenCloseStopsWithCheckpoint()
     {
         const QDateTime before = QFileInfo(runfiles::lastCheckpointPath(m_stoppedRun)).lastModified();

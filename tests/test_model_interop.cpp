@@ -61,7 +61,13 @@ json.dump(listing, open(folder + "/outputs.json", "w"))
 
 # The exported file also trains in Python: gradients reach every parameter.
 model.train()
-loss = torch.nn.functional.cross_entropy(model(*inputs)["logits"], torch.zeros(inputs[0].shape[0], dtype=torch.long))
+outputs = model(*inputs)
+loss = torch.nn.functional.cross_entropy(outputs["logits"], torch.zeros(inputs[0].shape[0], dtype=torch.long))
+# ... and contrastively: CLIP's loss on the per-modality embeddings reaches their heads and temperature.
+scale = model.embedding_heads.logit_scale.exp()
+for a, b in (("text", "image"), ("text", "audio"), ("image", "audio")):
+    similarity = scale * outputs["embed/" + a] @ outputs["embed/" + b].t()
+    loss = loss + torch.nn.functional.cross_entropy(similarity, torch.arange(similarity.shape[0]))
 loss.backward()
 missing = [name for name, p in model.named_parameters() if p.grad is None or not torch.isfinite(p.grad).all()]
 print("untrained parameters:", missing)
@@ -133,6 +139,8 @@ private Q_SLOTS:
         const QJsonObject listing = QJsonDocument::fromJson(listingFile.readAll()).object();
         QCOMPARE(listing.size(), int(ours.size()));
         QVERIFY(listing.contains(QStringLiteral("logits")));
+        for (const char *embedding : {"embed/text", "embed/image", "embed/audio"}) // what retrieval searches, to 1e-5 below
+            QVERIFY2(listing.contains(QLatin1String(embedding)), embedding);
         for (const auto &entry : ours) {
             const QString key = QString::fromStdString(entry.key().toStringRef());
             QVERIFY2(listing.contains(key), qPrintable(key));

@@ -1,6 +1,7 @@
 #include "core/model/modelconfig.h"
 #include "core/model/modelfactory.h"
 #include "core/model/modelsummary.h"
+#include "core/train/contrastiveloss.h"
 #include "tests/testsupport.h"
 
 #include <torch/torch.h>
@@ -312,9 +313,14 @@ private Q_SLOTS:
             auto model = buildModel(config, 9);
             model.train();
             const Inputs inputs = makeInputs(config, 4, 10);
-            const auto logits = run(model, inputs).at("logits");
+            const Outputs outputs = run(model, inputs);
             const auto labels = torch::tensor({0, 1, 2, 3}, torch::kLong);
-            torch::nn::functional::cross_entropy(logits, labels).backward();
+            // The classifier's loss reaches the encoders and the fusion, the contrastive one the
+            // encoders and the embedding heads (with its temperature): together, every parameter.
+            const torch::Tensor sources = torch::arange(4, torch::kInt64).unsqueeze(1).expand({4, 3}).contiguous();
+            const torch::Tensor alignment = contrastiveLoss({outputs.at("embed/text"), outputs.at("embed/image"), outputs.at("embed/audio")},
+                                                            inputs.present, sources, model.attr("embedding_heads").toModule().attr("logit_scale").toTensor());
+            (torch::nn::functional::cross_entropy(outputs.at("logits"), labels) + alignment).backward();
             for (const auto &parameter : model.named_parameters()) {
                 const auto &grad = parameter.value.grad();
                 const QByteArray what = (text + QLatin1Char(' ')).toUtf8() + parameter.name.c_str();
@@ -367,7 +373,8 @@ private Q_SLOTS:
         QTest::newRow("audio encoder") << QStringLiteral("audio_encoder") << QStringLiteral("\"rnn\"");
         QTest::newRow("heads") << QStringLiteral("heads") << QStringLiteral("5");
         QTest::newRow("dim") << QStringLiteral("dim") << QStringLiteral("0");
-        QTest::newRow("classes") << QStringLiteral("num_classes") << QStringLiteral("0"); // 1 is a one-target regression
+        // 1 is a one-target regression, 0 a contrastive model without task outputs
+        QTest::newRow("classes") << QStringLiteral("num_classes") << QStringLiteral("-1");
         QTest::newRow("dropout") << QStringLiteral("dropout") << QStringLiteral("1.5");
         QTest::newRow("norm") << QStringLiteral("norm") << QStringLiteral("\"layer\"");
         QTest::newRow("image size") << QStringLiteral("image_size") << QStringLiteral("4");
@@ -530,7 +537,7 @@ torch.jit.script(Tuple()).save(r"%3")
         const ModelConfig config; // the default model
         const ModelSummary summary = summarizeModel(config);
         QVERIFY2(summary.error.isEmpty(), qPrintable(summary.error));
-        QCOMPARE(summary.parts.size(), 4);
+        QCOMPARE(summary.parts.size(), 5); // three encoders, the fusion, the embedding heads
         qint64 sum = 0;
         for (const auto &part : summary.parts) {
             QVERIFY(part.parameters > 0);

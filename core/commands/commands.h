@@ -12,4 +12,5 @@ int runEvalCommand(const QStringList &arguments);
 int runExplainCommand(const QStringList &arguments);
 int runExportCommand(const QStringList &arguments);
 int runInfoCommand(const QStringList &arguments);
+int runRetrieveCommand(const QStringList &arguments);
 int runTrainCommand(const QStringList &arguments);

@@ -62,7 +62,9 @@ int runDemoDataCommand(const QStringList &arguments)
     const QCommandLineOption kind(QStringLiteral("kind"),
         QStringLiteral("The label: cells (default; the target's grid cell, a classification), position (the target's "
                        "centre as {\"x\", \"y\"}, fractions of the image side, a regression) or matches (every cell "
-                       "whose object has the named shape or the spoken colour, a multi-label task)."),
+                       "whose object has the named shape or the spoken colour, a multi-label task), or objects "
+                       "(Objects-AV: one large shape among clutter, named by the caption and by the voice; the label is "
+                       "its name, 36 classes; for contrastive alignment, retrieval and learning from few labels)."),
         QStringLiteral("KIND"));
     parser.addOptions({help, out, samples, seed, imageSize, threads, force, kind});
 
@@ -86,7 +88,7 @@ int runDemoDataCommand(const QStringList &arguments)
     if (parser.isSet(kind)) {
         options.kind = parser.value(kind).trimmed().toLower();
         if (!shapesAvKinds().contains(options.kind))
-            return usageError(QStringLiteral("--kind must be cells, position or matches, got '%1'").arg(parser.value(kind)));
+            return usageError(QStringLiteral("--kind must be %1, got '%2'").arg(shapesAvKinds().join(QStringLiteral(", ")), parser.value(kind)));
     }
     qint64 n = options.samples, s = 1, p = options.imageSize, t = 0;
     QString error;

@@ -1,15 +1,15 @@
-// fusionscope embed: a split's fused embeddings as files the Embedding Projector and NumPy
-// read, and how well they separate the classes (k-NN and linear-probe accuracy against the
-// train split).
+// fusionscope embed: a split's fused (or one modality's) embeddings as files the Embedding
+// Projector and NumPy read, how well they separate the classes (k-NN and linear-probe
+// accuracy against the train split) and how well each modality finds the others (retrieval).
 #include "core/commands/commands.h"
 #include "core/commands/commandsupport.h"
 
 #include "core/data/split.h"
 #include "core/eval/embeddingpass.h"
-#include "core/eval/linearprobe.h"
+#include "core/eval/embeddingprobe.h"
 #include "core/eval/modelio.h"
+#include "core/eval/retrieval.h"
 #include "core/util/atomicfile.h"
-#include "core/util/jsonnumber.h"
 #include "core/util/precision.h"
 #include "core/util/terminalprogress.h"
 
@@ -54,16 +54,69 @@ std::vector<int> classesOf(const Dataset &dataset, const std::vector<int> &indic
     return classes;
 }
 
+constexpr int kFused = -1;
+constexpr int kJoint = -2;
+
+/** kFused, kJoint, else the modality's index; false for an unknown name. */
+bool parseModality(const QString &text, int *modality)
+{
+    const QString name = text.trimmed().toLower();
+    if (name == QLatin1String("fused") || name == QLatin1String("joint")) {
+        *modality = name == QLatin1String("fused") ? kFused : kJoint;
+        return true;
+    }
+    const QStringList names{QStringLiteral("text"), QStringLiteral("image"), QStringLiteral("audio")};
+    *modality = int(names.indexOf(name));
+    return *modality >= 0;
+}
+
+/** The samples of `indices` that have `modality` (all of them for the fused or joint embedding). */
+std::vector<int> havingModality(const Dataset &dataset, const std::vector<int> &indices, int modality)
+{
+    if (modality < 0)
+        return indices;
+    std::vector<int> kept;
+    for (int index : indices) {
+        if (dataset.presence(index)[std::size_t(modality)])
+            kept.push_back(index);
+    }
+    return kept;
+}
+
+/**
+ * Every ordered pair's retrieval scores over `indices`; empty with *note saying why when the
+ * model has no per-modality embeddings. False with *error when a forward fails.
+ */
+bool measureRetrieval(torch::jit::Module &module, const Dataset &dataset, const std::vector<int> &indices, int batchSize,
+                      std::vector<RetrievalScore> *scores, QString *note, QString *error)
+{
+    TerminalProgress progress(QStringLiteral("embedding each modality"));
+    const bool measured = computeRetrieval(module, dataset, indices, batchSize, scores, error,
+                                           [&](const Progress &p) { progress.update(p); });
+    progress.finish();
+    if (!measured) {
+        if (!error->startsWith(QLatin1String("the model returns no")))
+            return false;
+        *note = QStringLiteral("no retrieval scores: %1").arg(*error);
+        error->clear();
+        return true;
+    }
+    if (scores->empty())
+        *note = QStringLiteral("no retrieval scores: no sample of the split has two modalities");
+    return true;
+}
+
 } // namespace
 
 int runEmbedCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Writes a split's fused embeddings (the model's \"embedding\" output) as tensors.tsv + metadata.tsv, which "
+        "Writes a split's fused embeddings (the model's \"embedding\" output, or with --modality one modality's own) as tensors.tsv + metadata.tsv, which "
         "TensorBoard's Embedding Projector loads, and as embeddings.npy (float32 [N, D]) for NumPy; for a classifier's "
         "dataset it also reports the k-nearest-neighbour and linear-probe accuracy of the split against the train split's "
-        "embeddings (labels are used for nothing else)."));
+        "embeddings (labels are used for nothing else), and how well each modality's embedding retrieves the others' "
+        "(Recall@1/5/10 and median rank, text→image, audio→image, …)."));
     parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Model file (model.pt)."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Dataset folder or manifest file."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
@@ -77,7 +130,13 @@ int runEmbedCommand(const QStringList &arguments)
                        "bf16 or auto."), QStringLiteral("MODE"), QStringLiteral("fp32"));
     const QCommandLineOption noProbe(QStringLiteral("no-probe"),
         QStringLiteral("Skip the linear probe (logistic regressions fitted on 100 %, 10 % and 1 % of the train split's labels)."));
-    parser.addOptions({help, split, out, map, batchOption, knnOption, noProbe, precisionOption});
+    const QCommandLineOption modalityOption(QStringLiteral("modality"),
+        QStringLiteral("Which embedding to write: fused (the fusion's \"embedding\", the default for supervised models), "
+                       "joint (the normalised mean of the sample's modality embeddings, the default for contrastive models, "
+                       "whose fusion was never trained), text, image or audio (only the samples that have it)."),
+        QStringLiteral("M"));
+    const QCommandLineOption noRetrieval(QStringLiteral("no-retrieval"), QStringLiteral("Skip the cross-modal retrieval scores."));
+    parser.addOptions({help, split, out, map, modalityOption, batchOption, knnOption, noProbe, noRetrieval, precisionOption});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -98,6 +157,9 @@ int runEmbedCommand(const QStringList &arguments)
     const QString splitName = parser.value(split).trimmed().toLower();
     if (splitName != QLatin1String("all") && !splitFromName(splitName))
         return usageError(QStringLiteral("--split must be test, val, train or all, got '%1'").arg(parser.value(split)));
+    int modality = kFused;
+    if (parser.isSet(modalityOption) && !parseModality(parser.value(modalityOption), &modality))
+        return usageError(QStringLiteral("--modality must be fused, joint, text, image or audio, got '%1'").arg(parser.value(modalityOption)));
     int batchSize = 64;
     int neighbours = 10;
     QString error;
@@ -116,6 +178,8 @@ int runEmbedCommand(const QStringList &arguments)
     if (!model)
         return failure(error);
     options = datasetOptionsForModel(*model, options);
+    if (!parser.isSet(modalityOption) && model->hasMeta && !model->meta.task.hasTaskOutputs())
+        modality = kJoint;
     TerminalProgress loading(QStringLiteral("loading"));
     const std::shared_ptr<Dataset> dataset =
         Dataset::load(datasetPath, options, [&](const Progress &progress) { loading.update(progress); });
@@ -127,15 +191,19 @@ int runEmbedCommand(const QStringList &arguments)
     if (!dataset->issues().isEmpty())
         QTextStream(stderr) << kCommand << ": " << dataset->issues().size() << " data issue(s) in " << datasetPath
                             << " (fusionscope check-data lists them); the first: " << dataset->issues().first().toString() << '\n';
-    const std::vector<int> indices = indicesOf(*dataset, splitName);
-    if (indices.empty())
+    const std::vector<int> splitIndices = indicesOf(*dataset, splitName);
+    if (splitIndices.empty())
         return failure(QStringLiteral("the %1 split of %2 has no usable samples (try --split all)").arg(splitName, datasetPath));
+    const std::vector<int> indices = havingModality(*dataset, splitIndices, modality);
+    const std::string outputName = modality == kFused ? kFusedEmbedding : modality == kJoint ? kJointEmbedding : kModalityEmbeddings[modality];
+    if (indices.empty())
+        return failure(QStringLiteral("no sample of the %1 split of %2 has %3").arg(splitName, datasetPath, QString::fromStdString(outputName).remove(QStringLiteral("embed/"))));
 
     const PrecisionScope arithmetic(precision);
     EmbeddingTable table;
     TerminalProgress embedding(QStringLiteral("embedding"));
     const bool embedded = computeEmbeddings(model->module, *dataset, indices, batchSize, &table, &error,
-                                            [&](const Progress &p) { embedding.update(p); });
+                                            [&](const Progress &p) { embedding.update(p); }, nullptr, outputName);
     embedding.finish();
     if (!embedded)
         return failure(QStringLiteral("%1: %2").arg(modelPath, error));
@@ -144,13 +212,11 @@ int runEmbedCommand(const QStringList &arguments)
         return failure(error);
 
     // k-NN and the linear probe against the train split: labels are used only for these measurements.
-    double knn = std::nan("");
-    QJsonObject probe;
-    QStringList probeText;
+    EmbeddingProbe probe;
     QString note;
     const bool classes = dataset->task() == TaskKind::Classify && !dataset->labels().isEmpty();
     const bool measure = neighbours > 0 || !parser.isSet(noProbe);
-    const std::vector<int> train = dataset->indices(Split::Train);
+    const std::vector<int> train = havingModality(*dataset, dataset->indices(Split::Train), modality);
     if (measure && !classes)
         note = QStringLiteral("no k-NN or linear-probe accuracy: the dataset's labels are not classes");
     else if (measure && (splitName == QLatin1String("train") || splitName == QLatin1String("all")))
@@ -161,32 +227,28 @@ int runEmbedCommand(const QStringList &arguments)
         EmbeddingTable reference;
         TerminalProgress embeddingTrain(QStringLiteral("embedding the train split"));
         if (!computeEmbeddings(model->module, *dataset, train, batchSize, &reference, &error,
-                               [&](const Progress &p) { embeddingTrain.update(p); }))
+                               [&](const Progress &p) { embeddingTrain.update(p); }, nullptr, outputName))
             return failure(QStringLiteral("%1: %2").arg(modelPath, error));
         embeddingTrain.finish();
-        const std::vector<int> referenceClasses = classesOf(*dataset, train);
-        const std::vector<int> queryClasses = classesOf(*dataset, indices);
-        if (neighbours > 0)
-            knn = knnAccuracy(reference, referenceClasses, table, queryClasses, neighbours);
-        if (!parser.isSet(noProbe)) {
-            for (const int percent : {100, 10, 1}) {
-                const LinearProbeResult fitted = linearProbe(reference, referenceClasses, table, queryClasses, percent / 100.0, 1);
-                probe.insert(QString::number(percent), QJsonObject{{QStringLiteral("accuracy"), jsonNumber(fitted.accuracy)},
-                                                                   {QStringLiteral("train_samples"), fitted.trainRows}});
-                probeText << QStringLiteral("%1 % (%2 % of the labels, %3 samples)")
-                                 .arg(100.0 * fitted.accuracy, 0, 'f', 1).arg(percent).arg(fitted.trainRows);
-            }
-        }
+        probe = probeEmbeddings(reference, classesOf(*dataset, train), table, classesOf(*dataset, indices), neighbours,
+                                !parser.isSet(noProbe));
     }
+    std::vector<RetrievalScore> retrieval;
+    QString retrievalNote;
+    if (!parser.isSet(noRetrieval)
+        && !measureRetrieval(model->module, *dataset, splitIndices, batchSize, &retrieval, &retrievalNote, &error))
+        return failure(QStringLiteral("%1: %2").arg(modelPath, error));
     const QJsonObject summary{{QStringLiteral("model"), QDir(modelPath).absolutePath()},
                               {QStringLiteral("dataset"), QDir(datasetPath).absolutePath()},
                               {QStringLiteral("split"), splitName},
+                              {QStringLiteral("embedding"), QString::fromStdString(outputName)},
                               {QStringLiteral("rows"), table.rows()},
                               {QStringLiteral("dim"), table.dim},
                               {QStringLiteral("precision"), precisionName(precision)},
                               {QStringLiteral("knn_k"), neighbours},
-                              {QStringLiteral("knn_accuracy"), jsonNumber(knn)},
-                              {QStringLiteral("linear_probe"), probe}};
+                              {QStringLiteral("knn_accuracy"), probe.toJson().value(QStringLiteral("knn_accuracy"))},
+                              {QStringLiteral("linear_probe"), probe.toJson().value(QStringLiteral("linear_probe"))},
+                              {QStringLiteral("retrieval"), retrievalJson(retrieval)}};
     if (!writeFileAtomically(QDir(outDir).filePath(QStringLiteral("embed.json")),
                              QJsonDocument(summary).toJson(QJsonDocument::Indented), &error))
         return failure(error);
@@ -194,12 +256,20 @@ int runEmbedCommand(const QStringList &arguments)
     QTextStream stdoutStream(stdout);
     stdoutStream << table.rows() << " " << splitName << " sample(s) × " << table.dim << " dimensions → "
                  << QDir::toNativeSeparators(outDir) << " (tensors.tsv, metadata.tsv, embeddings.npy, embed.json)\n";
-    if (!std::isnan(knn))
+    if (probe.knnK > 0 && !std::isnan(probe.knnAccuracy))
         stdoutStream << "k-NN accuracy (k " << neighbours << ", cosine, against the train split): "
-                     << QString::number(100.0 * knn, 'f', 1) << " %\n";
+                     << QString::number(100.0 * probe.knnAccuracy, 'f', 1) << " %\n";
+    QStringList probeText;
+    for (const EmbeddingProbe::Fit &fit : probe.linear)
+        probeText << QStringLiteral("%1 % (%2 % of the labels, %3 samples)").arg(100.0 * fit.accuracy, 0, 'f', 1).arg(fit.percent).arg(fit.trainRows);
     if (!probeText.isEmpty())
         stdoutStream << "linear probe (logistic regression on train-split embeddings): " << probeText.join(QStringLiteral("; ")) << '\n';
     if (!note.isEmpty())
         stdoutStream << note << '\n';
+    if (!retrieval.empty())
+        stdoutStream << "retrieval on the " << splitName << " split (each modality's embedding, cosine; a hit is the sample's own file):\n"
+                     << retrievalText(retrieval) << '\n';
+    if (!retrievalNote.isEmpty())
+        stdoutStream << retrievalNote << '\n';
     return 0;
 }

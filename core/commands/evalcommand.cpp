@@ -4,6 +4,8 @@
 #include <QtCore/QJsonArray>
 
 #include "core/data/batch.h"
+#include "core/eval/embeddingpass.h"
+#include "core/eval/embeddingprobe.h"
 #include "core/eval/evaloutputs.h"
 #include "core/eval/evaluator.h"
 #include "core/eval/multilabelevaluator.h"
@@ -233,6 +235,73 @@ int evaluateMultilabelModel(LoadedModel &model, const Dataset &dataset, const Ev
     return printReport(report, run, dataset, QStringLiteral("%1, %2 tags").arg(fusion).arg(task.targets.size()), int(unseen.size()));
 }
 
+/**
+ * A contrastive model has no task outputs: what it is evaluated by is how each modality's
+ * embedding finds the others (retrieval) and, where the dataset has classes, how well the
+ * joint embeddings separate them against the train split (k-NN, the linear probe).
+ */
+int evaluateContrastiveModel(LoadedModel &model, const Dataset &dataset, const EvalRun &run)
+{
+    QString error;
+    std::vector<RetrievalScore> retrieval;
+    TerminalProgress embedding(QStringLiteral("embedding each modality"));
+    const PrecisionScope arithmetic(run.precision);
+    if (!computeRetrieval(model.module, dataset, run.indices, run.batchSize, &retrieval, &error,
+                          [&](const Progress &p) { embedding.update(p); }))
+        return failure(QStringLiteral("%1: %2").arg(run.modelPath, error));
+    embedding.finish();
+    QString probeNote;
+    EmbeddingProbe probe;
+    std::vector<int> train;
+    for (int index : dataset.indices(Split::Train))
+        if (dataset.labelIndex(index) >= 0)
+            train.push_back(index);
+    if (dataset.task() != TaskKind::Classify || dataset.labels().size() < 2)
+        probeNote = QStringLiteral("no linear probe: the dataset has no classes to probe for");
+    else if (run.splitName == QLatin1String("train"))
+        probeNote = QStringLiteral("no linear probe: it is fitted on the train split, so it scores another one");
+    else if (train.empty())
+        probeNote = QStringLiteral("no linear probe: the train split has no labelled samples");
+    else {
+        EmbeddingTable trainTable;
+        EmbeddingTable queryTable;
+        TerminalProgress probing(QStringLiteral("embedding for the linear probe"));
+        if (!computeEmbeddings(model.module, dataset, train, run.batchSize, &trainTable, &error,
+                               [&](const Progress &p) { probing.update(p); }, nullptr, kJointEmbedding)
+            || !computeEmbeddings(model.module, dataset, run.indices, run.batchSize, &queryTable, &error, {}, nullptr, kJointEmbedding))
+            return failure(QStringLiteral("%1: %2").arg(run.modelPath, error));
+        probing.finish();
+        auto classesOf = [&](const std::vector<int> &indices) {
+            std::vector<int> classes;
+            for (int index : indices)
+                classes.push_back(dataset.labelIndex(index));
+            return classes;
+        };
+        probe = probeEmbeddings(trainTable, classesOf(train), queryTable, classesOf(run.indices), /*neighbours=*/10, /*linear=*/true);
+    }
+    QTextStream out(stdout);
+    if (run.json) {
+        QJsonObject json{{QStringLiteral("model"), run.modelPath},
+                         {QStringLiteral("split"), run.splitName},
+                         {QStringLiteral("samples"), int(run.indices.size())},
+                         {QStringLiteral("objective"), QStringLiteral("contrastive")},
+                         {QStringLiteral("precision"), precisionName(run.precision)},
+                         {QStringLiteral("retrieval"), retrievalJson(retrieval)}};
+        if (probeNote.isEmpty())
+            json.insert(QStringLiteral("embedding_probe"), probe.toJson());
+        out << QJsonDocument(json).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    out << run.modelPath << " (contrastive: no task outputs) on the " << run.splitName << " split of " << run.datasetPath
+        << ", " << run.indices.size() << " samples\n";
+    if (retrieval.empty())
+        out << "no retrieval scores: no sample of the split has two modalities\n";
+    else
+        out << "retrieval (each modality's embedding, cosine; a hit is the sample's own file):\n" << retrievalText(retrieval) << '\n';
+    out << (probeNote.isEmpty() ? QStringLiteral("joint embeddings against the train split's labels: %1").arg(probe.text()) : probeNote) << '\n';
+    return 0;
+}
+
 } // namespace
 
 int runEvalCommand(const QStringList &arguments)
@@ -335,7 +404,8 @@ int runEvalCommand(const QStringList &arguments)
     const QString contract = checkModelContract(model->module, shapes, 0, &classes);
     if (!contract.isEmpty())
         return failure(QStringLiteral("%1 does not follow the model contract: %2").arg(modelPath, contract));
-    if (expected > 0 && classes != expected) {
+    const bool contrastive = model->hasMeta && !model->meta.task.hasTaskOutputs();
+    if (expected > 0 && classes != expected && !contrastive) {
         return failure(ownLabels
                            ? QStringLiteral("%1 gives %2 logits per sample but names %3 classes").arg(modelPath).arg(classes).arg(expected)
                            : QStringLiteral("%1 gives %2 logits per sample but %3 has %4 labels (%5)")
@@ -355,6 +425,8 @@ int runEvalCommand(const QStringList &arguments)
     run.subsets = !parser.isSet(noSubsets);
     run.predictionsPath = parser.isSet(predictions) ? parser.value(predictions) : QString();
     run.dumpPath = parser.isSet(dump) ? parser.value(dump) : QString();
+    if (contrastive)
+        return evaluateContrastiveModel(*model, *dataset, run);
     if (model->meta.task.isRegression())
         return evaluateRegressionModel(*model, *dataset, run, classes);
     if (model->meta.task.isMultilabel())

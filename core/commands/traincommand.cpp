@@ -197,7 +197,10 @@ int runTrainCommand(const QStringList &arguments)
     const QCommandLineOption task(QStringLiteral("task"),
         QStringLiteral("What the labels are: auto (the default: numbers that are not a handful of integers, or "
                        "objects of named numbers, are regression targets; lists of tags, or text holding the tag "
-                       "separator, are multi-label; anything else is a class), classify, regress or multilabel."),
+                       "separator, are multi-label; anything else is a class), classify, regress or multilabel. contrastive "
+                       "learns without labels: it aligns each sample's modalities (CLIP's loss), and labels, if any, only measure "
+                       "the embeddings. contrastive+TASK (e.g. contrastive+classify) does both: the alignment on every sample, "
+                       "the task on the labelled ones."),
         QStringLiteral("TASK"));
     const QCommandLineOption tagSeparator(QStringLiteral("tag-separator"),
         QStringLiteral("What separates a multi-label text label's tags (default \"|\"; \"\" for one tag per label)."),
@@ -207,8 +210,15 @@ int runTrainCommand(const QStringList &arguments)
     const QCommandLineOption targets(QStringLiteral("targets"),
         QStringLiteral("Learn only these regression targets or tags, comma-separated (default: all the dataset has)."),
         QStringLiteral("NAMES"));
+    const QCommandLineOption freezeEncoders(QStringLiteral("freeze-encoders"),
+        QStringLiteral("With --init: keep the model file's encoders as they are and train only the fusion and the heads "
+                       "(a linear probe of pretrained encoders)."));
+    const QCommandLineOption labelFraction(QStringLiteral("label-fraction"),
+        QStringLiteral("Learn the task from this share of the labelled train samples, e.g. 0.1 (the same share of every "
+                       "class, drawn with the seed; with contrastive+TASK the others still align their modalities)."),
+        QStringLiteral("F"));
     parser.addOptions({help, fusion, config, epochs, batch, lr, seed, out, resume, init, map, textEncoder, imageEncoder,
-                       audioEncoder, threads, precision, task, loss, tagSeparator, targets});
+                       audioEncoder, threads, precision, task, loss, tagSeparator, targets, freezeEncoders, labelFraction});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -231,7 +241,7 @@ int runTrainCommand(const QStringList &arguments)
     if (parser.isSet(resume)) {
         for (const QCommandLineOption *fixed : {&fusion, &config, &epochs, &batch, &lr, &seed, &out, &init, &map,
                                                 &textEncoder, &imageEncoder, &audioEncoder, &precision, &task, &loss,
-                                                &tagSeparator, &targets}) {
+                                                &tagSeparator, &targets, &freezeEncoders, &labelFraction}) {
             if (parser.isSet(*fixed))
                 return usageError(QStringLiteral("--resume continues the recorded configuration; --%1 cannot change it")
                                       .arg(fixed->names().constFirst()));
@@ -262,8 +272,13 @@ int runTrainCommand(const QStringList &arguments)
             train.threads = threadCount;
         if (parser.isSet(precision))
             train.precision = parser.value(precision).trimmed().toLower();
-        if (parser.isSet(task))
-            train.task = parser.value(task).trimmed().toLower();
+        if (parser.isSet(task) && !train.setTaskName(parser.value(task)))
+            return usageError(QStringLiteral("--task must be auto, classify, regress, multilabel or contrastive, or a task "
+                                             "after \"contrastive+\" (is \"%1\")").arg(parser.value(task)));
+        if (parser.isSet(freezeEncoders))
+            train.freezeEncoders = true;
+        if (parser.isSet(labelFraction) && !parseNumber(parser, labelFraction, 1e-9, 1.0, &train.labelFraction, &error))
+            return usageError(error);
         if (parser.isSet(loss))
             train.regressionLoss = parser.value(loss).trimmed().toLower();
         if (parser.isSet(targets)) {
@@ -345,7 +360,8 @@ int runTrainCommand(const QStringList &arguments)
                             .arg(epoch.epoch + 1)
                             .arg(epoch.epochs)
                             .arg(number(epoch.trainLoss), number(epoch.valLoss), taskScoreName(epoch.task),
-                                 classify ? percent(epoch.valAccuracy) : number(epoch.valAccuracy, 3))
+                                 (classify ? percent(epoch.valAccuracy) : number(epoch.valAccuracy, 3))
+                                     + (std::isnan(epoch.valRecallAt1) ? QString() : QStringLiteral("  val R@1 %1").arg(percent(epoch.valRecallAt1))))
                             .arg(epoch.seconds, 0, 'f', 1)
                      << Qt::flush;
     };

@@ -14,6 +14,27 @@ QString taskName(TaskKind kind)
     return QStringLiteral("classify");
 }
 
+QString objectiveName(Objective objective)
+{
+    switch (objective) {
+    case Objective::Contrastive: return QStringLiteral("contrastive");
+    case Objective::SemiSupervised: return QStringLiteral("contrastive+supervised");
+    case Objective::Supervised: break;
+    }
+    return QStringLiteral("supervised");
+}
+
+bool parseObjective(const QString &text, Objective *objective)
+{
+    for (const Objective candidate : {Objective::Supervised, Objective::Contrastive, Objective::SemiSupervised}) {
+        if (text == objectiveName(candidate)) {
+            *objective = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
 QStringList taskRequestNames()
 {
     return {QStringLiteral("auto"), QStringLiteral("classify"), QStringLiteral("regress"), QStringLiteral("multilabel")};
@@ -127,6 +148,11 @@ bool fromMultilabelJson(const QJsonObject &json, TaskSpec *spec, QString *error)
 QJsonObject TaskSpec::toJson() const
 {
     QJsonObject json{{QStringLiteral("kind"), taskName(kind)}, {QStringLiteral("loss"), loss}};
+    if (objective != Objective::Supervised) // older readers see a supervised file unchanged
+        json.insert(QStringLiteral("objective"), objectiveName(objective));
+    if (!hasTaskOutputs())
+        json.insert(QStringLiteral("outputs"), QStringLiteral("none: \"logits\" is [B, 0]; embed/text, embed/image and "
+                                                              "embed/audio are the aligned per-modality embeddings"));
     if (kind == TaskKind::Regress) {
         json.insert(QStringLiteral("targets"), QJsonArray::fromStringList(targets));
         json.insert(QStringLiteral("target_mean"), numberArray(mean));
@@ -163,6 +189,16 @@ bool TaskSpec::fromJson(const QJsonObject &json, TaskSpec *spec, QString *error)
     const QString defaultLoss = spec->isRegression() ? QStringLiteral("mse")
                                 : spec->isMultilabel() ? QStringLiteral("bce") : spec->loss;
     spec->loss = json.value(QStringLiteral("loss")).toString(defaultLoss);
+    const QJsonValue objective = json.value(QStringLiteral("objective"));
+    if (!objective.isUndefined() && !parseObjective(objective.toString(), &spec->objective)) {
+        *error = QStringLiteral("task.objective must be \"supervised\", \"contrastive\" or \"contrastive+supervised\", got %1")
+                     .arg(objective.isString() ? QStringLiteral("\"%1\"").arg(objective.toString()) : QStringLiteral("a %1").arg(objective.isDouble() ? QStringLiteral("number") : QStringLiteral("non-string")));
+        return false;
+    }
+    if (spec->objective == Objective::Contrastive && spec->kind != TaskKind::Classify) {
+        *error = QStringLiteral("task: a contrastive model has no task outputs, so its kind is \"classify\", not \"%1\"").arg(kind);
+        return false;
+    }
     if (spec->isMultilabel())
         return fromMultilabelJson(json, spec, error);
     if (!spec->isRegression())
@@ -192,6 +228,15 @@ bool TaskSpec::fromJson(const QJsonObject &json, TaskSpec *spec, QString *error)
 }
 
 QString TaskSpec::describe() const
+{
+    if (!hasTaskOutputs())
+        return QStringLiteral("contrastive: no task outputs; embed/text, embed/image and embed/audio are aligned (InfoNCE)");
+    if (objective == Objective::SemiSupervised)
+        return QStringLiteral("contrastive+") + describeTask();
+    return describeTask();
+}
+
+QString TaskSpec::describeTask() const
 {
     if (isMultilabel())
         return QStringLiteral("multilabel: %1 tags (bce%2; probability = sigmoid(output), thresholds tuned on val)")

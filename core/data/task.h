@@ -18,6 +18,18 @@ enum class TaskKind { Classify, Regress, Multilabel };
 /** What the user asked for: a task, or Auto to infer it from the labels. */
 enum class TaskRequest { Auto, Classify, Regress, Multilabel };
 
+/**
+ * How a run learns. Supervised: from the labels (the task). Contrastive: by aligning each
+ * sample's modalities with one another (InfoNCE), no labels at all; the model then has no task
+ * outputs ("logits" is [B, 0]) and its product is the per-modality embeddings. Semi-supervised:
+ * both, the alignment on every sample and the task on the labelled ones.
+ */
+enum class Objective { Supervised, Contrastive, SemiSupervised };
+
+/** "supervised", "contrastive", "contrastive+supervised"; parseObjective reads them back. */
+QString objectiveName(Objective objective);
+bool parseObjective(const QString &text, Objective *objective);
+
 /** "classify", "regress", "multilabel". */
 QString taskName(TaskKind kind);
 /** "auto", "classify", "regress", "multilabel" → the request; false for anything else. */
@@ -60,14 +72,22 @@ struct TaskSpec
     std::vector<double> posWeight;  ///< multilabel: BCE's positive weight per tag; empty: none
     QString tagSeparator = QString(QLatin1Char(kDefaultTagSeparator)); ///< multilabel: how text labels were split
     QString loss = QStringLiteral("cross_entropy"); ///< classify: cross_entropy; regress: mse, huber, l1; multilabel: bce
+    Objective objective = Objective::Supervised;    ///< meta.json "objective"; absent: supervised (older files)
 
     bool isRegression() const { return kind == TaskKind::Regress; }
     bool isMultilabel() const { return kind == TaskKind::Multilabel; }
     /** The outputs are per target or tag (Batch::targets holds them), not classes. */
     bool hasTargets() const { return kind != TaskKind::Classify; }
+    /** False for a contrastive model: it was never taught the labels and has no outputs for them. */
+    bool hasTaskOutputs() const { return objective != Objective::Contrastive; }
+    /** The per-modality embeddings were trained to align (contrastive or semi-supervised). */
+    bool isAligned() const { return objective != Objective::Supervised; }
     QJsonObject toJson() const;
     /** Absent or empty: classify. False with *error naming the field for a malformed one. */
     static bool fromJson(const QJsonObject &json, TaskSpec *spec, QString *error);
-    /** "regress: x, y (mse; outputs standardised: …)", "multilabel: 9 tags (…)" or "classify". */
+    /** "regress: x, y (mse; outputs standardised: …)", "multilabel: 9 tags (…)", "classify", "contrastive (…)". */
     QString describe() const;
+
+private:
+    QString describeTask() const;
 };

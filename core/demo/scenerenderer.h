@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/demo/objectscene.h"
 #include "core/demo/shapesavscene.h"
 
 #include <QtCore/QByteArray>
@@ -11,3 +12,6 @@
  * Thread-safe (no shared state).
  */
 QByteArray renderShapesAvPng(const ShapesAvScene &scene, int imageSize, QString *error);
+
+/** Draws an Objects-AV scene: clutter, then the named shape over it. Same bytes for the same scene; thread-safe. */
+QByteArray renderObjectPng(const ObjectScene &scene, int imageSize, QString *error);

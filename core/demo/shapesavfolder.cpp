@@ -17,6 +17,61 @@ QByteArray firstLine(const QString &path)
     return file.readLine(64 * 1024).trimmed();
 }
 
+bool writeReadmeText(const QString &path, const QString &text, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+/** README.txt of the Objects-AV kind (after the marker line). */
+QString objectsReadme(const ShapesAvOptions &options, const QStringList &shapes, const QStringList &colours,
+                      const QStringList &voices, const QStringList &speeds)
+{
+    return QStringLiteral(R"(
+
+OBJECTS-AV (--kind objects)
+
+THE TASK
+Each sample is a %1x%1 PNG showing one large shape among a few small ones (clutter), a
+caption naming it ("a red circle", "there is a red circle", or in Chinese "一个红色的圆形";
+about 30 % of the captions), and a recording of its name ("red circle"). The label is that
+name: one of 36 classes (6 colours x 6 shapes). Unlike Shapes-AV, every modality describes
+the same object, so each alone can tell the class: the dataset is for aligning the
+modalities (contrastive training, text <-> image <-> audio retrieval) and for learning from
+few labels. About 12 % of the samples have no caption, 12 % no recording and 8 % no image
+(never more than one missing).
+
+FILES
+  manifest.jsonl   id, text, image, audio (null where missing), label, split (80/10/10 within
+                   every ten samples) and meta: target_box [x0,y0,x1,y1) of the named shape in
+                   pixels, its shape and colour, voice, speed, snr_db, language, clutter count.
+  images/          PNG
+  audio/           16 kHz mono Ogg/Vorbis: the colour word, a 40-150 ms pause, the shape word
+
+VARIATION
+  shapes           %2
+  colours          %3
+  voices           espeak-ng %4
+  speeds (wpm)     %5
+  per sample       3-6 small shapes of other classes and 3 grey lines behind the named one;
+                   its size (0.17-0.26 of the side, as radius) and position; leading
+                   silence (0.05-0.30 s), gain (+-3 dB), white noise at 8-30 dB SNR
+
+GENERATED WITH
+  fusionscope demo-data --kind objects --samples %6 --seed %7 --image-size %1
+The same arguments always write byte-identical files.
+)")
+        .arg(options.imageSize)
+        .arg(shapes.join(QStringLiteral(", ")), colours.join(QStringLiteral(", ")), voices.join(QStringLiteral(", ")),
+             speeds.join(QStringLiteral(", ")))
+        .arg(options.samples)
+        .arg(options.seed);
+}
+
 } // namespace
 
 QString shapesAvReadmeMarker()
@@ -97,6 +152,8 @@ bool writeShapesAvReadme(const QString &path, const ShapesAvOptions &options, QS
     for (int speed : shapesAvSpeeds())
         speeds << QString::number(speed);
 
+    if (options.kind == QLatin1String("objects"))
+        return writeReadmeText(path, shapesAvReadmeMarker() + objectsReadme(options, shapes, colours, voices, speeds), error);
     const QString text = shapesAvReadmeMarker() + QStringLiteral(R"(
 
 THE TASK
@@ -157,10 +214,5 @@ the other of its colour; the fourth combination and the extra object share neith
 image with the text finds the shape's two cells but not which of the other two has the
 colour; with the audio, the reverse: only all three together get every tag right.
 )") : QString());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return writeReadmeText(path, text, error);
 }

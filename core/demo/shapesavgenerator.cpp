@@ -1,6 +1,7 @@
 #include "core/demo/shapesavgenerator.h"
 
 #include "core/data/audiodecoder.h"
+#include "core/demo/objectscene.h"
 #include "core/demo/samplerng.h"
 #include "core/demo/scenerenderer.h"
 #include "core/demo/shapesavfolder.h"
@@ -24,8 +25,18 @@
 
 namespace {
 
+/** How one sample's speech is placed and degraded. */
+struct ClipMix
+{
+    int index = 0;
+    double leadSeconds = 0.1;
+    double tailSeconds = 0.1;
+    double gainDb = 0.0;
+    double snrDb = 20.0;
+};
+
 /** Speech placed after random silence, scaled, and buried in white noise at the scene's SNR. */
-std::vector<float> mixClip(const std::vector<float> &speech, const ShapesAvScene &scene, std::uint64_t seed)
+std::vector<float> mixClip(const std::vector<float> &speech, const ClipMix &scene, std::uint64_t seed)
 {
     const size_t lead = size_t(scene.leadSeconds * kShapesAvAudioRate);
     const size_t tail = size_t(scene.tailSeconds * kShapesAvAudioRate);
@@ -159,12 +170,83 @@ struct Work
     }
 };
 
+/** "red circle": the colour word, a pause, the shape word, in the scene's voice and speed. */
+std::vector<float> objectSpeech(const SpeechBank &speech, const ObjectScene &scene)
+{
+    std::vector<float> words = speech.clip(scene.object.colour, scene.voice, scene.speed);
+    words.resize(words.size() + size_t(scene.gapSeconds * kShapesAvAudioRate), 0.0f);
+    const std::vector<float> &shape = speech.shapeClip(scene.object.shape, scene.voice, scene.speed);
+    words.insert(words.end(), shape.begin(), shape.end());
+    return words;
+}
+
+QByteArray objectManifestLine(const ObjectScene &scene, const QString &id, int imageSize)
+{
+    const std::array<int, 4> box = scene.box(imageSize);
+    const QJsonObject meta{
+        {QStringLiteral("target_box"), QJsonArray{box[0], box[1], box[2], box[3]}},
+        {QStringLiteral("shape"), shapesAvShapeName(scene.object.shape)},
+        {QStringLiteral("colour"), shapesAvColourName(scene.object.colour)},
+        {QStringLiteral("voice"), QLatin1String(shapesAvVoices()[size_t(scene.voice)].name)},
+        {QStringLiteral("speed"), shapesAvSpeeds()[size_t(scene.speed)]},
+        {QStringLiteral("snr_db"), std::round(scene.snrDb * 10.0) / 10.0},
+        {QStringLiteral("language"), scene.language},
+        {QStringLiteral("clutter"), int(scene.clutter.size())},
+    };
+    const auto orNull = [](bool present, const QString &value) { return present ? jsonString(value) : QStringLiteral("null"); };
+    const QString line = QStringLiteral(R"({"id":%1,"text":%2,"image":%3,"audio":%4,"label":%5,"split":%6,"meta":%7})")
+                             .arg(jsonString(id), orNull(scene.hasText(), scene.text),
+                                  orNull(scene.hasImage, QStringLiteral("images/%1.png").arg(id)),
+                                  orNull(scene.hasAudio, QStringLiteral("audio/%1.ogg").arg(id)),
+                                  jsonString(scene.label()), jsonString(splitName(scene.split)),
+                                  QString::fromUtf8(QJsonDocument(meta).toJson(QJsonDocument::Compact)));
+    return line.toUtf8() + '\n';
+}
+
+/** One Objects-AV sample's files and manifest line; false after work->fail(). */
+bool renderObjectSample(Work *work, int index)
+{
+    const ShapesAvOptions &options = *work->options;
+    const ObjectScene scene = makeObjectScene(options.seed, index);
+    const QString id = sampleId(index, options.samples);
+    QString error;
+    qint64 bytes = 0;
+    if (scene.hasImage) {
+        const QByteArray png = renderObjectPng(scene, options.imageSize, &error);
+        if (png.isEmpty() || !writeBytes(QStringLiteral("%1/images/%2.png").arg(work->root, id), png, &error)) {
+            work->fail(error);
+            return false;
+        }
+        bytes += png.size();
+    }
+    if (scene.hasAudio) {
+        const std::vector<float> clip = mixClip(objectSpeech(*work->speech, scene),
+                                                {scene.index, scene.leadSeconds, scene.tailSeconds, scene.gainDb, scene.snrDb}, options.seed);
+        const QString audioPath = QStringLiteral("%1/audio/%2.ogg").arg(work->root, id);
+        if (!encodeAudio(audioPath, clip, kShapesAvAudioRate, AudioFormat::Ogg, &error)) {
+            work->fail(QStringLiteral("sample %1: cannot write %2: %3").arg(id, audioPath, error));
+            return false;
+        }
+        bytes += QFileInfo(audioPath).size();
+    }
+    work->lines[size_t(index)] = objectManifestLine(scene, id, options.imageSize);
+    work->sizes[size_t(index)] = bytes;
+    ++work->done;
+    return true;
+}
+
 void renderSamples(Work *work)
 {
     const ShapesAvOptions &options = *work->options;
+    const bool objects = options.kind == QLatin1String("objects");
     for (int index = work->next++; index < options.samples; index = work->next++) {
         if (work->failed || (work->cancel && *work->cancel))
             return;
+        if (objects) {
+            if (!renderObjectSample(work, index))
+                return;
+            continue;
+        }
         const ShapesAvScene scene = makeShapesAvScene(options.seed, index);
         const QString id = sampleId(index, options.samples);
         QString error;
@@ -175,7 +257,8 @@ void renderSamples(Work *work)
             return;
         }
         const ShapesAvObject &target = scene.targetObject();
-        const std::vector<float> clip = mixClip(work->speech->clip(target.colour, scene.voice, scene.speed), scene, options.seed);
+        const std::vector<float> clip = mixClip(work->speech->clip(target.colour, scene.voice, scene.speed),
+                                                {scene.index, scene.leadSeconds, scene.tailSeconds, scene.gainDb, scene.snrDb}, options.seed);
         const QString audioPath = QStringLiteral("%1/audio/%2.ogg").arg(work->root, id);
         if (!encodeAudio(audioPath, clip, kShapesAvAudioRate, AudioFormat::Ogg, &error)) {
             work->fail(QStringLiteral("sample %1: cannot write %2: %3").arg(id, audioPath, error));
@@ -191,7 +274,7 @@ void renderSamples(Work *work)
 
 QStringList shapesAvKinds()
 {
-    return {QStringLiteral("cells"), QStringLiteral("position"), QStringLiteral("matches")};
+    return {QStringLiteral("cells"), QStringLiteral("position"), QStringLiteral("matches"), QStringLiteral("objects")};
 }
 
 bool generateShapesAv(const ShapesAvOptions &options, const ProgressCallback &progress, ShapesAvSummary *summary,
@@ -218,6 +301,8 @@ bool generateShapesAv(const ShapesAvOptions &options, const ProgressCallback &pr
         return failWith(message);
 
     SpeechBank speech;
+    if (options.kind == QLatin1String("objects"))
+        speech.includeShapes();
     const bool spoken = speech.synthesise(&message, [&](int done, int total) {
         if (progress)
             progress(Progress{QStringLiteral("speech"), done, total, {}});

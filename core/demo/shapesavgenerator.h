@@ -24,11 +24,15 @@ struct ShapesAvOptions
      * side (the jitter inside the cell included), so the same scenes need all three modalities.
      * "matches" (multilabel): every cell whose object has the named shape or the spoken
      * colour, a list of three cells: the same scenes, a set of tags to predict.
+     * "objects" (classify, Objects-AV): other scenes, in which the three modalities describe
+     * the same object: one large shape among clutter, its name as a caption and spoken; the
+     * label is that name ("red circle", 36 classes); about a third of the samples lack one
+     * modality. For contrastive alignment, retrieval and learning from few labels.
      */
     QString kind = QStringLiteral("cells");
 };
 
-/** The label kinds demo-data writes: "cells", "position", "matches". */
+/** The label kinds demo-data writes: "cells", "position", "matches", "objects". */
 QStringList shapesAvKinds();
 
 /** What was written. */

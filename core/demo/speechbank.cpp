@@ -111,7 +111,7 @@ bool SpeechBank::synthesise(QString *error, const std::function<void(int, int)> 
 
     const std::vector<ShapesAvVoice> &voices = shapesAvVoices();
     const std::vector<int> &speeds = shapesAvSpeeds();
-    const int total = kShapesAvColours * int(voices.size()) * int(speeds.size());
+    const int total = words() * int(voices.size()) * int(speeds.size());
     m_clips.assign(size_t(total), {});
     int done = 0;
     for (int voice = 0; voice < int(voices.size()); ++voice) {
@@ -123,8 +123,9 @@ bool SpeechBank::synthesise(QString *error, const std::function<void(int, int)> 
         espeak_SetParameter(espeakPITCH, voices[size_t(voice)].pitch, 0);
         for (int speed = 0; speed < int(speeds.size()); ++speed) {
             espeak_SetParameter(espeakRATE, speeds[size_t(speed)], 0);
-            for (int colour = 0; colour < kShapesAvColours; ++colour) {
-                const QByteArray word = shapesAvColourName(colour).toUtf8();
+            for (int colour = 0; colour < words(); ++colour) {
+                const QByteArray word = (colour < kShapesAvColours ? shapesAvColourName(colour)
+                                                                   : shapesAvShapeName(colour - kShapesAvColours)).toUtf8();
                 std::vector<short> pcm;
                 g_collectInto = &pcm;
                 const espeak_ERROR status = espeak_Synth(word.constData(), size_t(word.size() + 1), 0, POS_CHARACTER, 0,
@@ -158,7 +159,17 @@ const std::vector<float> &SpeechBank::clip(int colour, int voice, int speed) con
     return m_clips[size_t(slot(colour, voice, speed))];
 }
 
-int SpeechBank::slot(int colour, int voice, int speed) const
+const std::vector<float> &SpeechBank::shapeClip(int shape, int voice, int speed) const
 {
-    return (voice * int(shapesAvSpeeds().size()) + speed) * kShapesAvColours + colour;
+    return m_clips[size_t(slot(kShapesAvColours + shape, voice, speed))];
+}
+
+int SpeechBank::words() const
+{
+    return kShapesAvColours + (m_withShapes ? kShapesAvShapes : 0);
+}
+
+int SpeechBank::slot(int word, int voice, int speed) const
+{
+    return (voice * int(shapesAvSpeeds().size()) + speed) * words() + word;
 }

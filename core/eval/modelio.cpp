@@ -328,7 +328,8 @@ DatasetOptions datasetOptionsForModel(const LoadedModel &model, DatasetOptions b
     if (!model.hasMeta)
         return base;
     // Labels are read as the model's task reads them (numeric class names stay classes).
-    base.task = requestFor(model.meta.task.kind);
+    // A contrastive model learnt no labels: they are read as a new run reads them, to measure it.
+    base.task = model.meta.task.hasTaskOutputs() ? requestFor(model.meta.task.kind) : TaskRequest::Auto;
     if (model.meta.task.isMultilabel())
         base.tagSeparator = model.meta.task.tagSeparator;
     if (model.meta.hasPreprocess()) {

@@ -23,6 +23,12 @@ std::unique_ptr<Explainer> Explainer::open(const QString &modelPath, QString *er
     std::optional<LoadedModel> model = loadModelFile(modelPath, error);
     if (!model)
         return nullptr;
+    if (model->hasMeta && !model->meta.task.hasTaskOutputs()) {
+        *error = QStringLiteral("%1 was trained contrastively and has no task outputs to explain; `fusionscope eval` scores its "
+                                "cross-modal retrieval and linear probe, `fusionscope embed` writes its embeddings, and a model "
+                                "fine-tuned from it (train --init) can be explained").arg(modelPath);
+        return nullptr;
+    }
     std::unique_ptr<Explainer> explainer(new Explainer);
     explainer->d->path = modelPath;
     explainer->d->model = std::move(*model);

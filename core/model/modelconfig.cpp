@@ -168,7 +168,7 @@ QString ModelConfig::validate() const
         checkRange("layers", layers, 0, 8),
         checkRange("text_layers", textLayers, 1, 4),
         checkRange("rank", rank, 1, 64),
-        checkRange("num_classes", numClasses, 1, 100000),
+        checkRange("num_classes", numClasses, 0, 100000), // 0: a contrastive model, no task outputs
         checkRange("vocab_size", vocabSize, 2, 1000000),
         checkRange("text_length", textLength, 1, 4096),
         checkRange("image_size", imageSize, 8, 1024),

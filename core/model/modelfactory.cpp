@@ -1,5 +1,6 @@
 #include "core/model/modelfactory.h"
 
+#include "core/model/embeddingheads.h"
 #include "core/model/encoders.h"
 #include "core/model/fusions.h"
 #include "core/model/script/scripts.h"
@@ -28,6 +29,8 @@ torch::jit::Module buildModel(const ModelConfig &config, std::uint64_t seed)
     builder.submodule("image_encoder", image.module);
     builder.submodule("audio_encoder", audio.module);
     builder.submodule("fusion", buildFusion(config, context, layout));
+    // Drawn after every other part, so adding them left the other parts' weights as they were.
+    builder.submodule("embedding_heads", buildEmbeddingHeads(config, context));
     builder.intAttribute("text_length", config.textLength);
     builder.intAttribute("image_size", config.imageSize);
     builder.intAttribute("mel_bins", config.melBins);

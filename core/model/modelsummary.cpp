@@ -40,6 +40,7 @@ ModelSummary summarizeModel(const ModelConfig &config)
         {"image_encoder", QStringLiteral("image encoder (%1)").arg(encoderLabel(config.imageEncoder))},
         {"audio_encoder", QStringLiteral("audio encoder (%1)").arg(encoderLabel(config.audioEncoder))},
         {"fusion", QStringLiteral("fusion (%1)").arg(config.fusion)},
+        {"embedding_heads", QStringLiteral("embedding heads (per modality)")},
     };
     QStringList lines;
     lines << QStringLiteral("%1 fusion, width %2, %3 heads, %4 layers, %5 classes")

@@ -86,11 +86,14 @@ bool MetricsLog::appendStep(const StepReport &step, double meanLoss)
 
 bool MetricsLog::appendEpoch(const EpochReport &epoch, qint64 step)
 {
-    return append({{QStringLiteral("type"), QStringLiteral("epoch")},
-                   {QStringLiteral("epoch"), epoch.epoch},
-                   {QStringLiteral("step"), double(step)},
-                   {QStringLiteral("train_loss"), jsonNumber(epoch.trainLoss)},
-                   {QStringLiteral("val_loss"), jsonNumber(epoch.valLoss)},
-                   {taskScoreKey(epoch.task), jsonNumber(epoch.valAccuracy)},
-                   {QStringLiteral("seconds"), epoch.seconds}});
+    QJsonObject record{{QStringLiteral("type"), QStringLiteral("epoch")},
+                       {QStringLiteral("epoch"), epoch.epoch},
+                       {QStringLiteral("step"), double(step)},
+                       {QStringLiteral("train_loss"), jsonNumber(epoch.trainLoss)},
+                       {QStringLiteral("val_loss"), jsonNumber(epoch.valLoss)},
+                       {taskScoreKey(epoch.task), jsonNumber(epoch.valAccuracy)},
+                       {QStringLiteral("seconds"), epoch.seconds}};
+    if (!std::isnan(epoch.valRecallAt1))
+        record.insert(QStringLiteral("val_r1"), epoch.valRecallAt1);
+    return append(record);
 }

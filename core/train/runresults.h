@@ -9,6 +9,11 @@
 
 #include <torch/script.h>
 
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+
+#include <cmath>
+
 /** How a finished run did: what report.json and the exported model's metrics record. */
 struct RunOutcome
 {
@@ -23,6 +28,9 @@ struct RunOutcome
     qint64 steps = 0;
     bool stoppedEarly = false;
     double bestValLoss = 0.0;
+    QJsonArray testRetrieval;    ///< contrastive runs: retrievalJson() on the test split; empty otherwise
+    QJsonObject testProbe;       ///< contrastive runs with classes: EmbeddingProbe::toJson() on the test split
+    double valRecallAt1 = std::nan(""); ///< contrastive runs: mean R@1 on validation
 };
 
 /**

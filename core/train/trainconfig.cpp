@@ -67,6 +67,32 @@ bool readTargets(const QJsonValue &value, TrainConfig &config)
     return true;
 }
 
+/** "task" accepts what --task does: "contrastive", "contrastive+classify", … (TrainConfig::setTaskName). */
+bool readTask(const QJsonValue &value, TrainConfig &config)
+{
+    if (value.isNull())
+        return true;
+    if (!value.isString())
+        return false;
+    // A plain task leaves contrastive_weight and supervised as the file sets them (config.json
+    // records all three); validate() judges the name.
+    if (!value.toString().trimmed().toLower().startsWith(QLatin1String("contrastive"))) {
+        config.task = value.toString();
+        return true;
+    }
+    return config.setTaskName(value.toString());
+}
+
+FieldReader boolField(bool TrainConfig::*member)
+{
+    return [member](const QJsonValue &value, TrainConfig &config) {
+        if (!value.isBool())
+            return false;
+        config.*member = value.toBool();
+        return true;
+    };
+}
+
 bool readSeed(const QJsonValue &value, TrainConfig &config)
 {
     if (value.isString()) {
@@ -97,7 +123,11 @@ const std::map<QString, FieldReader> &fieldReaders()
         {QStringLiteral("early_stopping_patience"), intField(&TrainConfig::earlyStoppingPatience)},
         {QStringLiteral("modality_dropout"), doubleField(&TrainConfig::modalityDropout)},
         {QStringLiteral("class_weights"), stringField(&TrainConfig::classWeights)},
-        {QStringLiteral("task"), stringField(&TrainConfig::task)},
+        {QStringLiteral("contrastive_weight"), doubleField(&TrainConfig::contrastiveWeight)},
+        {QStringLiteral("task"), &readTask},
+        {QStringLiteral("supervised"), boolField(&TrainConfig::supervised)},
+        {QStringLiteral("freeze_encoders"), boolField(&TrainConfig::freezeEncoders)},
+        {QStringLiteral("label_fraction"), doubleField(&TrainConfig::labelFraction)},
         {QStringLiteral("regression_loss"), stringField(&TrainConfig::regressionLoss)},
         {QStringLiteral("targets"), &readTargets},
         {QStringLiteral("seed"), &readSeed},
@@ -171,6 +201,15 @@ QString TrainConfig::validate() const
         return bad("modality_dropout", QStringLiteral("must be in [0, 1)"));
     if (classWeights != QLatin1String("none") && classWeights != QLatin1String("balanced"))
         return bad("class_weights", QStringLiteral("must be \"none\" or \"balanced\" (is \"%1\")").arg(classWeights));
+    if (!(contrastiveWeight >= 0.0 && contrastiveWeight <= 100.0))
+        return bad("contrastive_weight", QStringLiteral("must be in [0, 100] (0 turns the alignment off)"));
+    if (!(labelFraction > 0.0 && labelFraction <= 1.0))
+        return bad("label_fraction", QStringLiteral("must be in (0, 1]"));
+    if (freezeEncoders && initModel.isEmpty())
+        return bad("freeze_encoders", QStringLiteral("needs init_model (--init): frozen encoders must come pretrained"));
+    if (!supervised && !(contrastiveWeight > 0.0))
+        return bad("supervised", QStringLiteral("is false, so the contrastive alignment is all there is to learn: "
+                                                "contrastive_weight must be above 0"));
     TaskRequest request;
     if (!parseTaskRequest(task, &request))
         return bad("task", QStringLiteral("must be \"auto\", \"classify\", \"regress\" or \"multilabel\" (is \"%1\")").arg(task));
@@ -210,6 +249,10 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("early_stopping_patience"), earlyStoppingPatience},
         {QStringLiteral("modality_dropout"), modalityDropout},
         {QStringLiteral("class_weights"), classWeights},
+        {QStringLiteral("contrastive_weight"), contrastiveWeight},
+        {QStringLiteral("supervised"), supervised},
+        {QStringLiteral("freeze_encoders"), freezeEncoders},
+        {QStringLiteral("label_fraction"), labelFraction},
         {QStringLiteral("task"), task},
         {QStringLiteral("regression_loss"), regressionLoss},
         {QStringLiteral("targets"), QJsonArray::fromStringList(targets)},
@@ -220,6 +263,39 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("checkpoint_every_steps"), checkpointEverySteps},
         {QStringLiteral("init_model"), initModel},
     };
+}
+
+bool TrainConfig::setTaskName(const QString &name)
+{
+    static const QString prefix = QStringLiteral("contrastive+");
+    const QString text = name.trimmed().toLower();
+    const bool contrastive = text.startsWith(prefix);
+    if (text == QLatin1String("contrastive")) {
+        // The labels, if any, are still read as the task would read them: they measure the embeddings.
+        task = QStringLiteral("auto");
+        supervised = false;
+        if (contrastiveWeight <= 0.0)
+            contrastiveWeight = 1.0;
+        return true;
+    }
+    const QString kind = contrastive ? text.mid(prefix.size()) : text;
+    TaskRequest request;
+    if (!parseTaskRequest(kind, &request))
+        return false;
+    task = kind;
+    supervised = true;
+    if (contrastive && contrastiveWeight <= 0.0)
+        contrastiveWeight = 1.0;
+    else if (!contrastive)
+        contrastiveWeight = 0.0;
+    return true;
+}
+
+QString TrainConfig::taskName() const
+{
+    if (!supervised)
+        return QStringLiteral("contrastive");
+    return contrastiveWeight > 0.0 ? QStringLiteral("contrastive+") + task : task;
 }
 
 TrainConfig TrainConfig::fromJson(const QJsonObject &json, QString *error)

@@ -29,6 +29,28 @@ struct TrainConfig
     double modalityDropout = 0.0; ///< drop each present modality per sample with this probability (never all)
     /** none|balanced; for multilabel, balanced weighs each tag's positives by negatives / positives (BCE's pos_weight). */
     QString classWeights = QStringLiteral("none");
+    /**
+     * Weight of the contrastive alignment of the modalities (core/train/contrastiveloss.h)
+     * added to the task's loss; 0 = off. On, unlabeled train samples train it too (the task's
+     * loss skips them): semi-supervised. `train --task contrastive+classify` sets it to 1.
+     */
+    double contrastiveWeight = 0.0;
+    /**
+     * Learn the task from the labels (the default). False: a contrastive run, the alignment
+     * alone; labels, if any, only measure the embeddings (linear probe, class precision).
+     */
+    bool supervised = true;
+    /**
+     * Train only what follows the encoders (fusion, heads): with init_model, a linear probe of
+     * pretrained encoders. Their parameters are left out of the optimiser.
+     */
+    bool freezeEncoders = false;
+    /**
+     * Learn the task from this share of the labelled train samples (the same share of every
+     * class, at least one each, drawn with the seed); the rest count as unlabelled. Measures
+     * how far few labels go, e.g. fine-tuning a contrastive model on 10 % of them.
+     */
+    double labelFraction = 1.0;
     QString task = QStringLiteral("auto");         ///< auto|classify|regress: how the dataset's labels are read (core/data/task.h)
     QString regressionLoss = QStringLiteral("mse"); ///< mse|huber|l1, on standardised targets (regress only)
     /// regress / multilabel: learn only these targets or tags (Dataset::keepingTargets); empty = all of them
@@ -59,4 +81,14 @@ struct TrainConfig
      * error naming the key (a typo in a config file must not silently train something else).
      */
     static TrainConfig fromJson(const QJsonObject &json, QString *error = nullptr);
+
+    /**
+     * Reads a task as the CLI and the window name it: "classify", "regress", …, "auto";
+     * "contrastive" (the alignment alone, no labels needed); or a task after "contrastive+"
+     * (that task plus the alignment, semi-supervised): with the alignment its weight becomes 1
+     * unless one is set, without it 0. False, leaving the config as it was, for anything else.
+     */
+    bool setTaskName(const QString &name);
+    /** "contrastive", "contrastive+classify" when the alignment is on, else the task. */
+    QString taskName() const;
 };

@@ -1,10 +1,13 @@
 #include "core/train/trainer.h"
 
 #include "core/data/batchloader.h"
+#include "core/eval/embeddingpass.h"
+#include "core/eval/embeddingprobe.h"
 #include "core/eval/evaluator.h"
 #include "core/eval/multilabelevaluator.h"
 #include "core/eval/regressionevaluator.h"
 #include "core/eval/modelio.h" // torchErrorSentence
+#include "core/train/contrastiveloss.h"
 #include "core/train/modalitydropout.h"
 #include "core/train/runconfig.h"
 #include "core/train/runresults.h"
@@ -14,6 +17,9 @@
 
 #include <QtCore/QFile>
 #include <chrono>
+#include <functional>
+#include <map>
+#include <random>
 #include <cmath>
 
 namespace {
@@ -54,6 +60,52 @@ std::uint64_t trainingRngSeed(std::uint64_t seed)
     return (seed ^ 0x5DEECE66Dull) & 0x7FFFFFFFFFFFFFFFull;
 }
 
+/**
+ * `fraction` of `indices`, the same share of every class (at least one each), drawn with
+ * `seed`; in the order they came. Samples without a class form one group of their own.
+ */
+std::vector<int> stratifiedShare(const Dataset &dataset, const std::vector<int> &indices, double fraction, std::uint64_t seed)
+{
+    std::map<int, std::vector<int>> byClass;
+    for (int index : indices)
+        byClass[dataset.task() == TaskKind::Classify ? dataset.labelIndex(index) : 0].push_back(index);
+    std::mt19937_64 engine(seed ^ 0x9E3779B97F4A7C15ull);
+    std::vector<char> kept(std::size_t(dataset.size()), 0);
+    for (auto &[label, members] : byClass) {
+        std::shuffle(members.begin(), members.end(), engine);
+        const std::size_t take = std::max<std::size_t>(1, std::size_t(std::llround(fraction * double(members.size()))));
+        for (std::size_t i = 0; i < take && i < members.size(); ++i)
+            kept[std::size_t(members[i])] = 1;
+    }
+    std::vector<int> result;
+    for (int index : indices)
+        if (kept[std::size_t(index)])
+            result.push_back(index);
+    return result;
+}
+
+/** The forward's "logits" (as fp32) and, with `embeddings`, its per-modality embeddings; throws on a broken contract. */
+torch::Tensor forwardOutputs(torch::jit::Module &module, const Batch &batch, const torch::Tensor &present,
+                             std::array<torch::Tensor, 3> *embeddings)
+{
+    const c10::IValue output = module.forward({batch.text, batch.image, batch.audio, present});
+    if (!output.isGenericDict())
+        throw std::runtime_error("forward did not return a Dict[str, Tensor]");
+    const auto dict = output.toGenericDict();
+    const auto found = dict.find(c10::IValue(std::string("logits")));
+    if (found == dict.end() || !found->value().isTensor())
+        throw std::runtime_error("forward's output has no \"logits\" tensor");
+    if (embeddings) {
+        for (int modality = 0; modality < 3; ++modality) {
+            const auto embedding = dict.find(c10::IValue(std::string(kModalityEmbeddings[modality])));
+            if (embedding == dict.end() || !embedding->value().isTensor())
+                throw std::runtime_error(std::string("forward's output has no \"") + kModalityEmbeddings[modality] + "\" tensor");
+            (*embeddings)[std::size_t(modality)] = embedding->value().toTensor();
+        }
+    }
+    return found->value().toTensor().to(torch::kFloat32);
+}
+
 double nanIfNot(bool ran, double value)
 {
     return ran ? value : std::nan("");
@@ -72,12 +124,48 @@ Trainer::~Trainer() = default;
 bool Trainer::setUp(bool resume, QString *error)
 {
     const TrainConfig &config = m_job.m_train;
+    const bool contrastive = config.contrastiveWeight > 0.0;
     m_trainIndices = labeledIndices(m_dataset, Split::Train);
     m_valIndices = labeledIndices(m_dataset, Split::Val);
     m_testIndices = labeledIndices(m_dataset, Split::Test);
-    if (m_trainIndices.empty()) {
-        *error = QStringLiteral("the dataset has no labeled samples in its train split");
+    if (config.labelFraction < 1.0 && !m_trainIndices.empty()) {
+        const std::size_t all = m_trainIndices.size();
+        m_trainIndices = stratifiedShare(m_dataset, m_trainIndices, config.labelFraction, config.seed);
+        m_job.emitMessage(MessageLevel::Info, QStringLiteral("learning the task from %1 of the %2 labelled train samples (%3 %, every class alike)")
+                                                  .arg(m_trainIndices.size()).arg(all).arg(100.0 * config.labelFraction, 0, 'g', 3));
+        if (contrastive) { // the others still align their modalities, unlabelled
+            m_labelKept = torch::zeros({m_dataset.size()}, torch::kBool);
+            for (int index : m_trainIndices)
+                m_labelKept[index] = true;
+        }
+    }
+    if (m_trainIndices.empty() && config.supervised) {
+        *error = QStringLiteral("the dataset has no labeled samples in its train split%1")
+                     .arg(contrastive ? QString() : QStringLiteral(" (--task contrastive learns without labels)"));
         return false;
+    }
+    if (contrastive) {
+        // Every sample aligns its modalities; the labelled ones also learn the task (semi-supervised).
+        m_trainIndices = m_dataset.indices(Split::Train);
+        m_valIndices = m_dataset.indices(Split::Val);
+        if (!config.supervised)
+            m_testIndices = m_dataset.indices(Split::Test);
+        if (!m_module.hasattr("embedding_heads")) {
+            *error = QStringLiteral("the model has no per-modality embedding heads for the contrastive alignment");
+            return false;
+        }
+        m_logitScale = m_module.attr("embedding_heads").toModule().attr("logit_scale").toTensor();
+        m_sources = modalitySources(m_dataset);
+        int pairs = 0;
+        for (int index : m_trainIndices) {
+            const PresenceMask presence = m_dataset.presence(index);
+            pairs += int(presence[0]) + int(presence[1]) + int(presence[2]) >= 2 ? 1 : 0;
+        }
+        if (pairs < 2) {
+            *error = QStringLiteral("the train split has %1 sample(s) with two or more modalities; the contrastive alignment needs "
+                                    "at least two to compare").arg(pairs);
+            return false;
+        }
     }
     // Dropping the ragged last batch keeps every step's statistics alike, unless that would drop all.
     const bool dropLast = int(m_trainIndices.size()) > config.batchSize;
@@ -87,12 +175,17 @@ bool Trainer::setUp(bool resume, QString *error)
                                                 config.seed);
     m_totalSteps = std::int64_t(config.epochs) * m_trainLoader->batchesPerEpoch();
 
-    for (const auto &parameter : m_module.parameters(/*recurse=*/true)) {
-        if (parameter.requires_grad())
-            m_parameters.push_back(parameter);
+    for (const auto &parameter : m_module.named_parameters(/*recurse=*/true)) {
+        const bool encoder = parameter.name.rfind("text_encoder.", 0) == 0 || parameter.name.rfind("image_encoder.", 0) == 0
+                             || parameter.name.rfind("audio_encoder.", 0) == 0;
+        if (config.freezeEncoders && encoder)
+            parameter.value.set_requires_grad(false); // autograd then skips the encoders' backward too
+        else if (parameter.value.requires_grad())
+            m_parameters.push_back(parameter.value);
     }
     if (m_parameters.empty()) {
-        *error = QStringLiteral("the model has no trainable parameters");
+        *error = QStringLiteral("the model has no trainable parameters%1")
+                     .arg(config.freezeEncoders ? QStringLiteral(" once its encoders are frozen") : QString());
         return false;
     }
     buildOptimizer();
@@ -146,11 +239,16 @@ torch::Tensor Trainer::classWeights() const
     // "balanced": n / (classes × count), so every class weighs the same in the loss as a whole.
     const int classes = int(m_dataset.labels().size());
     std::vector<double> counts(std::size_t(classes), 0.0);
-    for (int index : m_trainIndices)
-        counts[std::size_t(m_dataset.labelIndex(index))] += 1.0;
+    double labelled = 0.0;
+    for (int index : m_trainIndices) {
+        if (m_dataset.labelIndex(index) >= 0) {
+            counts[std::size_t(m_dataset.labelIndex(index))] += 1.0;
+            labelled += 1.0;
+        }
+    }
     std::vector<float> weights;
     for (double count : counts)
-        weights.push_back(count > 0 ? float(double(m_trainIndices.size()) / (classes * count)) : 0.0f);
+        weights.push_back(count > 0 ? float(labelled / (classes * count)) : 0.0f);
     return torch::tensor(weights, torch::kFloat32);
 }
 
@@ -165,13 +263,14 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
     const TrainConfig &config = m_job.m_train;
     const torch::Tensor present = dropModalities(batch.present, config.modalityDropout, config.seed, m_state.step);
     torch::Tensor logits;
+    std::array<torch::Tensor, 3> embeddings;
     {
         // Only the forward autocasts; the loss, the backward and the optimizer stay fp32.
         const PrecisionScope precision(m_job.m_precision);
-        logits = forwardLogits(m_module, batch, present);
+        logits = forwardOutputs(m_module, batch, present, config.contrastiveWeight > 0.0 ? &embeddings : nullptr);
     }
     const TaskSpec &task = m_job.m_task;
-    const std::int64_t outputs = task.hasTargets() ? task.targets.size() : m_dataset.labels().size();
+    const std::int64_t outputs = !task.hasTaskOutputs() ? 0 : task.hasTargets() ? task.targets.size() : m_dataset.labels().size();
     if (logits.dim() != 2 || logits.size(0) != batch.size() || logits.size(1) != outputs) {
         *error = QStringLiteral("the model gave outputs of shape [%1] for %2 samples of %3 %4")
                      .arg(QString::fromStdString(c10::str(logits.sizes())).remove(QLatin1Char('[')).remove(QLatin1Char(']')))
@@ -180,16 +279,11 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
                      .arg(task.isRegression() ? QStringLiteral("targets") : task.isMultilabel() ? QStringLiteral("tags") : QStringLiteral("classes"));
         return false;
     }
-    torch::Tensor loss;
-    if (task.hasTargets()) {
-        const auto [sum, count] = task.isRegression() ? regressionLoss(logits, batch.targets, task) : tagLoss(logits, batch.targets, task);
-        loss = sum / count.clamp_min(1);
-    } else {
-        auto options = F::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing);
-        if (m_classWeights.defined())
-            options.weight(m_classWeights);
-        loss = F::cross_entropy(logits, batch.labels, options);
-    }
+    torch::Tensor loss = !config.supervised      ? torch::zeros({}, torch::kFloat32)
+                         : m_labelKept.defined() ? taskLoss(logits, keptLabels(batch))
+                                                 : taskLoss(logits, batch);
+    if (config.contrastiveWeight > 0.0)
+        loss = loss + config.contrastiveWeight * alignmentLoss(embeddings, present, batch);
     *lossValue = loss.item<double>();
     const qint64 stepNumber = m_state.step + 1;
     if (!std::isfinite(*lossValue)) {
@@ -215,12 +309,110 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
     return true;
 }
 
+torch::Tensor Trainer::taskLoss(const torch::Tensor &logits, const Batch &batch) const
+{
+    const TaskSpec &task = m_job.m_task;
+    if (task.hasTargets()) {
+        // Missing targets are NaN and left out, so unlabelled rows add nothing.
+        const auto [sum, count] = task.isRegression() ? regressionLoss(logits, batch.targets, task) : tagLoss(logits, batch.targets, task);
+        return sum / count.clamp_min(1);
+    }
+    auto options = F::CrossEntropyFuncOptions().label_smoothing(m_job.m_train.labelSmoothing);
+    if (m_classWeights.defined())
+        options.weight(m_classWeights);
+    const torch::Tensor labelled = batch.labels.ge(0);
+    if (labelled.all().item<bool>())
+        return F::cross_entropy(logits, batch.labels, options);
+    const torch::Tensor rows = labelled.nonzero().squeeze(1);
+    if (rows.numel() == 0)
+        return logits.sum() * 0.0;
+    return F::cross_entropy(logits.index_select(0, rows), batch.labels.index_select(0, rows), options);
+}
+
+Batch Trainer::keptLabels(const Batch &batch) const
+{
+    Batch kept = batch;
+    const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>(batch.indices.begin(), batch.indices.end()), torch::kInt64);
+    const torch::Tensor hidden = m_labelKept.index_select(0, rows).logical_not();
+    kept.labels = batch.labels.masked_fill(hidden, -1);
+    if (batch.targets.defined()) // NaN: a missing target, left out of the loss
+        kept.targets = batch.targets.masked_fill(hidden.unsqueeze(1), std::nanf(""));
+    return kept;
+}
+
+torch::Tensor Trainer::alignmentLoss(const std::array<torch::Tensor, 3> &embeddings, const torch::Tensor &present,
+                                     const Batch &batch) const
+{
+    const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>(batch.indices.begin(), batch.indices.end()), torch::kInt64);
+    return contrastiveLoss(embeddings, present, m_sources.index_select(0, rows), m_logitScale);
+}
+
+double Trainer::validationRecall()
+{
+    std::vector<RetrievalScore> scores;
+    QString error;
+    const PrecisionScope precision(m_job.m_precision);
+    if (!computeRetrieval(m_module, m_dataset, m_valIndices, m_job.m_train.batchSize, &scores, &error, {}, &m_job.m_cancel)) {
+        if (!m_job.m_cancel.load())
+            m_job.emitMessage(MessageLevel::Warning, QStringLiteral("validation retrieval failed: %1").arg(error));
+        return std::nan("");
+    }
+    return meanRecallAt1(scores);
+}
+
+bool Trainer::forEachValidationBatch(const std::function<void(const Batch &)> &visit)
+{
+    m_valLoader->startEpoch(0);
+    Batch batch;
+    while (m_valLoader->next(&batch)) {
+        if (m_job.m_cancel.load())
+            return false;
+        visit(batch);
+    }
+    return true;
+}
+
+Trainer::Validation Trainer::validateAlignment()
+{
+    // A contrastive run's validation loss is its training objective on the validation split
+    // (in-batch negatives, batches in a fixed order), so early stopping and the curves mean the same.
+    Validation result;
+    double lossSum = 0.0;
+    std::int64_t count = 0;
+    result.cancelled = !forEachValidationBatch([&](const Batch &batch) {
+        std::array<torch::Tensor, 3> embeddings;
+        forwardOutputs(m_module, batch, batch.present, &embeddings);
+        int pairs = 0;
+        const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>(batch.indices.begin(), batch.indices.end()), torch::kInt64);
+        const double loss = contrastiveLoss(embeddings, batch.present, m_sources.index_select(0, rows), m_logitScale, &pairs).item<double>();
+        if (pairs == 0)
+            return;
+        lossSum += loss * double(batch.size());
+        count += batch.size();
+    });
+    if (!result.cancelled)
+        result.recallAt1 = validationRecall();
+    if (!result.cancelled && count > 0) {
+        result.ran = true;
+        result.loss = lossSum / double(count);
+        result.accuracy = std::nan(""); // no task outputs to score
+    }
+    return result;
+}
+
 Trainer::Validation Trainer::validate()
 {
     Validation result;
     if (m_valIndices.empty())
         return result;
     m_module.eval();
+    if (!m_job.m_train.supervised) {
+        c10::InferenceMode inference;
+        const PrecisionScope precision(m_job.m_precision);
+        result = validateAlignment();
+        m_module.train(true);
+        return result;
+    }
     c10::InferenceMode inference; // thread-local, like grad mode: this guard is on the worker's thread
     const PrecisionScope precision(m_job.m_precision);
     const TaskSpec &task = m_job.m_task;
@@ -230,13 +422,7 @@ Trainer::Validation Trainer::validate()
     double lossSum = 0.0;
     std::int64_t correct = 0;
     std::int64_t count = 0;
-    m_valLoader->startEpoch(0);
-    Batch batch;
-    while (m_valLoader->next(&batch)) {
-        if (m_job.m_cancel.load()) {
-            result.cancelled = true;
-            break;
-        }
+    result.cancelled = !forEachValidationBatch([&](const Batch &batch) {
         const torch::Tensor logits = forwardLogits(m_module, batch, batch.present);
         if (task.isRegression()) {
             const auto [sum, given] = regressionLoss(logits, batch.targets, task);
@@ -248,7 +434,7 @@ Trainer::Validation Trainer::validate()
             for (std::int64_t row = 0; row < values.size(0); ++row)
                 for (std::int64_t k = 0; k < values.size(1); ++k)
                     columns.add(std::size_t(k), truth[row][k], predicted[row][k]);
-            continue;
+            return;
         }
         if (task.isMultilabel()) {
             const auto [sum, given] = tagLoss(logits, batch.targets, task);
@@ -258,13 +444,19 @@ Trainer::Validation Trainer::validate()
             const torch::Tensor truth = batch.targets.contiguous();
             for (std::int64_t row = 0; row < batch.size(); ++row)
                 tags.add(truth.data_ptr<float>() + row * tags.tags, probabilities.data_ptr<float>() + row * tags.tags);
-            continue;
+            return;
         }
-        lossSum += F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().reduction(torch::kSum))
-                       .item<double>();
-        correct += logits.argmax(1).eq(batch.labels).sum().item<std::int64_t>();
-        count += batch.size();
-    }
+        const torch::Tensor rows = batch.labels.ge(0).nonzero().squeeze(1); // a contrastive run validates unlabelled samples too
+        if (rows.numel() == 0)
+            return;
+        const torch::Tensor kept = logits.index_select(0, rows);
+        const torch::Tensor labels = batch.labels.index_select(0, rows);
+        lossSum += F::cross_entropy(kept, labels, F::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
+        correct += kept.argmax(1).eq(labels).sum().item<std::int64_t>();
+        count += rows.size(0);
+    });
+    if (!result.cancelled && m_job.m_train.contrastiveWeight > 0.0)
+        result.recallAt1 = validationRecall();
     m_module.train(true);
     if (!result.cancelled && count > 0) {
         result.ran = true;
@@ -315,6 +507,7 @@ FinishReport Trainer::train(bool resume)
 
     double lastValLoss = std::nan("");
     double lastValAccuracy = std::nan("");
+    double lastValRecall = std::nan("");
     bool stoppedEarly = false;
     using Clock = std::chrono::steady_clock;
     auto lastStepTime = Clock::now();
@@ -389,10 +582,12 @@ FinishReport Trainer::train(bool resume)
         report.trainLoss = m_state.epochSamples > 0 ? m_state.epochLossSum / double(m_state.epochSamples) : std::nan("");
         report.valLoss = nanIfNot(val.ran, val.loss);
         report.valAccuracy = nanIfNot(val.ran, val.accuracy);
+        report.valRecallAt1 = val.recallAt1;
         report.task = m_job.m_task.kind;
         report.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
         lastValLoss = report.valLoss;
         lastValAccuracy = report.valAccuracy;
+        lastValRecall = report.valRecallAt1;
         if (!m_metrics.appendEpoch(report, m_state.step) && m_metrics.failures() == 1)
             m_job.emitMessage(MessageLevel::Warning, m_metrics.errorString());
 
@@ -424,7 +619,7 @@ FinishReport Trainer::train(bool resume)
             break;
         }
     }
-    return finishRun(stoppedEarly, lastValLoss, lastValAccuracy);
+    return finishRun(stoppedEarly, lastValLoss, lastValAccuracy, lastValRecall);
 }
 
 bool Trainer::tuneThresholds(QString *error)
@@ -452,7 +647,54 @@ bool Trainer::tuneThresholds(QString *error)
     return true;
 }
 
-FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double lastValAccuracy)
+bool Trainer::measureTestRetrieval(RunOutcome *outcome, QString *error)
+{
+    const std::vector<int> test = m_dataset.indices(Split::Test); // unlabelled samples are queries too
+    if (test.empty())
+        return true;
+    std::vector<RetrievalScore> scores;
+    const PrecisionScope precision(m_job.m_precision);
+    if (!computeRetrieval(m_module, m_dataset, test, m_job.m_train.batchSize, &scores, error, m_job.m_callbacks.progress,
+                          &m_job.m_cancel)) {
+        *error = QStringLiteral("test retrieval failed: %1").arg(*error);
+        return false;
+    }
+    outcome->testRetrieval = retrievalJson(scores);
+    if (!scores.empty())
+        m_job.emitMessage(MessageLevel::Info, QStringLiteral("test retrieval (each modality's embedding, cosine):\n%1").arg(retrievalText(scores)));
+    return true;
+}
+
+bool Trainer::measureTestProbe(RunOutcome *outcome, QString *error)
+{
+    const std::vector<int> test = labeledIndices(m_dataset, Split::Test);
+    const std::vector<int> train = labeledIndices(m_dataset, Split::Train);
+    if (m_dataset.task() != TaskKind::Classify || m_dataset.labels().size() < 2 || test.empty() || train.empty())
+        return true; // nothing to measure with
+    const PrecisionScope precision(m_job.m_precision);
+    EmbeddingTable trainTable;
+    EmbeddingTable testTable;
+    if (!computeEmbeddings(m_module, m_dataset, train, m_job.m_train.batchSize, &trainTable, error, m_job.m_callbacks.progress,
+                           &m_job.m_cancel, kJointEmbedding)
+        || !computeEmbeddings(m_module, m_dataset, test, m_job.m_train.batchSize, &testTable, error, m_job.m_callbacks.progress,
+                              &m_job.m_cancel, kJointEmbedding)) {
+        *error = QStringLiteral("embedding the train and test splits for the linear probe failed: %1").arg(*error);
+        return false;
+    }
+    auto classesOf = [this](const std::vector<int> &indices) {
+        std::vector<int> classes;
+        for (int index : indices)
+            classes.push_back(m_dataset.labelIndex(index));
+        return classes;
+    };
+    const EmbeddingProbe probe = probeEmbeddings(trainTable, classesOf(train), testTable, classesOf(test), /*neighbours=*/10, /*linear=*/true);
+    outcome->testProbe = probe.toJson();
+    m_job.emitMessage(MessageLevel::Info, QStringLiteral("test embeddings (each sample's modalities joined) against the train labels: %1")
+                                              .arg(probe.text()));
+    return true;
+}
+
+FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double lastValAccuracy, double lastValRecall)
 {
     const TrainConfig &config = m_job.m_train;
     const QString runDir = m_job.runDir();
@@ -470,6 +712,7 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
     Validation val;
     val.loss = lastValLoss;
     val.accuracy = lastValAccuracy;
+    val.recallAt1 = lastValRecall;
     if (revalidate) {
         val = validate();
         if (val.cancelled)
@@ -488,10 +731,13 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
     outcome.steps = m_state.step;
     outcome.stoppedEarly = stoppedEarly;
     outcome.bestValLoss = m_state.bestValLoss;
+    outcome.valRecallAt1 = val.recallAt1;
     m_module.eval();
     if (m_job.m_task.isMultilabel() && !tuneThresholds(&result.reason))
         return result;
-    if (m_testIndices.empty()) {
+    if (!config.supervised) {
+        // No task outputs to test: the retrieval table and the probe below are the test.
+    } else if (m_testIndices.empty()) {
         m_job.emitMessage(MessageLevel::Warning, QStringLiteral("the dataset has no labeled test samples; report.json has no test metrics"));
     } else {
         outcome.hasTest = true;
@@ -513,6 +759,10 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
             return result;
         }
     }
+    if (config.contrastiveWeight > 0.0 && !measureTestRetrieval(&outcome, &result.reason))
+        return m_job.m_cancel.load() ? stopCancelled() : result;
+    if (!config.supervised && !measureTestProbe(&outcome, &result.reason))
+        return m_job.m_cancel.load() ? stopCancelled() : result;
     if (!writeRunResults(runDir, m_module, m_meta, m_dataset, config, outcome, &result.reason))
         return result;
     result.ok = true;

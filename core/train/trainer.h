@@ -12,10 +12,14 @@
 #include <torch/torch.h>
 
 #include <QtCore/QElapsedTimer>
+#include <array>
+#include <functional>
+#include <cmath>
 #include <memory>
 #include <vector>
 
 class BatchLoader;
+struct RunOutcome;
 class TrainingJob;
 
 /**
@@ -36,6 +40,7 @@ private:
     {
         double loss = 0.0;
         double accuracy = 0.0;
+        double recallAt1 = std::nan(""); ///< contrastive runs: mean R@1 over the modality pairs
         bool ran = false;
         bool cancelled = false;
     };
@@ -47,11 +52,32 @@ private:
     /** One optimiser step; false with *error when the loss or gradients are not finite. */
     bool step(const Batch &batch, double *loss, QString *error);
     Validation validate();
+    /** Runs `visit` on every validation batch in order; false when cancelled on the way. */
+    bool forEachValidationBatch(const std::function<void(const Batch &)> &visit);
+    /** Contrastive runs: the alignment loss and mean R@1 on the validation split (called by validate()). */
+    Validation validateAlignment();
+    /** The task's loss over the batch's labelled rows (zero, still on the graph, when none is). */
+    torch::Tensor taskLoss(const torch::Tensor &logits, const Batch &batch) const;
+    /** label_fraction in a semi-supervised run: the batch with the labels left out of the task made unlabelled. */
+    Batch keptLabels(const Batch &batch) const;
+    /** The contrastive loss of one forward's per-modality embeddings over the batch. */
+    torch::Tensor alignmentLoss(const std::array<torch::Tensor, 3> &embeddings, const torch::Tensor &present,
+                                const Batch &batch) const;
+    /** Contrastive runs: mean R@1 of cross-modal retrieval over the validation split. */
+    double validationRecall();
     bool writeCheckpoint(QString *error);
     FinishReport stopCancelled();
     /** multilabel: the per-tag thresholds with the best validation F1, into the task meta.json records. */
     bool tuneThresholds(QString *error);
-    FinishReport finishRun(bool stoppedEarly, double lastValLoss, double lastValAccuracy);
+    /** Contrastive runs: every modality pair's retrieval scores on the test split, for report.json. */
+    bool measureTestRetrieval(RunOutcome *outcome, QString *error);
+    /**
+     * Runs whose dataset has classes but whose model was not taught them (contrastive): how
+     * well the test split's embeddings separate the classes (k-NN and the linear probe on 100,
+     * 10 and 1 % of the train labels), for report.json.
+     */
+    bool measureTestProbe(RunOutcome *outcome, QString *error);
+    FinishReport finishRun(bool stoppedEarly, double lastValLoss, double lastValAccuracy, double lastValRecall);
 
     TrainingJob &m_job;
     const Dataset &m_dataset;
@@ -65,6 +91,9 @@ private:
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     std::vector<torch::Tensor> m_parameters;
     torch::Tensor m_classWeights;
+    torch::Tensor m_sources;    ///< contrastive runs: modalitySources() of the dataset
+    torch::Tensor m_logitScale; ///< contrastive runs: the embedding heads' temperature parameter
+    torch::Tensor m_labelKept;  ///< semi-supervised runs with label_fraction < 1: [N] bool, the labels the task learns from
     MetricsLog m_metrics;
     TrainState m_state;
     std::int64_t m_totalSteps = 0;

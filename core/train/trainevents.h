@@ -3,6 +3,7 @@
 #include "core/data/task.h"
 
 #include <QtCore/QString>
+#include <cmath>
 #include <QtCore/QtGlobal>
 
 // What a TrainingJob reports while it runs: small value structs, safe to queue across threads.
@@ -26,6 +27,7 @@ struct EpochReport
     double trainLoss = 0.0;     ///< mean over the epoch's training samples
     double valLoss = 0.0;       ///< NaN when there is no validation split
     double valAccuracy = 0.0;   ///< the task's score (taskScoreName): accuracy, mean R² or mAP; NaN without a validation split
+    double valRecallAt1 = std::nan(""); ///< contrastive runs: mean cross-modal R@1 on validation; NaN otherwise
     double seconds = 0.0;       ///< wall time of the epoch (this session's part after a resume)
     TaskKind task = TaskKind::Classify; ///< what valAccuracy is; metrics.jsonl's key is taskScoreKey(task)
 };

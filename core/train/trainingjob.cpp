@@ -12,7 +12,36 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <chrono>
+#include <map>
 #include <cmath>
+
+namespace {
+
+/** Copies every parameter and buffer of `from` whose name and shape match into `to`; returns those it could not. */
+QStringList copyMatchingWeights(const torch::jit::Module &from, torch::jit::Module &to)
+{
+    std::map<std::string, at::Tensor> source;
+    for (const auto &parameter : from.named_parameters(/*recurse=*/true))
+        source.emplace(parameter.name, parameter.value);
+    for (const auto &buffer : from.named_buffers(/*recurse=*/true))
+        source.emplace(buffer.name, buffer.value);
+    QStringList fresh;
+    torch::NoGradGuard noGrad;
+    auto copy = [&](const std::string &name, at::Tensor target) {
+        const auto found = source.find(name);
+        if (found != source.end() && found->second.sizes() == target.sizes())
+            target.copy_(found->second);
+        else
+            fresh << QString::fromStdString(name);
+    };
+    for (const auto &parameter : to.named_parameters(/*recurse=*/true))
+        copy(parameter.name, parameter.value);
+    for (const auto &buffer : to.named_buffers(/*recurse=*/true))
+        copy(buffer.name, buffer.value);
+    return fresh;
+}
+
+} // namespace
 
 void applyDatasetShapes(ModelConfig *model, const Dataset &dataset)
 {
@@ -188,7 +217,18 @@ FinishReport TrainingJob::run()
         }
         torch::jit::Module module;
         ModelMeta meta;
-        if (initial) {
+        if (initial && m_initNeedsNewHead) {
+            // Another task's model (a contrastive one has no outputs at all): the same architecture
+            // built for this dataset, every weight whose name and shape match taken from the file.
+            meta.model = initial->meta.model;
+            applyDatasetShapes(&meta.model, *m_dataset);
+            module = buildModel(meta.model, m_train.seed);
+            const QStringList fresh = copyMatchingWeights(initial->module, module);
+            emitMessage(MessageLevel::Info, QStringLiteral("fine-tuning %1's encoders%2; new for this task: %3")
+                                                .arg(QFileInfo(m_train.initModel).fileName(),
+                                                     m_train.freezeEncoders ? QStringLiteral(" (frozen: a linear probe)") : QString(),
+                                                     fresh.isEmpty() ? QStringLiteral("nothing") : fresh.join(QStringLiteral(", "))));
+        } else if (initial) {
             module = initial->module;
             meta.builtIn = initial->hasMeta && initial->meta.builtIn;
             meta.model = initial->hasMeta ? initial->meta.model : m_model;
@@ -255,10 +295,16 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
         return false;
     }
     applyDatasetShapes(&m_model, *m_dataset);
+    if (!m_task.hasTaskOutputs()) {
+        m_model.numClasses = 0; // never taught the labels: "logits" is [B, 0]
+        m_model.valueOutputs = false;
+    }
     if (m_train.epochs == 0) {
         std::int64_t trainSamples = 0;
-        for (int index : m_dataset->indices(Split::Train))
-            trainSamples += m_dataset->hasTarget(index) ? 1 : 0;
+        for (int index : m_dataset->indices(Split::Train)) // an aligning run trains on every sample
+            trainSamples += m_dataset->hasTarget(index) || m_task.isAligned() ? 1 : 0;
+        if (!m_task.isAligned()) // a share of the labels is a share of the steps per epoch
+            trainSamples = std::int64_t(std::llround(double(trainSamples) * m_train.labelFraction));
         m_train.epochs = m_train.resolvedEpochs(trainSamples);
         emitMessage(MessageLevel::Info, QStringLiteral("epochs: auto, %1 (about %2 steps of %3 samples)")
                                             .arg(m_train.epochs)
@@ -269,7 +315,13 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
         ModelMeta shapes;
         shapes.preprocess = m_dataset->preprocess();
         const QString broken = checkModelContract((*initial)->module, shapes, m_model.numClasses);
-        if (!broken.isEmpty()) {
+        const LoadedModel &loaded = **initial;
+        const bool otherOutputs = loaded.hasMeta && loaded.meta.builtIn && m_model.numClasses > 0
+                                  && (loaded.meta.task.kind != m_task.kind || !loaded.meta.task.hasTaskOutputs()
+                                      || loaded.meta.task.targets != m_task.targets || loaded.meta.labels != m_dataset->labels());
+        if (!broken.isEmpty() && otherOutputs) {
+            m_initNeedsNewHead = true; // the task head is rebuilt; the rest must still fit the data
+        } else if (!broken.isEmpty()) {
             *error = QStringLiteral("%1 cannot be fine-tuned on this dataset: %2").arg(m_train.initModel, broken);
             return false;
         }
@@ -304,6 +356,27 @@ bool TrainingJob::chooseTargets(QString *error)
 }
 
 bool TrainingJob::resolveTask(QString *error)
+{
+    if (!m_train.supervised) {
+        // The labels, whatever they are, only measure the embeddings after training.
+        m_task = TaskSpec();
+        m_task.objective = Objective::Contrastive;
+        m_task.loss = QStringLiteral("infonce");
+        const int classes = m_dataset->task() == TaskKind::Classify ? int(m_dataset->labels().size()) : 0;
+        emitMessage(MessageLevel::Info, QStringLiteral("task: contrastive, aligning each sample's modalities (InfoNCE); %1")
+                                            .arg(classes > 0 ? QStringLiteral("the %1 classes are used only to measure the embeddings "
+                                                                              "(linear probe, k-NN, class-level retrieval)").arg(classes)
+                                                             : QStringLiteral("no class labels are needed")));
+        return true;
+    }
+    if (!resolveLabelTask(error))
+        return false;
+    if (m_train.contrastiveWeight > 0.0)
+        m_task.objective = Objective::SemiSupervised;
+    return true;
+}
+
+bool TrainingJob::resolveLabelTask(QString *error)
 {
     const QString where = QDir::toNativeSeparators(m_datasetPath);
     if (m_dataset->task() == TaskKind::Classify) {

@@ -85,8 +85,10 @@ private:
     FinishReport finish(FinishReport report) const;
     /** Narrows the dataset to train.targets (or a resumed run's recorded ones); false with *error naming an unknown one. */
     bool chooseTargets(QString *error);
-    /** The task of the loaded dataset, with the regression targets' standardisation; false with *error. */
+    /** The run's TaskSpec: its objective, and for a supervised part what the labels are. */
     bool resolveTask(QString *error);
+    /** The task of the loaded dataset, with the regression targets' standardisation; false with *error. */
+    bool resolveLabelTask(QString *error);
     /** multilabel: the tags, BCE and (class_weights balanced) positive weights from the train split. */
     bool resolveTags(QString *error);
     /** Loads the dataset (and the --init model), fills the model's input shapes, writes config.json. */
@@ -102,6 +104,7 @@ private:
     bool m_resume = false;
     Precision m_precision = Precision::Fp32; ///< m_train.precision resolved by prepare()
     QStringList m_expectedLabels; ///< the labels config.json recorded (resume)
+    bool m_initNeedsNewHead = false; ///< init_model learned another task: rebuild, keep the matching weights
     TaskSpec m_task;              ///< resolved by prepare() (resume: config.json's, standardisation included)
     bool m_taskRecorded = false;  ///< m_task came from config.json
     TrainingCallbacks m_callbacks;

@@ -51,6 +51,8 @@ QString RunRecord::testText() const
         return QStringLiteral("test mAP %1").arg(testMap, 0, 'f', 3);
     if (testAccuracy >= 0)
         return QStringLiteral("test accuracy %1 %").arg(testAccuracy * 100.0, 0, 'f', 1);
+    if (std::isfinite(testRecallAt1))
+        return QStringLiteral("test R@1 %1 %").arg(testRecallAt1 * 100.0, 0, 'f', 1);
     return QStringLiteral("no test split");
 }
 
@@ -62,8 +64,10 @@ QString RunRecord::statusText() const
             return QStringLiteral("finished · test R² %1").arg(testR2, 0, 'f', 3);
         if (std::isfinite(testMap))
             return QStringLiteral("finished · test mAP %1").arg(testMap, 0, 'f', 3);
-        return testAccuracy >= 0 ? QStringLiteral("finished · test %1 %").arg(testAccuracy * 100.0, 0, 'f', 1)
-                                 : QStringLiteral("finished");
+        if (testAccuracy >= 0)
+            return QStringLiteral("finished · test %1 %").arg(testAccuracy * 100.0, 0, 'f', 1);
+        return std::isfinite(testRecallAt1) ? QStringLiteral("finished · test R@1 %1 %").arg(testRecallAt1 * 100.0, 0, 'f', 1)
+                                            : QStringLiteral("finished");
     case Status::Resumable:
         return QStringLiteral("interrupted · resumable");
     case Status::Incomplete:
@@ -115,6 +119,13 @@ RunRecord readRun(const QString &runDir)
             run.testR2 = numberOr(test.value(QStringLiteral("mean_r2")), std::nan(""));
         if (test.value(QStringLiteral("task")).toString() == QLatin1String("multilabel"))
             run.testMap = numberOr(test.value(QStringLiteral("map")), std::nan(""));
+        // Mean R@1 over the modality pairs, as validation reports it.
+        const QJsonArray pairs = report.value(QStringLiteral("retrieval")).toObject().value(QStringLiteral("test")).toArray();
+        double recallSum = 0.0;
+        for (const QJsonValue &pair : pairs)
+            recallSum += pair.toObject().value(QStringLiteral("recall_at_1")).toDouble();
+        if (!pairs.isEmpty())
+            run.testRecallAt1 = recallSum / double(pairs.size());
     } else if (run.hasConfig && QFileInfo::exists(runfiles::lastCheckpointPath(runDir))) {
         run.status = RunRecord::Status::Resumable;
     }
@@ -141,6 +152,8 @@ RunCurves readCurves(const QString &runDir)
             curves.epochs << numberOr(record.value(QStringLiteral("epoch")), nan) + 1.0;
             curves.trainLoss << numberOr(record.value(QStringLiteral("train_loss")), nan);
             curves.valLoss << numberOr(record.value(QStringLiteral("val_loss")), nan);
+            if (record.contains(QStringLiteral("val_r1")))
+                curves.valRecallAt1 << numberOr(record.value(QStringLiteral("val_r1")), nan);
             for (TaskKind kind : {TaskKind::Classify, TaskKind::Regress, TaskKind::Multilabel}) {
                 if (record.contains(taskScoreKey(kind))) {
                     curves.task = kind;

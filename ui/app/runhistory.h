@@ -22,6 +22,7 @@ struct RunCurves
     QVector<double> trainLoss;
     QVector<double> valLoss;      ///< NaN where the epoch had no validation
     QVector<double> valAccuracy;  ///< the task's validation score: accuracy, mean R² or mAP
+    QVector<double> valRecallAt1; ///< runs that align the modalities: mean cross-modal R@1 per epoch
     TaskKind task = TaskKind::Classify; ///< what valAccuracy is (from metrics.jsonl's key)
     bool isEmpty() const { return steps.isEmpty() && epochs.isEmpty(); }
 };
@@ -42,8 +43,9 @@ struct RunRecord
     double testAccuracy = -1.0;   ///< -1 when unknown (and for a regression)
     double testR2 = std::nan(""); ///< a regression's test mean R²; NaN otherwise
     double testMap = std::nan(""); ///< a multi-label model's test mAP; NaN otherwise
+    double testRecallAt1 = std::nan(""); ///< a contrastive model's mean cross-modal R@1 on test; NaN otherwise
 
-    /** "test accuracy 87.5 %", "test mean R² 0.412", "test mAP 0.903", or "no test split". */
+    /** "test accuracy 87.5 %", "test mean R² 0.412", "test mAP 0.903", "test R@1 41.0 %" or "no test split". */
     QString testText() const;
 
     /** "finished · test 87.5 %", "interrupted · resumable", ... */

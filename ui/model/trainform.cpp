@@ -66,6 +66,15 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
                           tr("One or more numbers per sample, standardised on the train split: mean R²."));
     formfields::addChoice(m_task, tr("multilabel"), QStringLiteral("multilabel"),
                           tr("A set of tags per sample: binary cross-entropy per tag, thresholds tuned on val, mAP."));
+    m_objective = new QComboBox(taskBox);
+    formfields::addChoice(m_objective, tr("supervised (learn the labels)"), QStringLiteral("supervised"),
+                          tr("Learn the task from the labelled samples."));
+    formfields::addChoice(m_objective, tr("contrastive (no labels)"), QStringLiteral("contrastive"),
+                          tr("Align each sample's text, image and audio embeddings with one another (CLIP's InfoNCE); no labels "
+                             "are needed, and labels, if any, only measure the embeddings (retrieval, linear probe). Fine-tune "
+                             "the result on a few labels with train --init."));
+    formfields::addChoice(m_objective, tr("contrastive + supervised"), QStringLiteral("semi"),
+                          tr("Semi-supervised: the alignment on every sample, the task on the labelled ones."));
     m_regressionLoss = new QComboBox(taskBox);
     formfields::addChoice(m_regressionLoss, tr("mse"), QStringLiteral("mse"), tr("Squared error on standardised targets."));
     formfields::addChoice(m_regressionLoss, tr("huber"), QStringLiteral("huber"),
@@ -77,6 +86,8 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
     m_datasetTask->setTextInteractionFlags(Qt::TextSelectableByMouse);
     addRow(taskForm, tr("&Task:"), m_task,
            tr("What the labels are. Changing it reads the dataset's labels again (the decoded media are cached)."));
+    addRow(taskForm, tr("&Objective:"), m_objective,
+           tr("How the run learns: from the labels, by aligning the modalities (no labels), or both."));
     addRow(taskForm, tr("Regression &loss:"), m_regressionLoss, tr("The loss of a regression, on standardised targets."));
     taskForm->addRow(tr("Dataset:"), m_datasetTask);
     m_targets = new TargetChooser(taskBox);
@@ -155,6 +166,7 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
     layout->addWidget(regularisation);
 
     m_fields = {{QStringLiteral("task"), m_task},
+                {QStringLiteral("objective"), m_objective},
                 {QStringLiteral("regression_loss"), m_regressionLoss},
                 {QStringLiteral("targets"), m_targets},
                 {QStringLiteral("epochs"), m_epochs},
@@ -182,6 +194,10 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
         connect(edit, &QLineEdit::textChanged, this, &TrainForm::changed);
     for (QComboBox *combo : {m_classWeights, m_precision, m_regressionLoss})
         connect(combo, &QComboBox::currentIndexChanged, this, &TrainForm::changed);
+    connect(m_objective, &QComboBox::currentIndexChanged, this, [this] {
+        updateTaskFields();
+        Q_EMIT changed();
+    });
     connect(m_targets, &TargetChooser::changed, this, [this] {
         Q_EMIT changed();
         Q_EMIT targetsChosen();
@@ -196,7 +212,10 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
 void TrainForm::updateTaskFields()
 {
     const QString task = m_task->currentData().toString();
-    m_regressionLoss->setEnabled(task == QLatin1String("regress") || task == QLatin1String("auto"));
+    const bool supervised = m_objective->currentData().toString() != QLatin1String("contrastive");
+    m_regressionLoss->setEnabled(supervised && (task == QLatin1String("regress") || task == QLatin1String("auto")));
+    m_classWeights->setEnabled(supervised);
+    m_labelSmoothing->setEnabled(supervised);
 }
 
 void TrainForm::setDatasetTask(const QString &description)
@@ -233,6 +252,9 @@ TrainConfig TrainForm::config() const
     config.classWeights = m_classWeights->currentData().toString();
     config.seed = std::uint64_t(m_seed->value());
     config.task = m_task->currentData().toString();
+    const QString objective = m_objective->currentData().toString();
+    config.supervised = objective != QLatin1String("contrastive");
+    config.contrastiveWeight = objective == QLatin1String("supervised") ? 0.0 : std::max(m_contrastiveWeight, 1e-6);
     config.regressionLoss = m_regressionLoss->currentData().toString();
     config.targets = m_targets->chosen();
     return config;
@@ -245,7 +267,8 @@ void TrainForm::setConfig(const TrainConfig &config)
         QSignalBlocker(m_weightDecay),    QSignalBlocker(m_warmupSteps),     QSignalBlocker(m_warmupFraction),
         QSignalBlocker(m_gradClip),       QSignalBlocker(m_labelSmoothing),  QSignalBlocker(m_modalityDropout),
         QSignalBlocker(m_patience),       QSignalBlocker(m_classWeights),    QSignalBlocker(m_seed),
-        QSignalBlocker(m_precision),      QSignalBlocker(m_task),            QSignalBlocker(m_regressionLoss)};
+        QSignalBlocker(m_precision),      QSignalBlocker(m_task),            QSignalBlocker(m_regressionLoss),
+        QSignalBlocker(m_objective)};
     m_epochs->setValue(config.epochs);
     m_batchSize->setValue(config.batchSize);
     m_learningRate->setText(numberText(config.learningRate));
@@ -260,6 +283,9 @@ void TrainForm::setConfig(const TrainConfig &config)
     formfields::selectData(m_classWeights, config.classWeights);
     m_seed->setValue(int(std::min<std::uint64_t>(config.seed, std::uint64_t(std::numeric_limits<int>::max()))));
     formfields::selectData(m_task, config.task);
+    formfields::selectData(m_objective, !config.supervised ? QStringLiteral("contrastive")
+                                        : config.contrastiveWeight > 0.0 ? QStringLiteral("semi") : QStringLiteral("supervised"));
+    m_contrastiveWeight = config.contrastiveWeight > 0.0 ? config.contrastiveWeight : 1.0; // a config file's weight is kept
     formfields::selectData(m_regressionLoss, config.regressionLoss);
     m_targets->setChosen(config.targets);
     updateTaskFields();

@@ -47,6 +47,8 @@ private:
     void updateTaskFields();
 
     QComboBox *m_task;
+    QComboBox *m_objective; ///< supervised, contrastive, contrastive+supervised (TrainConfig::supervised, contrastiveWeight)
+    double m_contrastiveWeight = 1.0; ///< the alignment's weight when the objective has one (a loaded config's)
     QComboBox *m_regressionLoss;
     QLabel *m_datasetTask;
     TargetChooser *m_targets;

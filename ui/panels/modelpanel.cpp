@@ -150,6 +150,10 @@ ModelConfig ModelPanel::modelConfig() const
         const QStringList chosen = m_trainForm->config().targets; // the run learns only these
         if (m_dataset->task() != TaskKind::Classify && !chosen.isEmpty())
             config.numClasses = int(chosen.size());
+        if (!m_trainForm->config().supervised) { // contrastive: no task outputs, as the trainer builds it
+            config.numClasses = 0;
+            config.valueOutputs = false;
+        }
     }
     return config;
 }
@@ -187,6 +191,8 @@ qint64 ModelPanel::parameterCount() const
 void ModelPanel::onFormChanged()
 {
     validate();
+    if (m_dataset)
+        updateShapesNote(); // the objective decides whether there are task outputs
     if (!m_restoring)
         saveConfigs();
     m_summary->setPending(true);
@@ -251,7 +257,8 @@ void ModelPanel::updateShapesNote()
     }
     const ModelConfig shapes = modelConfig();
     const bool one = shapes.numClasses == 1;
-    const QString outputs = m_dataset->task() == TaskKind::Regress     ? (one ? tr("1 target") : tr("%1 targets").arg(shapes.numClasses))
+    const QString outputs = shapes.numClasses == 0 ? tr("no task outputs (contrastive: the per-modality embeddings are the product)")
+                            : m_dataset->task() == TaskKind::Regress     ? (one ? tr("1 target") : tr("%1 targets").arg(shapes.numClasses))
                             : m_dataset->task() == TaskKind::Multilabel ? (one ? tr("1 tag") : tr("%1 tags").arg(shapes.numClasses))
                                                                         : tr("%1 classes").arg(shapes.numClasses);
     m_summary->setShapesNote(tr("Input shapes from %1: %2, %3 text tokens (vocabulary %4), %5 px images, "

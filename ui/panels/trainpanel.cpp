@@ -299,6 +299,17 @@ void TrainPanel::onSteps(const QList<StepReport> &steps)
     }
 }
 
+QString TrainPanel::scoreText(const EpochReport &report)
+{
+    const QString recall = std::isfinite(report.valRecallAt1) ? tr("val R@1 %1").arg(percentText(report.valRecallAt1)) : QString();
+    if (!std::isfinite(report.valAccuracy) && !recall.isEmpty())
+        return recall; // a contrastive run has no task score
+    const QString score = report.task == TaskKind::Classify
+                              ? tr("val accuracy %1").arg(percentText(report.valAccuracy))
+                              : tr("val %1 %2").arg(taskScoreName(report.task)).arg(report.valAccuracy, 0, 'f', 3);
+    return recall.isEmpty() ? score : score + QStringLiteral(", ") + recall;
+}
+
 void TrainPanel::onEpoch(const EpochReport &report)
 {
     m_curves->addEpoch(report);
@@ -307,10 +318,7 @@ void TrainPanel::onEpoch(const EpochReport &report)
                          tr("epoch %1/%2: train loss %3, val loss %4, %5 (%6); checkpoint written")
                              .arg(report.epoch + 1)
                              .arg(report.epochs)
-                             .arg(lossText(report.trainLoss), lossText(report.valLoss),
-                                  report.task == TaskKind::Classify
-                                      ? tr("val accuracy %1").arg(percentText(report.valAccuracy))
-                                      : tr("val %1 %2").arg(taskScoreName(report.task)).arg(report.valAccuracy, 0, 'f', 3),
+                             .arg(lossText(report.trainLoss), lossText(report.valLoss), scoreText(report),
                                   TrainProgress::duration(report.seconds)));
 }
 

@@ -10,6 +10,9 @@
 #include <QtWidgets/QSlider>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+
 namespace {
 
 const QString kSmoothingKey = QStringLiteral("trainPanel/smoothing");
@@ -39,6 +42,7 @@ TrainCurves::TrainCurves(QWidget *parent) : QWidget(parent)
     m_accuracy->setIntegerKeys(true);
     m_accuracy->setPointMarkers(true);
     m_accuracy->setFixedValueRange(0.0, 100.0);
+    m_accuracy->setLiveSeries({tr("current run"), tr("cross-modal R@1")}); // the second only for runs that align modalities
     m_learningRate = new CurvePlot(tr("Learning rate"), tr("step"), tr("rate"), this);
     m_learningRate->setObjectName(QStringLiteral("learningRatePlot"));
     for (CurvePlot *plot : {m_loss, m_learningRate}) {
@@ -105,6 +109,7 @@ void TrainCurves::clearLive()
 {
     for (CurvePlot *plot : {m_loss, m_epochLoss, m_accuracy, m_learningRate})
         plot->clearLive();
+    setRecallIsTheScore(false); // the next run says what its score is
 }
 
 void TrainCurves::addSteps(const QList<StepReport> &steps)
@@ -122,13 +127,32 @@ void TrainCurves::addSteps(const QList<StepReport> &steps)
     m_learningRate->addLivePoints(0, keys, rates);
 }
 
+void TrainCurves::setRecallIsTheScore(bool on)
+{
+    if (on == m_recallIsTheScore)
+        return;
+    m_recallIsTheScore = on;
+    relabelScorePlot();
+}
+
 void TrainCurves::setTask(TaskKind task)
 {
     if (task == m_task)
         return;
     m_task = task;
+    relabelScorePlot();
+}
+
+void TrainCurves::relabelScorePlot()
+{
     m_accuracy->clearLive();
-    switch (task) {
+    if (m_recallIsTheScore) {
+        m_accuracy->setLabels(tr("Validation R@1 (cross-modal)"), tr("mean R@1 (%)"));
+        m_accuracy->setFixedValueRange(0.0, 100.0);
+        m_accuracy->setOverlays({}); // other runs' accuracies are no R@1
+        return;
+    }
+    switch (m_task) {
     case TaskKind::Classify:
         m_accuracy->setLabels(tr("Validation accuracy"), tr("accuracy (%)"));
         m_accuracy->setFixedValueRange(0.0, 100.0);
@@ -152,11 +176,21 @@ QVector<double> TrainCurves::scoreValues(const QVector<double> &values) const
 
 void TrainCurves::addEpoch(const EpochReport &report)
 {
-    setTask(report.task);
+    const bool recall = std::isfinite(report.valRecallAt1);
+    const bool recallAlone = recall && !std::isfinite(report.valAccuracy); // a contrastive run: no task score
+    setRecallIsTheScore(recallAlone);
+    if (!recallAlone)
+        setTask(report.task);
     const QVector<double> epoch{double(report.epoch + 1)};
     m_epochLoss->addLivePoints(0, epoch, {report.valLoss});
     m_epochLoss->addLivePoints(1, epoch, {report.trainLoss});
+    if (recallAlone) {
+        m_accuracy->addLivePoints(0, epoch, {100.0 * report.valRecallAt1});
+        return;
+    }
     m_accuracy->addLivePoints(0, epoch, scoreValues({report.valAccuracy}));
+    if (recall && m_task == TaskKind::Classify) // percent beside percent; an R² or mAP axis has no room for it
+        m_accuracy->addLivePoints(1, epoch, {100.0 * report.valRecallAt1});
 }
 
 void TrainCurves::addLiveRun(const RunCurves &run)
@@ -165,6 +199,16 @@ void TrainCurves::addLiveRun(const RunCurves &run)
     m_learningRate->addLivePoints(0, run.steps, run.learningRate);
     m_epochLoss->addLivePoints(0, run.epochs, run.valLoss);
     m_epochLoss->addLivePoints(1, run.epochs, run.trainLoss);
+    const bool recallAlone = !run.valRecallAt1.isEmpty() && std::none_of(run.valAccuracy.begin(), run.valAccuracy.end(),
+                                                                          [](double v) { return std::isfinite(v); });
+    setRecallIsTheScore(recallAlone);
+    if (recallAlone) {
+        QVector<double> recall;
+        for (double value : run.valRecallAt1)
+            recall << 100.0 * value;
+        m_accuracy->addLivePoints(0, run.epochs.mid(0, recall.size()), recall);
+        return;
+    }
     setTask(run.task);
     m_accuracy->addLivePoints(0, run.epochs, scoreValues(run.valAccuracy));
 }
@@ -189,6 +233,8 @@ void TrainCurves::setOverlays(const QList<RunCurves> &runs)
 void TrainCurves::drawScoreOverlays()
 {
     QList<CurveSeries> scores;
+    if (m_recallIsTheScore)
+        return;
     for (const RunCurves &run : std::as_const(m_overlays)) {
         if (run.task == m_task) // an R² and an accuracy share no axis
             scores << CurveSeries{run.name, run.epochs, scoreValues(run.valAccuracy)};

@@ -29,7 +29,10 @@ public:
     void addLiveRun(const RunCurves &run);
     /** Other runs' curves drawn alongside the live ones. */
     void setOverlays(const QList<RunCurves> &runs);
-    /** The score plot shows this task's metric; called as a run's task becomes known. */
+    /**
+     * The score plot shows this task's metric (a second, dashed series the validation R@1 of a
+     * run that also aligns the modalities); called as a run's task becomes known.
+     */
     void setTask(TaskKind task);
     TaskKind task() const { return m_task; }
 
@@ -45,8 +48,13 @@ private:
     /** valAccuracy as the score plot draws it: percent for accuracy, as is otherwise. */
     QVector<double> scoreValues(const QVector<double> &values) const;
     void drawScoreOverlays();
+    /** A contrastive run has no task score: the score plot shows its cross-modal R@1 instead. */
+    void setRecallIsTheScore(bool on);
+    /** Titles, axis and overlays of the score plot for the task (or R@1); clears its live points. */
+    void relabelScorePlot();
 
     TaskKind m_task = TaskKind::Classify;
+    bool m_recallIsTheScore = false;
     QList<RunCurves> m_overlays;
     CurvePlot *m_loss;
     CurvePlot *m_epochLoss;

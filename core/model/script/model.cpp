@@ -5,7 +5,9 @@ namespace modelscript {
 // The model contract: forward(text, image, audio, present) -> Dict[str, Tensor]. Inputs are
 // checked against the shapes the model was built for, each encoder turns its modality into
 // tokens, and presence turns an absent modality's tokens invalid (and zero, so not even a
-// NaN in an absent input can leak) before the fusion sees them.
+// NaN in an absent input can leak) before the fusion sees them. Next to the fusion's outputs
+// stand embed/text, embed/image and embed/audio: each modality's own normalised embedding
+// (zeros where absent), what contrastive training aligns and retrieval searches.
 const char *model()
 {
     return R"JIT(
@@ -34,8 +36,14 @@ def forward(self, text: Tensor, image: Tensor, audio: Tensor, present: Tensor) -
     text_tokens = text_tokens.masked_fill(text_valid.unsqueeze(-1) <= 0.0, 0.0)
     image_tokens = image_tokens.masked_fill(image_valid.unsqueeze(-1) <= 0.0, 0.0)
     audio_tokens = audio_tokens.masked_fill(audio_valid.unsqueeze(-1) <= 0.0, 0.0)
-    return self.fusion.forward(text_tokens, text_valid, image_tokens, image_valid, audio_tokens,
-                       audio_valid, present)
+    out = self.fusion.forward(text_tokens, text_valid, image_tokens, image_valid, audio_tokens,
+                              audio_valid, present)
+    text_embedding, image_embedding, audio_embedding = self.embedding_heads.forward(
+        text_tokens, text_valid, image_tokens, image_valid, audio_tokens, audio_valid, present)
+    out["embed/text"] = text_embedding
+    out["embed/image"] = image_embedding
+    out["embed/audio"] = audio_embedding
+    return out
 )JIT";
 }
 

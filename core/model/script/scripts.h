@@ -36,6 +36,10 @@ const char *lowrankFusion();
 const char *attentionFusion();
 const char *graphFusion();
 
+// forward(text, text_valid, image, image_valid, audio, audio_valid, present) -> the three
+// normalised per-modality embeddings.
+const char *embeddingHeads();
+
 // The model contract's forward.
 const char *model();
 

@@ -1,0 +1,524 @@
+// Contrastive alignment as a user meets it: `train --task contrastive+classify` on a dataset
+// whose captions name the colour of their image (some samples unlabelled) learns embeddings
+// in which an image finds its caption, reports val R@1 per epoch and the test retrieval table,
+// and `embed` writes one modality's embeddings and the same table. Plus the loss, the file
+// identities and the retrieval ranks on values worked by hand.
+#include "core/data/dataset.h"
+#include "core/eval/retrieval.h"
+#include "core/eval/retrievalindex.h"
+#include "core/train/contrastiveloss.h"
+#include "tests/testsupport.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <cmath>
+
+namespace {
+
+const char *const kHues[12] = {"red", "orange", "yellow", "lime", "green", "teal", "cyan", "azure", "blue", "violet", "magenta", "pink"};
+
+/**
+ * 24 kinds (12 hues × bright/dark), each a caption ("a bright teal square") and a solid image
+ * with a little noise. Train: 4 samples per kind (a third unlabelled), val and test: one per
+ * kind. The label is bright/dark. No audio.
+ */
+void writeColourCaptions(const QString &dir, bool withLabels = true)
+{
+    QDir().mkpath(dir + QStringLiteral("/images"));
+    QByteArray manifest;
+    cv::RNG rng(7);
+    int sample = 0;
+    for (const char *split : {"train", "train", "train", "train", "val", "test"}) {
+        for (int kind = 0; kind < 24; ++kind, ++sample) {
+            const int hue = kind % 12;
+            const bool bright = kind < 12;
+            cv::Mat hsv(32, 32, CV_8UC3, cv::Scalar(hue * 15, 230, bright ? 240 : 110));
+            cv::Mat noise(32, 32, CV_8UC3);
+            rng.fill(noise, cv::RNG::UNIFORM, 0, 12);
+            hsv += noise;
+            cv::Mat bgr;
+            cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
+            const QString image = QStringLiteral("images/s%1.png").arg(sample);
+            QVERIFY(cv::imwrite((dir + QLatin1Char('/') + image).toStdString(), bgr));
+            QJsonObject row{{QStringLiteral("id"), QStringLiteral("s%1").arg(sample)},
+                            {QStringLiteral("text"), QStringLiteral("a %1 %2 square").arg(QLatin1String(bright ? "bright" : "dark"), QLatin1String(kHues[hue]))},
+                            {QStringLiteral("image"), image},
+                            {QStringLiteral("split"), QLatin1String(split)}};
+            if (withLabels && (sample % 3 != 0 || QLatin1String(split) != QLatin1String("train")))
+                row.insert(QStringLiteral("label"), QLatin1String(bright ? "bright" : "dark"));
+            manifest += QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n';
+        }
+    }
+    testsupport::writeFile(dir + QStringLiteral("/manifest.jsonl"), manifest);
+}
+
+QJsonObject readJson(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+}
+
+const RetrievalScore *findPair(const std::vector<RetrievalScore> &scores, int query, int gallery)
+{
+    for (const RetrievalScore &score : scores)
+        if (score.query == query && score.gallery == gallery)
+            return &score;
+    return nullptr;
+}
+
+} // namespace
+
+class TestContrastive : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void lossIsClipsSymmetricInfoNce();
+    void rowsSharingAFileAreNotNegatives();
+    void retrievalRanksTheOwnFile();
+    void trainingAlignsCaptionsWithImages();
+    void badTaskNamesAreRefused();
+    void contrastiveLearnsWithoutLabels();
+    void fineTunesAContrastiveModel();
+    void retrievalIndexSearchesAndRoundTrips();
+    void retrieveAnswersQueries();
+    void retrieveRefusesBadInput();
+
+private:
+    /** Trains (once) a contrastive model on the unlabelled colour captions; its model.pt. */
+    QString contrastiveModel();
+
+    QTemporaryDir m_dir;
+    QString m_contrastiveRun;
+};
+
+void TestContrastive::lossIsClipsSymmetricInfoNce()
+{
+    // Two rows, text and image present; audio absent, so only the text–image pair counts.
+    const torch::Tensor text = torch::tensor({{1.0f, 0.0f}, {0.0f, 1.0f}});
+    const torch::Tensor image = torch::tensor({{0.6f, 0.8f}, {0.0f, 1.0f}});
+    const torch::Tensor audio = torch::zeros({2, 2});
+    const torch::Tensor present = torch::tensor({{1.0f, 1.0f, 0.0f}, {1.0f, 1.0f, 0.0f}});
+    const torch::Tensor sources = torch::tensor({{0, 0, -1}, {1, 1, -1}}, torch::kInt64);
+    const double scale = 2.0;
+    int pairs = 0;
+    const double loss = contrastiveLoss({text, image, audio}, present, sources, torch::tensor(std::log(scale)), &pairs).item<double>();
+    QCOMPARE(pairs, 1);
+    // By hand: logits = 2·[[0.6, 0], [0.8, 1]]; rows (text→image) and columns (image→text).
+    auto ce = [](double own, double other) { return -own + std::log(std::exp(own) + std::exp(other)); };
+    const double rows = 0.5 * (ce(1.2, 0.0) + ce(2.0, 1.6));
+    const double columns = 0.5 * (ce(1.2, 1.6) + ce(2.0, 0.0));
+    QVERIFY2(std::abs(loss - 0.5 * (rows + columns)) < 1e-6, qPrintable(QString::number(loss)));
+
+    // A pair with fewer than two rows adds nothing; with none at all the loss is a zero on the graph.
+    const torch::Tensor lonely = torch::tensor({{1.0f, 1.0f, 0.0f}, {1.0f, 0.0f, 1.0f}});
+    const torch::Tensor scaleParameter = torch::tensor(0.0).requires_grad_(true);
+    const torch::Tensor none = contrastiveLoss({text, image, audio}, lonely, sources, scaleParameter, &pairs);
+    QCOMPARE(pairs, 0);
+    QCOMPARE(none.item<double>(), 0.0);
+    QVERIFY(none.requires_grad());
+}
+
+void TestContrastive::rowsSharingAFileAreNotNegatives()
+{
+    // Rows 0 and 1 are two captions of one image: neither is the other's negative, so with
+    // only them in the batch each row's one candidate is its own and the loss is zero.
+    const torch::Tensor text = torch::tensor({{1.0f, 0.0f}, {0.0f, 1.0f}});
+    const torch::Tensor image = torch::tensor({{0.0f, 1.0f}, {0.0f, 1.0f}});
+    const torch::Tensor present = torch::tensor({{1.0f, 1.0f, 0.0f}, {1.0f, 1.0f, 0.0f}});
+    const torch::Tensor shared = torch::tensor({{0, 5, -1}, {1, 5, -1}}, torch::kInt64);
+    QVERIFY(contrastiveLoss({text, image, torch::zeros({2, 2})}, present, shared, torch::tensor(0.0)).item<double>() < 1e-9);
+    const torch::Tensor distinct = torch::tensor({{0, 5, -1}, {1, 6, -1}}, torch::kInt64);
+    QVERIFY(contrastiveLoss({text, image, torch::zeros({2, 2})}, present, distinct, torch::tensor(0.0)).item<double>() > 0.1);
+
+    // modalitySources: the same words are the same caption, the same path the same file.
+    const QString dir = m_dir.filePath(QStringLiteral("sources"));
+    QDir().mkpath(dir);
+    cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(10, 20, 30)));
+    cv::imwrite((dir + QStringLiteral("/b.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(30, 20, 10)));
+    testsupport::writeFile(dir + QStringLiteral("/manifest.jsonl"),
+                           "{\"id\":\"s0\",\"text\":\"one\",\"image\":\"a.png\",\"label\":\"x\"}\n"
+                           "{\"id\":\"s1\",\"text\":\"two\",\"image\":\"a.png\",\"label\":\"x\"}\n"
+                           "{\"id\":\"s2\",\"text\":\"one\",\"image\":\"b.png\",\"label\":\"y\"}\n"
+                           "{\"id\":\"s3\",\"image\":\"b.png\",\"label\":\"y\"}\n");
+    const auto dataset = Dataset::load(dir);
+    QVERIFY(dataset && dataset->loadError().isEmpty());
+    const torch::Tensor ids = modalitySources(*dataset);
+    auto row = [&](const QString &id) { return ids[dataset->indexOf(id)]; };
+    QCOMPARE(row(QStringLiteral("s0"))[0].item<std::int64_t>(), row(QStringLiteral("s2"))[0].item<std::int64_t>());
+    QVERIFY(row(QStringLiteral("s0"))[0].item<std::int64_t>() != row(QStringLiteral("s1"))[0].item<std::int64_t>());
+    QCOMPARE(row(QStringLiteral("s0"))[1].item<std::int64_t>(), row(QStringLiteral("s1"))[1].item<std::int64_t>());
+    QCOMPARE(row(QStringLiteral("s2"))[1].item<std::int64_t>(), row(QStringLiteral("s3"))[1].item<std::int64_t>());
+    QCOMPARE(row(QStringLiteral("s3"))[0].item<std::int64_t>(), std::int64_t(-1));
+    QCOMPARE(row(QStringLiteral("s3"))[2].item<std::int64_t>(), std::int64_t(-1));
+}
+
+void TestContrastive::retrievalRanksTheOwnFile()
+{
+    // Four samples; rows 2 and 3 share one image file (a gallery of three images).
+    const torch::Tensor text = torch::tensor({{1.0f, 0.0f}, {0.0f, 1.0f}, {0.8f, 0.6f}, {0.6f, 0.8f}});
+    const torch::Tensor image = torch::tensor({{1.0f, 0.0f}, {0.6f, 0.8f}, {0.0f, 1.0f}, {0.0f, 1.0f}});
+    const torch::Tensor present = torch::tensor({{1.0f, 1.0f, 0.0f}, {1.0f, 1.0f, 0.0f}, {1.0f, 1.0f, 0.0f}, {1.0f, 1.0f, 0.0f}});
+    const torch::Tensor sources = torch::tensor({{0, 0, -1}, {1, 1, -1}, {2, 2, -1}, {3, 2, -1}}, torch::kInt64);
+    const torch::Tensor labels = torch::tensor({0, 1, 1, 0}, torch::kInt64);
+    const auto scores = retrievalScores({text, image, torch::zeros({4, 2})}, present, sources, labels);
+    QCOMPARE(int(scores.size()), 2); // text→image and image→text; nothing has audio
+    const RetrievalScore *toImage = findPair(scores, 0, 1);
+    QVERIFY(toImage);
+    QCOMPARE(toImage->queries, 4);
+    QCOMPARE(toImage->gallerySize, 3);
+    // Similarities of each text to images {0, 1, 2}: row 0 [1, .6, 0] → rank 1; row 1 [0, .8, 1]
+    // → rank 2; row 2 [.8, .96, .6] → rank 3; row 3 [.6, .99, .8] → rank 2.
+    QCOMPARE(toImage->recallAt1, 0.25);
+    QCOMPARE(toImage->recallAt5, 1.0);
+    QCOMPARE(toImage->medianRank, 2.0);
+    QCOMPARE(toImage->pairName(), QStringLiteral("text→image"));
+    // Class P@1: row 0's top (image 0, label 0) matches, row 1's (image 2 = row 2, label 1)
+    // matches, row 2's (image 1, label 1) matches, row 3's (image 1, label 1) does not.
+    QCOMPARE(toImage->classPrecisionAt1, 0.75);
+
+    // A tie counts against the query: identical gallery vectors put the own file second.
+    const torch::Tensor same = torch::tensor({{1.0f, 0.0f}, {1.0f, 0.0f}});
+    const auto tied = retrievalScores({same, same, torch::zeros({2, 2})}, present.slice(0, 0, 2),
+                                      sources.slice(0, 0, 2), torch::Tensor());
+    QCOMPARE(findPair(tied, 0, 1)->recallAt1, 0.0);
+    QVERIFY(std::isnan(findPair(tied, 0, 1)->classPrecisionAt1));
+}
+
+void TestContrastive::trainingAlignsCaptionsWithImages()
+{
+    const QString data = m_dir.filePath(QStringLiteral("colours"));
+    writeColourCaptions(data);
+    const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
+    testsupport::writeFile(config, R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})");
+    const QString run = m_dir.filePath(QStringLiteral("run"));
+    const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
+                                                      QStringLiteral("--task"), QStringLiteral("contrastive+classify"), QStringLiteral("--epochs"),
+                                                      QStringLiteral("40"), QStringLiteral("--config"), config, QStringLiteral("--out"), run});
+    QVERIFY2(trained.exitCode == 0, trained.err.constData());
+    QVERIFY2(trained.out.contains("val R@1"), trained.out.constData());
+    QVERIFY2(trained.err.contains("test retrieval") && trained.err.contains("image→text"), trained.err.constData());
+
+    // All 96 train samples trained (the unlabelled third aligns only); config.json records the weight.
+    const QJsonObject report = readJson(run + QStringLiteral("/report.json"));
+    QCOMPARE(report.value(QStringLiteral("train_samples")).toInt(), 96);
+    QCOMPARE(readJson(run + QStringLiteral("/config.json")).value(QStringLiteral("train")).toObject()
+                 .value(QStringLiteral("contrastive_weight")).toDouble(), 1.0);
+    // An image finds its caption among the 24 distinct test captions far above chance (1/24).
+    double imageToText = -1.0;
+    for (const auto value : report.value(QStringLiteral("retrieval")).toObject().value(QStringLiteral("test")).toArray()) {
+        const QJsonObject pair = value.toObject();
+        if (pair.value(QStringLiteral("query")).toString() == QLatin1String("image") && pair.value(QStringLiteral("gallery")).toString() == QLatin1String("text"))
+            imageToText = pair.value(QStringLiteral("recall_at_1")).toDouble();
+    }
+    QVERIFY2(imageToText > 0.4, qPrintable(QStringLiteral("test image→text R@1 %1").arg(imageToText)));
+    // metrics.jsonl: val R@1 per epoch, rising from the first epoch to the last.
+    QFile metrics(run + QStringLiteral("/metrics.jsonl"));
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    std::vector<double> recall;
+    for (const QByteArray &line : metrics.readAll().split('\n')) {
+        const QJsonObject record = QJsonDocument::fromJson(line).object();
+        if (record.value(QStringLiteral("type")).toString() == QLatin1String("epoch"))
+            recall.push_back(record.value(QStringLiteral("val_r1")).toDouble(-1.0));
+    }
+    QCOMPARE(int(recall.size()), 40);
+    QVERIFY2(recall.front() >= 0.0 && recall.back() > recall.front(), qPrintable(QStringLiteral("%1 → %2").arg(recall.front()).arg(recall.back())));
+
+    // embed --modality text: the test split's captions, and the retrieval table again.
+    const QString out = m_dir.filePath(QStringLiteral("text-embeddings"));
+    const auto embedded = testsupport::runFusionscope({QStringLiteral("embed"), run + QStringLiteral("/model.pt"), data,
+                                                       QStringLiteral("--modality"), QStringLiteral("text"), QStringLiteral("--out"), out});
+    QVERIFY2(embedded.exitCode == 0, embedded.err.constData());
+    QVERIFY2(embedded.out.contains("24 test sample(s) × 32 dimensions"), embedded.out.constData());
+    QVERIFY2(embedded.out.contains("retrieval on the test split") && embedded.out.contains("text→image"), embedded.out.constData());
+    const QJsonObject summary = readJson(out + QStringLiteral("/embed.json"));
+    QCOMPARE(summary.value(QStringLiteral("embedding")).toString(), QStringLiteral("embed/text"));
+    QCOMPARE(summary.value(QStringLiteral("retrieval")).toArray().size(), 2);
+}
+
+void TestContrastive::badTaskNamesAreRefused()
+{
+    const auto refused = testsupport::runFusionscope({QStringLiteral("train"), m_dir.filePath(QStringLiteral("colours")),
+                                                      QStringLiteral("--task"), QStringLiteral("contrastive+sort"),
+                                                      QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("contrastive+") && refused.err.contains("contrastive+sort"), refused.err.constData());
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never"))));
+    const auto modality = testsupport::runFusionscope({QStringLiteral("embed"), QStringLiteral("model.pt"), QStringLiteral("data"),
+                                                       QStringLiteral("--modality"), QStringLiteral("smell"), QStringLiteral("--out"),
+                                                       m_dir.filePath(QStringLiteral("never"))});
+    QCOMPARE(modality.exitCode, 2);
+    QVERIFY2(modality.err.contains("--modality must be fused, joint, text, image or audio"), modality.err.constData());
+}
+
+QString TestContrastive::contrastiveModel()
+{
+    if (!m_contrastiveRun.isEmpty())
+        return m_contrastiveRun + QStringLiteral("/model.pt");
+    const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
+    writeColourCaptions(data, /*withLabels=*/false);
+    const QString config = m_dir.filePath(QStringLiteral("tiny-contrastive.json"));
+    testsupport::writeFile(config, R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})");
+    const QString run = m_dir.filePath(QStringLiteral("contrastive-run"));
+    const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("attention"),
+                                                      QStringLiteral("--task"), QStringLiteral("contrastive"), QStringLiteral("--epochs"),
+                                                      QStringLiteral("40"), QStringLiteral("--config"), config, QStringLiteral("--out"), run});
+    if (trained.exitCode != 0) {
+        qWarning("%s", trained.err.constData());
+        return {};
+    }
+    m_contrastiveRun = run;
+    return run + QStringLiteral("/model.pt");
+}
+
+void TestContrastive::contrastiveLearnsWithoutLabels()
+{
+    // A dataset with no label column at all trains, evaluates and is named as what it is.
+    const QString model = contrastiveModel();
+    QVERIFY(!model.isEmpty());
+    const QJsonObject config = readJson(m_contrastiveRun + QStringLiteral("/config.json"));
+    QCOMPARE(config.value(QStringLiteral("train")).toObject().value(QStringLiteral("supervised")).toBool(true), false);
+    const QJsonObject report = readJson(m_contrastiveRun + QStringLiteral("/report.json"));
+    QCOMPARE(report.value(QStringLiteral("train_samples")).toInt(), 96);
+    QVERIFY(report.value(QStringLiteral("test")).isNull()); // no task outputs to test
+    QCOMPARE(report.value(QStringLiteral("task")).toObject().value(QStringLiteral("objective")).toString(), QStringLiteral("contrastive"));
+    QVERIFY(report.value(QStringLiteral("validation")).toObject().value(QStringLiteral("r1")).toDouble(-1) >= 0.0);
+    double imageToText = -1.0;
+    for (const auto value : report.value(QStringLiteral("retrieval")).toObject().value(QStringLiteral("test")).toArray()) {
+        const QJsonObject pair = value.toObject();
+        if (pair.value(QStringLiteral("query")).toString() == QLatin1String("image"))
+            imageToText = pair.value(QStringLiteral("recall_at_1")).toDouble();
+    }
+    QVERIFY2(imageToText > 0.3, qPrintable(QStringLiteral("test image→text R@1 %1 (chance 1/24)").arg(imageToText)));
+
+    // info names the objective; eval scores retrieval; explain says why it cannot, and what can.
+    const auto info = testsupport::runFusionscope({QStringLiteral("info"), model});
+    QVERIFY2(info.exitCode == 0 && info.out.contains("contrastive"), info.out.constData());
+    const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
+    const auto eval = testsupport::runFusionscope({QStringLiteral("eval"), model, data, QStringLiteral("--json")});
+    QVERIFY2(eval.exitCode == 0, eval.err.constData());
+    const QJsonObject scored = QJsonDocument::fromJson(eval.out).object();
+    QCOMPARE(scored.value(QStringLiteral("objective")).toString(), QStringLiteral("contrastive"));
+    QCOMPARE(scored.value(QStringLiteral("retrieval")).toArray().size(), 2); // text→image, image→text
+    QVERIFY(!scored.contains(QStringLiteral("embedding_probe"))); // no classes to probe for
+    const auto explain = testsupport::runFusionscope({QStringLiteral("explain"), model, data, QStringLiteral("--sample"), QStringLiteral("s100")});
+    QCOMPARE(explain.exitCode, 1);
+    QVERIFY2(explain.err.contains("trained contrastively") && explain.err.contains("fusionscope eval"), explain.err.constData());
+}
+
+void TestContrastive::fineTunesAContrastiveModel()
+{
+    // A contrastive run on labelled data leaves the labels out of training but measures with them;
+    // a classifier fine-tuned from it with frozen encoders is a linear probe that trains end to end.
+    const QString data = m_dir.filePath(QStringLiteral("colours"));
+    if (!QFileInfo::exists(data + QStringLiteral("/manifest.jsonl")))
+        writeColourCaptions(data);
+    const QString config = m_dir.filePath(QStringLiteral("tiny-probe.json"));
+    testsupport::writeFile(config, R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})");
+    const QString pretrained = m_dir.filePath(QStringLiteral("pretrained"));
+    const auto aligned = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
+                                                      QStringLiteral("--task"), QStringLiteral("contrastive"), QStringLiteral("--epochs"),
+                                                      QStringLiteral("20"), QStringLiteral("--config"), config, QStringLiteral("--out"), pretrained});
+    QVERIFY2(aligned.exitCode == 0, aligned.err.constData());
+    QVERIFY2(aligned.err.contains("used only to measure"), aligned.err.constData());
+    const QJsonObject probe = readJson(pretrained + QStringLiteral("/report.json")).value(QStringLiteral("embedding_probe")).toObject();
+    const QJsonObject full = probe.value(QStringLiteral("test")).toObject().value(QStringLiteral("linear_probe")).toObject().value(QStringLiteral("100")).toObject();
+    QCOMPARE(full.value(QStringLiteral("train_samples")).toInt(), 64); // the labelled two thirds of the train split
+    QVERIFY(full.value(QStringLiteral("accuracy")).toDouble(-1) >= 0.0);
+
+    const QString tuned = m_dir.filePath(QStringLiteral("tuned"));
+    const auto fineTuned = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--init"), pretrained + QStringLiteral("/model.pt"),
+                                                        QStringLiteral("--task"), QStringLiteral("classify"), QStringLiteral("--freeze-encoders"),
+                                                        QStringLiteral("--label-fraction"), QStringLiteral("0.5"),
+                                                        QStringLiteral("--epochs"), QStringLiteral("15"), QStringLiteral("--out"), tuned});
+    QVERIFY2(fineTuned.exitCode == 0, fineTuned.err.constData());
+    QVERIFY2(fineTuned.err.contains("learning the task from 32 of the 64 labelled train samples"), fineTuned.err.constData());
+    QVERIFY2(fineTuned.err.contains("(frozen: a linear probe)") && fineTuned.err.contains("new for this task"), fineTuned.err.constData());
+    const QJsonObject report = readJson(tuned + QStringLiteral("/report.json"));
+    QVERIFY2(report.value(QStringLiteral("test")).toObject().value(QStringLiteral("accuracy")).toDouble() > 0.7,
+             QJsonDocument(report.value(QStringLiteral("test")).toObject()).toJson().constData());
+    // The frozen encoders are the pretrained ones, bit for bit (Python reads both files).
+    const QString script = m_dir.filePath(QStringLiteral("same_encoders.py"));
+    testsupport::writeFile(script, R"PY(
+import sys, torch
+a = dict(torch.jit.load(sys.argv[1]).named_parameters())
+b = dict(torch.jit.load(sys.argv[2]).named_parameters())
+encoders = [n for n in a if n.split(".")[0].endswith("_encoder")]
+assert encoders, list(a)
+print("differ:", [n for n in encoders if not torch.equal(a[n], b[n])])
+print("fusion moved:", any(not torch.equal(a[n], b[n]) for n in a if n.startswith("fusion.") and n in b and a[n].shape == b[n].shape))
+)PY");
+    QProcess python;
+    python.start(QStringLiteral(FUSIONSCOPE_PEER_PYTHON), {script, pretrained + QStringLiteral("/model.pt"), tuned + QStringLiteral("/model.pt")});
+    QVERIFY(python.waitForFinished(120000));
+    const QByteArray printed = python.readAllStandardOutput();
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    QVERIFY2(printed.contains("differ: []") && printed.contains("fusion moved: True"), printed.constData());
+
+    // Without --init there is nothing pretrained to freeze.
+    const auto refused = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--freeze-encoders"),
+                                                      QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never-frozen"))});
+    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.err.contains("freeze_encoders needs init_model"), refused.err.constData());
+}
+
+void TestContrastive::retrievalIndexSearchesAndRoundTrips()
+{
+    // Three samples, 2-D embeddings; samples 1 and 2 share an image file (one gallery item).
+    const QString dir = m_dir.filePath(QStringLiteral("index-data"));
+    QDir().mkpath(dir);
+    cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(10, 20, 30)));
+    cv::imwrite((dir + QStringLiteral("/b.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(30, 20, 10)));
+    testsupport::writeFile(dir + QStringLiteral("/manifest.jsonl"),
+                           "{\"id\":\"s0\",\"text\":\"one\",\"image\":\"a.png\",\"label\":\"x\",\"split\":\"test\"}\n"
+                           "{\"id\":\"s1\",\"text\":\"two\",\"image\":\"b.png\",\"label\":\"y\",\"split\":\"train\"}\n"
+                           "{\"id\":\"s2\",\"text\":\"three\",\"image\":\"b.png\",\"split\":\"val\"}\n");
+    const auto dataset = Dataset::load(dir);
+    QVERIFY(dataset && dataset->size() == 3);
+    RetrievalIndex index;
+    index.assign(QStringLiteral("key"), *dataset, 2,
+                 {std::vector<float>{1, 0, 0, 1, 0.6f, 0.8f}, std::vector<float>{0, 1, 1, 0, 1, 0}, std::vector<float>(6, 0.0f)});
+    const float query[2] = {0.8f, 0.6f};
+    const auto images = index.search(query, 1, 10);
+    QCOMPARE(int(images.size()), 2); // b.png once
+    QCOMPARE(index.entry(images[0].row).id, QStringLiteral("s1"));
+    QVERIFY(std::abs(images[0].score - 0.8) < 1e-6);
+    QCOMPARE(index.entry(images[1].row).imagePath, QStringLiteral("a.png"));
+    QVERIFY(index.search(query, 2, 10).empty()); // nobody has audio
+    QCOMPARE(index.rowOf(QStringLiteral("s2")), 2);
+    QCOMPARE(index.rowOf(QStringLiteral("nope")), -1);
+
+    const QString path = m_dir.filePath(QStringLiteral("index/one.fsri"));
+    QString error;
+    QVERIFY2(index.save(path, &error), qPrintable(error));
+    RetrievalIndex loaded;
+    QVERIFY2(loaded.load(path, QStringLiteral("key"), &error), qPrintable(error));
+    QCOMPARE(loaded.size(), 3);
+    QCOMPARE(loaded.entry(1).split, QStringLiteral("train"));
+    QCOMPARE(loaded.embedding(2, 0)[1], 0.8f);
+    // Another key, a truncated file, a foreign file: refused with the reason, never half-read.
+    QVERIFY(!loaded.load(path, QStringLiteral("other"), &error) && error.contains(QLatin1String("another model or manifest")));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    file.close();
+    testsupport::writeFile(path, bytes.left(bytes.size() - 5));
+    QVERIFY(!loaded.load(path, QStringLiteral("key"), &error) && error.contains(QLatin1String("truncated")));
+    testsupport::writeFile(path, "not an index at all");
+    QVERIFY(!loaded.load(path, QStringLiteral("key"), &error) && error.contains(QLatin1String("not a FusionScope retrieval index")));
+    QCOMPARE(loaded.size(), 3); // the good one it held is kept
+}
+
+void TestContrastive::retrieveAnswersQueries()
+{
+    const QString model = contrastiveModel();
+    QVERIFY(!model.isEmpty());
+    const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
+    // A caption finds images of its colour: the first query builds the index, the second reuses it.
+    const auto first = testsupport::runFusionscope({QStringLiteral("retrieve"), model, data, QStringLiteral("--text"),
+                                                    QStringLiteral("a bright teal square"), QStringLiteral("--target"), QStringLiteral("image"),
+                                                    QStringLiteral("--k"), QStringLiteral("5"), QStringLiteral("--json")});
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    const QJsonObject answer = QJsonDocument::fromJson(first.out).object();
+    QCOMPARE(answer.value(QStringLiteral("index")).toObject().value(QStringLiteral("cached")).toBool(true), false);
+    const QJsonArray results = answer.value(QStringLiteral("results")).toArray();
+    QCOMPARE(results.size(), 1);
+    const QJsonArray hits = results.first().toObject().value(QStringLiteral("hits")).toArray();
+    QCOMPARE(hits.size(), 5);
+    QVERIFY(hits.at(0).toObject().value(QStringLiteral("score")).toDouble() >= hits.at(4).toObject().value(QStringLiteral("score")).toDouble());
+    // Teal is hue 5: samples 5, 29, 53, 77 (train), 101 (val), 125 (test) show it.
+    int teal = 0;
+    for (const auto hit : hits) {
+        const int sample = hit.toObject().value(QStringLiteral("id")).toString().mid(1).toInt();
+        teal += sample % 24 == 5 ? 1 : 0;
+    }
+    QVERIFY2(teal >= 2, first.out.constData());
+    const auto again = testsupport::runFusionscope({QStringLiteral("retrieve"), model, data, QStringLiteral("--sample"), QStringLiteral("s125"),
+                                                    QStringLiteral("--from"), QStringLiteral("image"), QStringLiteral("--json")});
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    const QJsonObject second = QJsonDocument::fromJson(again.out).object();
+    QVERIFY(second.value(QStringLiteral("index")).toObject().value(QStringLiteral("cached")).toBool());
+    QCOMPARE(second.value(QStringLiteral("results")).toArray().first().toObject().value(QStringLiteral("target")).toString(), QStringLiteral("text"));
+
+    // An image file as the query, printed as a table.
+    const auto byImage = testsupport::runFusionscope({QStringLiteral("retrieve"), model, data, QStringLiteral("--image"),
+                                                      data + QStringLiteral("/images/s101.png"), QStringLiteral("--k"), QStringLiteral("3")});
+    QVERIFY2(byImage.exitCode == 0, byImage.err.constData());
+    QVERIFY2(byImage.out.contains("image → text:") && byImage.out.contains("image → audio: no sample has one"), byImage.out.constData());
+    QVERIFY2(byImage.err.contains("index cached"), byImage.err.constData());
+
+    // A damaged cached index is rebuilt, not trusted.
+    const QString cacheDir = data + QStringLiteral("/.fusionscope-cache/retrieval");
+    const QStringList cached = QDir(cacheDir).entryList({QStringLiteral("*.fsri")}, QDir::Files);
+    QCOMPARE(cached.size(), 1);
+    testsupport::writeFile(cacheDir + QLatin1Char('/') + cached.first(), "garbage");
+    const auto rebuilt = testsupport::runFusionscope({QStringLiteral("retrieve"), model, data, QStringLiteral("--sample"), QStringLiteral("s100")});
+    QVERIFY2(rebuilt.exitCode == 0 && rebuilt.err.contains("index built"), rebuilt.err.constData());
+}
+
+void TestContrastive::retrieveRefusesBadInput()
+{
+    const QString model = contrastiveModel();
+    QVERIFY(!model.isEmpty());
+    const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
+    auto retrieve = [&](QStringList arguments) {
+        return testsupport::runFusionscope(QStringList{QStringLiteral("retrieve"), model, data} + arguments);
+    };
+    const auto none = retrieve({});
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY2(none.err.contains("give exactly one query"), none.err.constData());
+    const auto two = retrieve({QStringLiteral("--text"), QStringLiteral("red"), QStringLiteral("--sample"), QStringLiteral("s1")});
+    QCOMPARE(two.exitCode, 2);
+    const auto target = retrieve({QStringLiteral("--text"), QStringLiteral("red"), QStringLiteral("--target"), QStringLiteral("smell")});
+    QCOMPARE(target.exitCode, 2);
+    QVERIFY2(target.err.contains("--target must be text, image or audio, got 'smell'"), target.err.constData());
+    const auto unknown = retrieve({QStringLiteral("--sample"), QStringLiteral("s9999")});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.err.contains("has no sample \"s9999\""), unknown.err.constData());
+    const auto noAudio = retrieve({QStringLiteral("--sample"), QStringLiteral("s1"), QStringLiteral("--from"), QStringLiteral("audio")});
+    QCOMPARE(noAudio.exitCode, 1);
+    QVERIFY2(noAudio.err.contains("sample \"s1\" has no audio"), noAudio.err.constData());
+    const auto missing = retrieve({QStringLiteral("--image"), m_dir.filePath(QStringLiteral("nothing.png"))});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("nothing.png: no such file"), missing.err.constData());
+    const QString broken = m_dir.filePath(QStringLiteral("broken.png"));
+    testsupport::writeFile(broken, "\x89PNG\r\n\x1a\n not really");
+    const auto undecodable = retrieve({QStringLiteral("--image"), broken});
+    QCOMPARE(undecodable.exitCode, 1);
+    QVERIFY2(undecodable.err.contains("the image query") && undecodable.err.contains("broken.png"), undecodable.err.constData());
+
+    // A model without per-modality embeddings: named, with what it does return.
+    const QString logitsOnly = m_dir.filePath(QStringLiteral("logits-only.pt"));
+    const QString script = m_dir.filePath(QStringLiteral("logits_only.py"));
+    testsupport::writeFile(script, R"PY(
+import sys, torch
+from typing import Dict
+class LogitsOnly(torch.nn.Module):
+    def forward(self, text, image, audio, present) -> Dict[str, torch.Tensor]:
+        return {'logits': present[:, :2] * 1.0}
+torch.jit.script(LogitsOnly()).save(sys.argv[1])
+)PY");
+    QProcess python;
+    python.start(QStringLiteral(FUSIONSCOPE_PEER_PYTHON), {script, logitsOnly});
+    QVERIFY(python.waitForFinished(120000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const auto noEmbeddings = testsupport::runFusionscope({QStringLiteral("retrieve"), logitsOnly, data, QStringLiteral("--sample"), QStringLiteral("s1")});
+    QCOMPARE(noEmbeddings.exitCode, 1);
+    QVERIFY2(noEmbeddings.err.contains("returns no \"embed/text\" output (it returns logits)"), noEmbeddings.err.constData());
+    const auto noQueryFile = testsupport::runFusionscope({QStringLiteral("retrieve"), logitsOnly, data, QStringLiteral("--text"), QStringLiteral("red")});
+    QCOMPARE(noQueryFile.exitCode, 1);
+    QVERIFY2(noQueryFile.err.contains("records no preprocessing"), noQueryFile.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestContrastive)
+#include "test_contrastive.moc"
