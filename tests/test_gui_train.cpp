@@ -458,7 +458,8 @@ private Q_SLOTS:
         QVERIFY(done.wait(kRunTimeoutMs));
         const QString run = done.at(0).at(0).toString();
         QVERIFY(QFileInfo::exists(runfiles::modelPath(run)));
-        const QString log = m_train->log()->toPlainText();
+        const QString whole = m_train->log()->toPlainText();
+        const QString log = whole.mid(whole.lastIndexOf(QStringLiteral("started "))); // this run's lines
         QVERIFY2(log.contains(QStringLiteral("task: contrastive")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("val R@1")) && !log.contains(QStringLiteral("val accuracy")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("test retrieval")), qPrintable(log));

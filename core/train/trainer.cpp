@@ -13,7 +13,7 @@
 #include "core/train/runresults.h"
 #include "core/train/trainingjob.h"
 
-#include <torch/csrc/jit/python/update_graph_executor_opt.h>
+#include "core/util/nographoptimization.h"
 
 #include <QtCore/QFile>
 #include <chrono>
@@ -35,24 +35,6 @@ std::vector<int> labeledIndices(const Dataset &dataset, Split split)
     }
     return result;
 }
-
-/**
- * Runs TorchScript unoptimised on this thread for the guard's life. The profiling executor
- * switches a method to a differently optimised graph (symbolic autodiff) after its first
- * runs, so a resumed session, whose fresh module starts profiling again, would compute
- * slightly different gradients than the uninterrupted run. The setting is thread-local.
- */
-class NoGraphOptimization
-{
-public:
-    NoGraphOptimization() : m_previous(torch::jit::getGraphExecutorOptimize()) { torch::jit::setGraphExecutorOptimize(false); }
-    ~NoGraphOptimization() { torch::jit::setGraphExecutorOptimize(m_previous); }
-    NoGraphOptimization(const NoGraphOptimization &) = delete;
-    NoGraphOptimization &operator=(const NoGraphOptimization &) = delete;
-
-private:
-    bool m_previous;
-};
 
 /** Seed of the torch CPU generator (model dropout), apart from the model's init seed. */
 std::uint64_t trainingRngSeed(std::uint64_t seed)
