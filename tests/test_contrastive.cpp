@@ -100,6 +100,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_contrastiveRun;
+    QByteArray m_contrastiveOutput; ///< what that train printed
 };
 
 void TestContrastive::lossIsClipsSymmetricInfoNce()
@@ -278,6 +279,7 @@ QString TestContrastive::contrastiveModel()
         return {};
     }
     m_contrastiveRun = run;
+    m_contrastiveOutput = trained.out;
     return run + QStringLiteral("/model.pt");
 }
 
@@ -286,6 +288,9 @@ void TestContrastive::contrastiveLearnsWithoutLabels()
     // A dataset with no label column at all trains, evaluates and is named as what it is.
     const QString model = contrastiveModel();
     QVERIFY(!model.isEmpty());
+    // Each epoch and the summary speak of R@1, never of an accuracy the model cannot have.
+    QVERIFY2(m_contrastiveOutput.contains("val R@1") && m_contrastiveOutput.contains("mean cross-modal R@1")
+                 && !m_contrastiveOutput.contains("accuracy"), m_contrastiveOutput.constData());
     const QJsonObject config = readJson(m_contrastiveRun + QStringLiteral("/config.json"));
     QCOMPARE(config.value(QStringLiteral("train")).toObject().value(QStringLiteral("supervised")).toBool(true), false);
     const QJsonObject report = readJson(m_contrastiveRun + QStringLiteral("/report.json"));
@@ -303,7 +308,7 @@ void TestContrastive::contrastiveLearnsWithoutLabels()
 
     // info names the objective; eval scores retrieval; explain says why it cannot, and what can.
     const auto info = testsupport::runFusionscope({QStringLiteral("info"), model});
-    QVERIFY2(info.exitCode == 0 && info.out.contains("contrastive"), info.out.constData());
+    QVERIFY2(info.exitCode == 0 && info.out.contains("contrastive") && !info.out.contains("assumed"), info.out.constData());
     const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
     const auto eval = testsupport::runFusionscope({QStringLiteral("eval"), model, data, QStringLiteral("--json")});
     QVERIFY2(eval.exitCode == 0, eval.err.constData());

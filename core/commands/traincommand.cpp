@@ -143,8 +143,12 @@ void printSummary(QTextStream &out, const QString &runDir)
         if (!parts.isEmpty())
             out << QStringLiteral("test accuracy by modality subset: %1\n").arg(parts.join(QStringLiteral(", ")));
     }
-    if (test.value(QStringLiteral("task")).toString() == QLatin1String("classify") || !test.contains(QStringLiteral("task"))) {
-        const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
+    const QJsonObject val = report.value(QStringLiteral("validation")).toObject();
+    if (!val.contains(QStringLiteral("accuracy")) && val.contains(QStringLiteral("r1"))) { // contrastive: no task score
+        out << QStringLiteral("validation: loss %1, mean cross-modal R@1 %2\n")
+                   .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
+                        percent(val.value(QStringLiteral("r1")).toDouble(std::nan(""))));
+    } else if (test.value(QStringLiteral("task")).toString() == QLatin1String("classify") || !test.contains(QStringLiteral("task"))) {
         out << QStringLiteral("validation: loss %1, accuracy %2\n")
                    .arg(number(val.value(QStringLiteral("loss")).toDouble(std::nan(""))),
                         percent(val.value(QStringLiteral("accuracy")).toDouble(std::nan(""))));
@@ -356,12 +360,17 @@ int runTrainCommand(const QStringList &arguments)
         if (bar && bar->isActive())
             stderrStream << "\r\x1b[K" << Qt::flush; // the bar redraws itself on the next step
         const bool classify = epoch.task == TaskKind::Classify;
-        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  val %5 %6  %7 s\n")
+        const QString recall = std::isnan(epoch.valRecallAt1) ? QString() : QStringLiteral("val R@1 %1").arg(percent(epoch.valRecallAt1));
+        // A contrastive run has no task score: its R@1 stands alone.
+        const QString score = std::isnan(epoch.valAccuracy) && !recall.isEmpty()
+                                  ? recall
+                                  : QStringLiteral("val %1 %2").arg(taskScoreName(epoch.task),
+                                                                    classify ? percent(epoch.valAccuracy) : number(epoch.valAccuracy, 3))
+                                        + (recall.isEmpty() ? QString() : QStringLiteral("  ") + recall);
+        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  %5  %6 s\n")
                             .arg(epoch.epoch + 1)
                             .arg(epoch.epochs)
-                            .arg(number(epoch.trainLoss), number(epoch.valLoss), taskScoreName(epoch.task),
-                                 (classify ? percent(epoch.valAccuracy) : number(epoch.valAccuracy, 3))
-                                     + (std::isnan(epoch.valRecallAt1) ? QString() : QStringLiteral("  val R@1 %1").arg(percent(epoch.valRecallAt1))))
+                            .arg(number(epoch.trainLoss), number(epoch.valLoss), score)
                             .arg(epoch.seconds, 0, 'f', 1)
                      << Qt::flush;
     };

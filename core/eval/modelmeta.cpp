@@ -86,8 +86,9 @@ bool ModelMeta::fromJson(const QJsonObject &json, ModelMeta *meta, QString *erro
         return fail(taskError);
 
     const QJsonValue labels = json.value(key("labels"));
-    if (result.task.hasTargets()) {
-        // A regression's or multi-label's outputs are named by its targets or tags; it has no classes to assume.
+    if (result.task.hasTargets() || !result.task.hasTaskOutputs()) {
+        // A regression's or multi-label's outputs are named by its targets or tags, a contrastive
+        // model has none: no classes to assume.
     } else if (labels.isUndefined() || labels.isNull() || (labels.isArray() && labels.toArray().isEmpty())) {
         result.assumed << key("labels");
     } else if (!labels.isArray()) {

@@ -174,7 +174,7 @@ QString formatModelMeta(const ModelMeta &meta)
                         .arg(meta.task.thresholds[std::size_t(k)], 0, 'f', 3)
                         .arg(meta.task.posWeight.empty() ? QString()
                                                          : QStringLiteral(", pos_weight %1").arg(meta.task.posWeight[std::size_t(k)], 0, 'g', 4));
-    } else {
+    } else if (meta.task.hasTaskOutputs()) {
         text += QStringLiteral("labels (%1)").arg(meta.labels.size()).leftJustified(13) + meta.labels.join(QStringLiteral(", ")) + QLatin1Char('\n');
     }
     if (meta.builtIn) {

@@ -101,9 +101,13 @@ void ModelFileCard::setInfo(const ModelFileInfo &info)
     rows += row(tr("Parameters"), locale.toString(info.parameters));
     if (info.hasMeta) {
         const PreprocessConfig &pre = info.meta.preprocess;
-        rows += row(tr("Labels"), info.meta.hasLabels()
-                                      ? escaped(QStringLiteral("%1: %2").arg(info.meta.labels.size()).arg(labelList(info.meta.labels)))
-                                      : tr("not in the file: the dataset's labels, in sorted order"));
+        if (!info.meta.task.hasTaskOutputs())
+            rows += row(tr("Task"), tr("contrastive: no task outputs; its per-modality embeddings (embed/text, embed/image, "
+                                       "embed/audio) are aligned. Fine-tune it on labels with train --init."));
+        else
+            rows += row(tr("Labels"), info.meta.hasLabels()
+                                          ? escaped(QStringLiteral("%1: %2").arg(info.meta.labels.size()).arg(labelList(info.meta.labels)))
+                                          : tr("not in the file: the dataset's labels, in sorted order"));
         if (!info.meta.assumed.isEmpty())
             rows += row(tr("Assumed"), escaped(tr("%1 (not in fusionscope/meta.json: defaults taken)")
                                                    .arg(info.meta.assumed.join(QStringLiteral(", ")))));
