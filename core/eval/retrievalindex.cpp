@@ -37,20 +37,11 @@ const float *RetrievalIndex::embedding(int row, int modality) const
 
 std::vector<RetrievalIndex::Hit> RetrievalIndex::search(const float *query, int modality, int k) const
 {
-    std::vector<Hit> hits;
-    QSet<QString> files;
     const std::vector<float> &table = m_embeddings[std::size_t(modality)];
-    for (int row = 0; row < size(); ++row) {
-        const Entry &entry = m_entries[std::size_t(row)];
-        if (!entry.present[std::size_t(modality)])
-            continue;
-        // One gallery item per file: five captions of one image are one image.
-        const QString file = modality == 0 ? entry.text : modality == 1 ? entry.imagePath : entry.audioPath;
-        if (!file.isEmpty()) {
-            if (files.contains(file))
-                continue;
-            files.insert(file);
-        }
+    const std::vector<int> &gallery = m_galleries[std::size_t(modality)];
+    std::vector<Hit> hits;
+    hits.reserve(gallery.size());
+    for (int row : gallery) {
         const float *vector = table.data() + std::size_t(row) * std::size_t(m_dim);
         double dot = 0.0;
         for (int d = 0; d < m_dim; ++d)
@@ -63,6 +54,28 @@ std::vector<RetrievalIndex::Hit> RetrievalIndex::search(const float *query, int 
     });
     hits.resize(kept);
     return hits;
+}
+
+void RetrievalIndex::indexGalleries()
+{
+    // One gallery item per file, its first row: five captions of one image are one image.
+    for (int modality = 0; modality < 3; ++modality) {
+        std::vector<int> &gallery = m_galleries[std::size_t(modality)];
+        gallery.clear();
+        QSet<QString> files;
+        for (int row = 0; row < size(); ++row) {
+            const Entry &entry = m_entries[std::size_t(row)];
+            if (!entry.present[std::size_t(modality)])
+                continue;
+            const QString &file = modality == 0 ? entry.text : modality == 1 ? entry.imagePath : entry.audioPath;
+            if (!file.isEmpty()) {
+                if (files.contains(file))
+                    continue;
+                files.insert(file);
+            }
+            gallery.push_back(row);
+        }
+    }
 }
 
 void RetrievalIndex::assign(const QString &key, const Dataset &dataset, int dim, std::array<std::vector<float>, 3> embeddings)
@@ -85,6 +98,7 @@ void RetrievalIndex::assign(const QString &key, const Dataset &dataset, int dim,
         entry.present = dataset.presence(index);
         m_entries.push_back(entry);
     }
+    indexGalleries();
 }
 
 bool RetrievalIndex::save(const QString &path, QString *error) const
@@ -156,6 +170,7 @@ bool RetrievalIndex::load(const QString &path, const QString &expectedKey, QStri
     m_dim = dim;
     m_entries = std::move(entries);
     m_embeddings = std::move(embeddings);
+    indexGalleries();
     return true;
 }
 
