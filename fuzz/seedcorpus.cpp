@@ -3,7 +3,6 @@
 // writes (encodeAudio, ModelMeta/RunConfig::toJson, saveCheckpoint), so no binary seed needs
 // committing. tools/fuzz.sh runs it before fuzzing.
 #include "core/data/audiodecoder.h"
-#include "core/data/dataset.h"
 #include "core/eval/modelmeta.h"
 #include "core/eval/retrievalindex.h"
 #include "core/train/checkpoint.h"
@@ -160,21 +159,28 @@ void checkpointSeeds(const QString &tmp)
     seed("fuzz_checkpoint", QStringLiteral("best.pt"), readAll(best));
 }
 
-/** A small index as `retrieve` writes it, over the fixture's samples; the harness loads it with key "fuzz". */
-void retrievalIndexSeeds(const QString &fixture, const QString &tmp)
+/** A small index as `retrieve` writes it; the harness loads it with key "fuzz". */
+void retrievalIndexSeeds(const QString &tmp)
 {
-    const std::shared_ptr<Dataset> dataset = Dataset::load(fixture);
-    if (!dataset || !dataset->loadError().isEmpty()) {
-        std::fprintf(stderr, "fusionscope_fuzz_seeds: the fixture dataset does not load\n");
-        std::exit(1);
-    }
     constexpr int kDim = 4;
+    std::vector<RetrievalIndex::Entry> entries;
+    for (int i = 0; i < 5; ++i) {
+        RetrievalIndex::Entry entry;
+        entry.id = QStringLiteral("s%1").arg(i);
+        entry.split = QStringLiteral("test");
+        entry.label = i % 2 ? QStringLiteral("red circle") : QStringLiteral("blue star");
+        entry.text = QStringLiteral("caption %1").arg(i % 3); // two rows share a caption
+        entry.imagePath = QStringLiteral("images/%1.png").arg(i);
+        entry.audioPath = i == 4 ? QString() : QStringLiteral("audio/%1.ogg").arg(i);
+        entry.present = {true, true, i != 4};
+        entries.push_back(entry);
+    }
     std::array<std::vector<float>, 3> embeddings;
     for (int modality = 0; modality < 3; ++modality)
-        for (int i = 0; i < dataset->size() * kDim; ++i)
+        for (int i = 0; i < int(entries.size()) * kDim; ++i)
             embeddings[std::size_t(modality)].push_back(float((i * 7 + modality) % 5) / 5.0f);
     RetrievalIndex index;
-    index.assign(QStringLiteral("fuzz"), *dataset, kDim, embeddings);
+    index.assign(QStringLiteral("fuzz"), std::move(entries), kDim, std::move(embeddings));
     const QString path = tmp + QStringLiteral("/index.fsri");
     QString error;
     if (!index.save(path, &error)) {
@@ -204,7 +210,7 @@ int main(int argc, char **argv)
     audioSeeds(fixture, tmp.path());
     configSeeds();
     checkpointSeeds(tmp.path());
-    retrievalIndexSeeds(fixture, tmp.path());
+    retrievalIndexSeeds(tmp.path());
     std::printf("seed corpora written under %s\n", argv[1]);
     return 0;
 }

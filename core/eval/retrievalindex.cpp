@@ -78,13 +78,19 @@ void RetrievalIndex::indexGalleries()
     }
 }
 
-void RetrievalIndex::assign(const QString &key, const Dataset &dataset, int dim, std::array<std::vector<float>, 3> embeddings)
+void RetrievalIndex::assign(const QString &key, std::vector<Entry> entries, int dim, std::array<std::vector<float>, 3> embeddings)
 {
     m_key = key;
     m_dim = dim;
     m_embeddings = std::move(embeddings);
-    m_entries.clear();
-    m_entries.reserve(std::size_t(dataset.size()));
+    m_entries = std::move(entries);
+    indexGalleries();
+}
+
+void RetrievalIndex::assign(const QString &key, const Dataset &dataset, int dim, std::array<std::vector<float>, 3> embeddings)
+{
+    std::vector<Entry> entries;
+    entries.reserve(std::size_t(dataset.size()));
     const QDir root(dataset.root());
     for (int index = 0; index < dataset.size(); ++index) {
         const SampleRecord &record = dataset.record(index);
@@ -96,9 +102,9 @@ void RetrievalIndex::assign(const QString &key, const Dataset &dataset, int dim,
         entry.imagePath = record.imagePath.isEmpty() ? QString() : root.relativeFilePath(record.imagePath);
         entry.audioPath = record.audioPath.isEmpty() ? QString() : root.relativeFilePath(record.audioPath);
         entry.present = dataset.presence(index);
-        m_entries.push_back(entry);
+        entries.push_back(entry);
     }
-    indexGalleries();
+    assign(key, std::move(entries), dim, std::move(embeddings));
 }
 
 bool RetrievalIndex::save(const QString &path, QString *error) const

@@ -56,6 +56,8 @@ public:
 
     /** Fills the index from `dataset` and one table per modality (row i = dataset sample i). */
     void assign(const QString &key, const Dataset &dataset, int dim, std::array<std::vector<float>, 3> embeddings);
+    /** The same from entries already made (row i = entries[i]). */
+    void assign(const QString &key, std::vector<Entry> entries, int dim, std::array<std::vector<float>, 3> embeddings);
     /** Binary file, written atomically; false with *error naming it. */
     bool save(const QString &path, QString *error) const;
     /** False with *error for a missing, truncated or foreign file, or one built under another key. */
