@@ -154,10 +154,13 @@ bool RetrievalIndex::load(const QString &path, const QString &expectedKey, QStri
         return broken(QStringLiteral("index format %1, this build reads %2").arg(version).arg(kVersion));
     if (key != expectedKey)
         return broken(QStringLiteral("built for another model or manifest"));
-    // Every row takes at least 3 × dim floats on disk: a count the file cannot hold is a damaged file, not an allocation.
-    const qint64 floats = qint64(rows) * qint64(dim) * 3;
-    if (dim <= 0 || dim > 65536 || rows < 0 || floats * qint64(sizeof(float)) > file.size())
-        return broken(QStringLiteral("damaged header (%1 rows × %2 dimensions)").arg(rows).arg(dim));
+    // Every row takes at least 3 × dim floats on disk: a count the file cannot hold is a damaged
+    // file, not an allocation. The ranges first, so the product cannot overflow (found by fuzzing).
+    const auto damaged = [&] { return broken(QStringLiteral("damaged header (%1 rows × %2 dimensions)").arg(rows).arg(dim)); };
+    if (dim <= 0 || dim > 65536 || rows < 0)
+        return damaged();
+    if (qint64(rows) * qint64(dim) * 3 * qint64(sizeof(float)) > file.size())
+        return damaged();
     std::vector<Entry> entries(static_cast<std::size_t>(rows));
     for (Entry &entry : entries) {
         in >> entry.id >> entry.split >> entry.label >> entry.text >> entry.imagePath >> entry.audioPath
