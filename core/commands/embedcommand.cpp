@@ -238,6 +238,7 @@ int runEmbedCommand(const QStringList &arguments)
     if (!parser.isSet(noRetrieval)
         && !measureRetrieval(model->module, *dataset, splitIndices, batchSize, &retrieval, &retrievalNote, &error))
         return failure(QStringLiteral("%1: %2").arg(modelPath, error));
+    const QJsonObject probeJson = probe.toJson();
     const QJsonObject summary{{QStringLiteral("model"), QDir(modelPath).absolutePath()},
                               {QStringLiteral("dataset"), QDir(datasetPath).absolutePath()},
                               {QStringLiteral("split"), splitName},
@@ -246,8 +247,8 @@ int runEmbedCommand(const QStringList &arguments)
                               {QStringLiteral("dim"), table.dim},
                               {QStringLiteral("precision"), precisionName(precision)},
                               {QStringLiteral("knn_k"), neighbours},
-                              {QStringLiteral("knn_accuracy"), probe.toJson().value(QStringLiteral("knn_accuracy"))},
-                              {QStringLiteral("linear_probe"), probe.toJson().value(QStringLiteral("linear_probe"))},
+                              {QStringLiteral("knn_accuracy"), probeJson.value(QStringLiteral("knn_accuracy"))},
+                              {QStringLiteral("linear_probe"), probeJson.value(QStringLiteral("linear_probe"))},
                               {QStringLiteral("retrieval"), retrievalJson(retrieval)}};
     if (!writeFileAtomically(QDir(outDir).filePath(QStringLiteral("embed.json")),
                              QJsonDocument(summary).toJson(QJsonDocument::Indented), &error))
