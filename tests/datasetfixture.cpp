@@ -8,6 +8,7 @@
 #include <QtCore/QJsonObject>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cmath>
 
@@ -49,6 +50,38 @@ void write(const QString &dir, const Options &options)
             line.insert(QStringLiteral("split"), r < 4 ? QStringLiteral("train") : r == 4 ? QStringLiteral("val") : QStringLiteral("test"));
         }
         manifest += QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+    }
+    testsupport::writeFile(dir + QStringLiteral("/manifest.jsonl"), manifest);
+}
+
+void writeColourCaptions(const QString &dir, bool withLabels)
+{
+    static const char *const hues[12] = {"red", "orange", "yellow", "lime", "green", "teal", "cyan", "azure", "blue", "violet", "magenta", "pink"};
+    QDir().mkpath(dir + QStringLiteral("/images"));
+    QByteArray manifest;
+    cv::RNG rng(7);
+    int sample = 0;
+    for (const char *split : {"train", "train", "train", "train", "val", "test"}) {
+        for (int kind = 0; kind < 24; ++kind, ++sample) {
+            const int hue = kind % 12;
+            const bool bright = kind < 12;
+            cv::Mat hsv(32, 32, CV_8UC3, cv::Scalar(hue * 15, 230, bright ? 240 : 110));
+            cv::Mat noise(32, 32, CV_8UC3);
+            rng.fill(noise, cv::RNG::UNIFORM, 0, 12);
+            hsv += noise;
+            cv::Mat bgr;
+            cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
+            const QString image = QStringLiteral("images/s%1.png").arg(sample);
+            if (!cv::imwrite((dir + QLatin1Char('/') + image).toStdString(), bgr))
+                qFatal("cannot write %s/%s", qPrintable(dir), qPrintable(image));
+            QJsonObject row{{QStringLiteral("id"), QStringLiteral("s%1").arg(sample)},
+                            {QStringLiteral("text"), QStringLiteral("a %1 %2 square").arg(QLatin1String(bright ? "bright" : "dark"), QLatin1String(hues[hue]))},
+                            {QStringLiteral("image"), image},
+                            {QStringLiteral("split"), QLatin1String(split)}};
+            if (withLabels && (sample % 3 != 0 || QLatin1String(split) != QLatin1String("train")))
+                row.insert(QStringLiteral("label"), QLatin1String(bright ? "bright" : "dark"));
+            manifest += QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n';
+        }
     }
     testsupport::writeFile(dir + QStringLiteral("/manifest.jsonl"), manifest);
 }

@@ -20,6 +20,14 @@ struct Options
  */
 void write(const QString &dir, const Options &options = {});
 
+/**
+ * The colour-caption dataset the contrastive tests align: 24 kinds (12 hues × bright/dark), each
+ * a caption ("a bright teal square") and a solid 32 × 32 image with a little noise. Train: 4
+ * samples per kind, val and test: one per kind (sample n is kind n mod 24: teal is 5, 29, … 125).
+ * The label is bright/dark; with labels, a third of the train samples still has none. No audio.
+ */
+void writeColourCaptions(const QString &dir, bool withLabels = true);
+
 /** Overwrites sample i's image with a solid colour (for cache invalidation tests). */
 void rewriteImage(const QString &dir, int index, int red, int green, int blue, int size = 32);
 

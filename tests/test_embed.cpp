@@ -244,19 +244,8 @@ void TestEmbed::badInputIsRefusedClearly()
 
     // A model whose forward returns logits only: named, with what it does return; nothing written.
     const QString logitsOnly = m_dir.filePath(QStringLiteral("logits-only.pt"));
-    const QString script = m_dir.filePath(QStringLiteral("logits_only.py"));
-    testsupport::writeFile(script, R"PY(
-import sys, torch
-from typing import Dict
-class LogitsOnly(torch.nn.Module):
-    def forward(self, text, image, audio, present) -> Dict[str, torch.Tensor]:
-        return {'logits': present[:, :2] * 1.0}
-torch.jit.script(LogitsOnly()).save(sys.argv[1])
-)PY");
-    QProcess python;
-    python.start(QStringLiteral(FUSIONSCOPE_PEER_PYTHON), {script, logitsOnly});
-    QVERIFY(python.waitForFinished(120000));
-    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const QByteArray pythonFailed = testsupport::writeLogitsOnlyModel(logitsOnly);
+    QVERIFY2(pythonFailed.isEmpty(), pythonFailed.constData());
     const QString out = m_dir.filePath(QStringLiteral("never"));
     const auto noEmbedding = testsupport::runFusionscope({QStringLiteral("embed"), logitsOnly, m_data, QStringLiteral("--out"), out});
     QCOMPARE(noEmbedding.exitCode, 1);

@@ -173,7 +173,7 @@ void TestEvalInterop::evalDumpsTheBatchItScored()
     }();
     const Batch expected = makeBatch(*m_dataset, all);
     // fp32 for the comparison with Python's plain forward; bf16 for the one under torch.autocast.
-    for (const QString precision : {QStringLiteral("fp32"), QStringLiteral("bf16")})
+    for (const QString &precision : {QStringLiteral("fp32"), QStringLiteral("bf16")})
     for (const char *fusion : kFusions) {
         const QString name = QString::fromLatin1(fusion) + (precision == QLatin1String("bf16") ? QStringLiteral(".bf16") : QString());
         const QString dump = m_dir.filePath(name + QStringLiteral(".dump"));

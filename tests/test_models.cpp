@@ -334,7 +334,7 @@ private Q_SLOTS:
     {
         // Regression (value_outputs): the token fusions' readout also maps the attention weights,
         // starting at zero, and the gradient of a squared error reaches that map.
-        for (const QString fusion : {QStringLiteral("attention"), QStringLiteral("graph")}) {
+        for (const QString &fusion : {QStringLiteral("attention"), QStringLiteral("graph")}) {
             ModelConfig config = smallConfig(fusion);
             config.numClasses = 2;
             config.valueOutputs = true;

@@ -5,6 +5,8 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
 
+#include <algorithm>
+
 namespace testsupport {
 
 void writeFile(const QString &path, const QByteArray &bytes)
@@ -24,7 +26,8 @@ ProcessResult runFusionscope(const QStringList &arguments, int timeoutMs)
         result.err = "cannot start " FUSIONSCOPE_BINARY;
         return result;
     }
-    if (!process.waitForFinished(timeoutMs)) {
+    const int scale = std::max(1, qEnvironmentVariableIntValue("FUSIONSCOPE_TEST_TIMEOUT_SCALE"));
+    if (!process.waitForFinished(timeoutMs * scale)) {
         process.kill();
         process.waitForFinished();
         result.err = "timed out";
@@ -34,6 +37,29 @@ ProcessResult runFusionscope(const QStringList &arguments, int timeoutMs)
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
+}
+
+QByteArray writeLogitsOnlyModel(const QString &path)
+{
+    // TorchScript reads the class's source back, so the script must be a file, not `python -c`.
+    const QString script = path + QStringLiteral(".py");
+    writeFile(script, R"PY(
+import sys, torch
+from typing import Dict
+class LogitsOnly(torch.nn.Module):
+    def forward(self, text, image, audio, present) -> Dict[str, torch.Tensor]:
+        return {'logits': present[:, :2] * 1.0}
+torch.jit.script(LogitsOnly()).save(sys.argv[1])
+)PY");
+    QProcess python;
+    python.start(QStringLiteral(FUSIONSCOPE_PEER_PYTHON), {script, path});
+    if (!python.waitForFinished(120000))
+        return "the Python peer did not finish in 2 min";
+    if (python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0)
+        return python.readAllStandardError().isEmpty() ? QByteArray("the Python peer failed") : python.readAllStandardError();
+    if (!QFileInfo::exists(path))
+        return "the Python peer wrote no " + path.toUtf8();
+    return {};
 }
 
 } // namespace testsupport

@@ -18,7 +18,18 @@ struct ProcessResult
     QByteArray err;
 };
 
-/** Runs the built fusionscope executable with arguments; waits at most timeoutMs. */
+/**
+ * Runs the built fusionscope executable with arguments; waits at most timeoutMs, times
+ * FUSIONSCOPE_TEST_TIMEOUT_SCALE where the environment sets it (the sanitized suite does: its
+ * binaries train several times slower, and CTest's own timeout still bounds the test).
+ */
 ProcessResult runFusionscope(const QStringList &arguments, int timeoutMs = 300000);
+
+/**
+ * Saves, through the Python peer, a TorchScript model whose forward returns only "logits"
+ * (no embeddings, no meta.json): the foreign model the embedding commands must refuse by name.
+ * Returns an empty string, or what Python printed on failure.
+ */
+QByteArray writeLogitsOnlyModel(const QString &path);
 
 } // namespace testsupport
