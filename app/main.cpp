@@ -1,9 +1,9 @@
 #include "app/cli.h"
-#include "ui/app/screenshotdirector.h"
-#include "ui/mainwindow.h"
 #include "core/util/appidentity.h"
 #include "core/util/blasinfo.h"
 #include "core/util/threads.h"
+#include "ui/mainwindow.h"
+#include "ui/screenshotdirector.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtWidgets/QApplication>

@@ -13,11 +13,11 @@
 #include "core/train/trainconfig.h"
 #include "core/util/appidentity.h"
 #include "core/util/threads.h"
-#include "ui/app/datasetcontroller.h"
-#include "ui/app/trainingcontroller.h"
+#include "ui/data/datasetcontroller.h"
 #include "ui/mainwindow.h"
-#include "ui/panels/modelpanel.h"
-#include "ui/panels/trainpanel.h"
+#include "ui/model/modelpanel.h"
+#include "ui/train/trainingcontroller.h"
+#include "ui/train/trainpanel.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>

@@ -1,16 +1,16 @@
 #include "core/data/audiodecoder.h"
 #include "core/util/appidentity.h"
-#include "ui/app/datasetcontroller.h"
-#include "ui/app/recentdatasets.h"
+#include "tests/testsupport.h"
+#include "ui/data/datapanel.h"
+#include "ui/data/datasetcontroller.h"
+#include "ui/data/recentdatasets.h"
+#include "ui/data/samplepreview.h"
 #include "ui/mainwindow.h"
-#include "ui/panels/datapanel.h"
-#include "ui/panels/samplepreview.h"
 #include "ui/plot/classdistributionplot.h"
 #include "ui/plot/spectrogramplot.h"
 #include "ui/plot/waveformplot.h"
 #include "ui/widgets/errorbanner.h"
 #include "ui/widgets/tokenchips.h"
-#include "tests/testsupport.h"
 
 #include <QtCore/QMimeData>
 #include <QtCore/QSettings>

@@ -1,11 +1,11 @@
 #include "core/util/appidentity.h"
-#include "ui/app/runreportactions.h"
-#include "ui/app/runreportdata.h"
-#include "ui/app/runreportexport.h"
+#include "tests/testsupport.h"
 #include "ui/plot/plotexport.h"
 #include "ui/plot/runreportplot.h"
+#include "ui/train/runreportactions.h"
+#include "ui/train/runreportdata.h"
+#include "ui/train/runreportexport.h"
 #include "ui/widgets/errorbanner.h"
-#include "tests/testsupport.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>

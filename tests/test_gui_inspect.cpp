@@ -1,20 +1,20 @@
 #include "core/explain/explainer.h"
 #include "core/util/appidentity.h"
-#include "ui/app/explaincontroller.h"
+#include "tests/testsupport.h"
 #include "ui/inspect/attentionselection.h"
 #include "ui/inspect/attentiontokens.h"
 #include "ui/inspect/audioattentionplot.h"
 #include "ui/inspect/contributionplot.h"
+#include "ui/inspect/explaincontroller.h"
 #include "ui/inspect/heatmapcanvas.h"
 #include "ui/inspect/heatmapview.h"
+#include "ui/inspect/inspectpanel.h"
 #include "ui/inspect/navigatormodel.h"
 #include "ui/inspect/predictionview.h"
 #include "ui/inspect/sampleinspector.h"
 #include "ui/inspect/samplenavigator.h"
 #include "ui/mainwindow.h"
-#include "ui/panels/inspectpanel.h"
 #include "ui/widgets/errorbanner.h"
-#include "tests/testsupport.h"
 
 #include <QtCore/QMimeData>
 #include <QtCore/QSettings>

@@ -2,19 +2,19 @@
 // verdicts, one sample's predicted values or tag probabilities and the decomposition of the
 // explained output, then the split views' residual scatter (click → sample) and tag table.
 #include "core/explain/explainer.h"
+#include "tests/testsupport.h"
 #include "ui/inspect/contributionplot.h"
+#include "ui/inspect/explaincontroller.h"
+#include "ui/inspect/inspectpanel.h"
 #include "ui/inspect/navigatormodel.h"
 #include "ui/inspect/predictionview.h"
 #include "ui/inspect/sampleinspector.h"
 #include "ui/inspect/samplenavigator.h"
-#include "ui/inspectsplit/residualscatterplot.h"
-#include "ui/inspectsplit/splitviews.h"
-#include "ui/inspectsplit/tagscoretable.h"
-#include "ui/app/explaincontroller.h"
-#include "ui/app/runreportdata.h"
-#include "ui/app/runreportexport.h"
-#include "ui/panels/inspectpanel.h"
-#include "tests/testsupport.h"
+#include "ui/inspect/split/residualscatterplot.h"
+#include "ui/inspect/split/splitviews.h"
+#include "ui/inspect/split/tagscoretable.h"
+#include "ui/train/runreportdata.h"
+#include "ui/train/runreportexport.h"
 
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QImage>

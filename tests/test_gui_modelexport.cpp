@@ -1,16 +1,16 @@
 #include "core/eval/modelfileinfo.h"
 #include "core/util/appidentity.h"
-#include "ui/app/datasetcontroller.h"
-#include "ui/app/explaincontroller.h"
-#include "ui/app/modelfilecopy.h"
-#include "ui/app/runreportactions.h"
+#include "core/util/modelfilecopy.h"
+#include "tests/testsupport.h"
+#include "ui/data/datasetcontroller.h"
+#include "ui/inspect/explaincontroller.h"
+#include "ui/inspect/inspectpanel.h"
 #include "ui/inspect/navigatormodel.h"
 #include "ui/inspect/overlayexportbar.h"
 #include "ui/inspect/samplenavigator.h"
 #include "ui/mainwindow.h"
-#include "ui/panels/inspectpanel.h"
+#include "ui/train/runreportactions.h"
 #include "ui/widgets/errorbanner.h"
-#include "tests/testsupport.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>

@@ -1,11 +1,11 @@
 // The window's setup notes: a dataset with CJK text on a machine without a CJK font says so
 // (instead of drawing boxes), once; the font probe is swapped because a test cannot uninstall fonts.
 #include "core/data/manifest.h"
-#include "ui/app/datasetcontroller.h"
+#include "tests/testsupport.h"
+#include "ui/data/datasetcontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/widgets/cjkfontcheck.h"
 #include "ui/widgets/noticebar.h"
-#include "tests/testsupport.h"
 
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>

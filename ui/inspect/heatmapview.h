@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ui/app/explainresults.h"
 #include "ui/inspect/attentionselection.h"
+#include "ui/inspect/explainresults.h"
 
 #include <QtWidgets/QWidget>
 

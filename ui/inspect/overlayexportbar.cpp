@@ -1,6 +1,6 @@
 #include "ui/inspect/overlayexportbar.h"
 
-#include "ui/app/explaincontroller.h"
+#include "ui/inspect/explaincontroller.h"
 #include "ui/inspect/samplenavigator.h"
 
 #include <QtCore/QDir>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/app/overlayexportjob.h"
+#include "ui/inspect/overlayexportjob.h"
 
 #include <QtCore/QVector>
 #include <QtWidgets/QWidget>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/data/dataset.h"
-#include "ui/app/explainresults.h"
+#include "ui/inspect/explainresults.h"
 
 #include <QtWidgets/QWidget>
 #include <memory>

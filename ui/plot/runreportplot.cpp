@@ -1,6 +1,6 @@
 #include "ui/plot/runreportplot.h"
 
-#include "ui/app/runreportdata.h"
+#include "ui/train/runreportdata.h"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
 #include "ui/train/runhistorylist.h"
 
-#include "ui/app/runreportactions.h"
+#include "ui/train/runreportactions.h"
 #include "ui/widgets/notelabel.h"
 
 #include <QtCore/QDir>

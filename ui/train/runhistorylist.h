@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/app/runhistory.h"
+#include "ui/train/runhistory.h"
 
 #include <QtWidgets/QWidget>
 

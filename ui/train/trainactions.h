@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/app/trainingcontroller.h"
+#include "ui/train/trainingcontroller.h"
 
 #include <QtCore/QList>
 #include <QtCore/QObject>

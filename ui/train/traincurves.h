@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/train/trainevents.h"
-#include "ui/app/runhistory.h"
+#include "ui/train/runhistory.h"
 
 #include <QtWidgets/QWidget>
 
