@@ -18,6 +18,8 @@ packages=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   # tokenizer
   libsentencepiece-dev
+  # nearest neighbours for the embedding map's t-SNE (header-only HNSW)
+  libhnswlib-dev
   # model-archive checks: CRC-32 and inflate of zip entries (zlib)
   zlib1g-dev
   # JPEG decoding with our own error manager (libjpeg warnings become sample notes)
@@ -28,6 +30,8 @@ packages=(
   fonts-wqy-microhei
   # the Python PyTorch peer for interop tests and benchmarks
   python3-torch python3-numpy python3-opencv python3-soundfile
+  # scikit-learn: the reference t-SNE and trustworthiness the embedding map is tested against
+  python3-sklearn
   # .deb packaging: the man page from --help (help2man), and the checks packaging/test-deb.sh
   # runs on the package (lintian) and its .desktop/metainfo files
   dpkg-dev file desktop-file-utils appstream help2man lintian

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void metadataCellsCannotBreakTheTable();
     void linearProbeSeparatesWhatALineSeparates();
     void embedWritesProjectorFilesAndKnn();
+    void embedLaysTheSplitOutAsAMap();
     void pythonComputesTheSameEmbeddings();
     void badInputIsRefusedClearly();
 
@@ -193,6 +194,44 @@ void TestEmbed::embedWritesProjectorFilesAndKnn()
                                                     QStringLiteral("train"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("train"))});
     QVERIFY2(train.exitCode == 0, train.err.constData());
     QVERIFY2(train.out.contains("overlaps the train split"), train.out.constData());
+}
+
+void TestEmbed::embedLaysTheSplitOutAsAMap()
+{
+    // --layout tsne: layout.tsv names each row of metadata.tsv with its place on the map.
+    const QString out = m_dir.filePath(QStringLiteral("mapped"));
+    const auto run = testsupport::runFusionscope({QStringLiteral("embed"), m_model, m_data, QStringLiteral("--layout"), QStringLiteral("tsne"),
+                                                  QStringLiteral("--perplexity"), QStringLiteral("5"), QStringLiteral("--no-probe"),
+                                                  QStringLiteral("--no-retrieval"), QStringLiteral("--out"), out});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.out.contains("layout.tsv") && run.out.contains("t-SNE map: perplexity 5, KL divergence"), run.out.constData());
+    const QList<QByteArray> layout = readAll(out + QStringLiteral("/layout.tsv")).trimmed().split('\n');
+    const QList<QByteArray> metadata = readAll(out + QStringLiteral("/metadata.tsv")).trimmed().split('\n');
+    QCOMPARE(layout.size(), metadata.size());
+    QCOMPARE(layout.at(0), QByteArray("id\tx\ty"));
+    for (int row = 1; row < layout.size(); ++row) {
+        const QList<QByteArray> cells = layout.at(row).split('\t');
+        QCOMPARE(cells.size(), 3);
+        QCOMPARE(cells.at(0), metadata.at(row).split('\t').at(0));
+        bool xOk = false, yOk = false;
+        QVERIFY(std::isfinite(cells.at(1).toDouble(&xOk)) && std::isfinite(cells.at(2).toDouble(&yOk)) && xOk && yOk);
+    }
+    const QJsonObject summary = QJsonDocument::fromJson(readAll(out + QStringLiteral("/embed.json"))).object();
+    const QJsonObject map = summary.value(QStringLiteral("layout")).toObject();
+    QCOMPARE(map.value(QStringLiteral("method")).toString(), QStringLiteral("tsne"));
+    QCOMPARE(map.value(QStringLiteral("perplexity")).toDouble(), 5.0);
+    QVERIFY(map.value(QStringLiteral("kl_divergence")).toDouble(-1) > 0.0);
+
+    const auto method = testsupport::runFusionscope({QStringLiteral("embed"), m_model, m_data, QStringLiteral("--layout"), QStringLiteral("umap"),
+                                                     QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
+    QCOMPARE(method.exitCode, 2);
+    QVERIFY2(method.err.contains("--layout must be tsne or none, got 'umap'"), method.err.constData());
+    const auto perplexity = testsupport::runFusionscope({QStringLiteral("embed"), m_model, m_data, QStringLiteral("--layout"), QStringLiteral("tsne"),
+                                                         QStringLiteral("--perplexity"), QStringLiteral("zero"), QStringLiteral("--out"),
+                                                         m_dir.filePath(QStringLiteral("never"))});
+    QCOMPARE(perplexity.exitCode, 2);
+    QVERIFY2(perplexity.err.contains("--perplexity must be a number from 1 to 1000, got 'zero'"), perplexity.err.constData());
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never"))));
 }
 
 void TestEmbed::pythonComputesTheSameEmbeddings()

@@ -9,6 +9,7 @@
 #include "core/eval/embeddingprobe.h"
 #include "core/eval/modelio.h"
 #include "core/eval/retrieval.h"
+#include "core/eval/tsne.h"
 #include "core/util/atomicfile.h"
 #include "core/util/precision.h"
 #include "core/util/terminalprogress.h"
@@ -136,7 +137,12 @@ int runEmbedCommand(const QStringList &arguments)
                        "whose fusion was never trained), text, image or audio (only the samples that have it)."),
         QStringLiteral("M"));
     const QCommandLineOption noRetrieval(QStringLiteral("no-retrieval"), QStringLiteral("Skip the cross-modal retrieval scores."));
-    parser.addOptions({help, split, out, map, modalityOption, batchOption, knnOption, noProbe, noRetrieval, precisionOption});
+    const QCommandLineOption layoutOption(QStringLiteral("layout"),
+        QStringLiteral("Also lay the embeddings out as a 2-D map: tsne (Barnes-Hut t-SNE, scikit-learn's defaults) writes layout.tsv "
+                       "(id, x, y per row of metadata.tsv); none (the default) skips it."), QStringLiteral("METHOD"), QStringLiteral("none"));
+    const QCommandLineOption perplexityOption(QStringLiteral("perplexity"), QStringLiteral("t-SNE's perplexity (default 30)."), QStringLiteral("P"));
+    parser.addOptions({help, split, out, map, modalityOption, batchOption, knnOption, noProbe, noRetrieval, precisionOption,
+                       layoutOption, perplexityOption});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -166,6 +172,16 @@ int runEmbedCommand(const QStringList &arguments)
     if (!commandsupport::parseInt(parser, batchOption, 1, 65536, &batchSize, &error)
         || !commandsupport::parseInt(parser, knnOption, 0, 1000, &neighbours, &error))
         return usageError(error);
+    const QString layoutMethod = parser.value(layoutOption).trimmed().toLower();
+    if (layoutMethod != QLatin1String("tsne") && layoutMethod != QLatin1String("none"))
+        return usageError(QStringLiteral("--layout must be tsne or none, got '%1'").arg(parser.value(layoutOption)));
+    TsneOptions tsne;
+    if (parser.isSet(perplexityOption)) {
+        bool ok = false;
+        tsne.perplexity = parser.value(perplexityOption).toDouble(&ok);
+        if (!ok || !(tsne.perplexity >= 1.0 && tsne.perplexity <= 1000.0))
+            return usageError(QStringLiteral("--perplexity must be a number from 1 to 1000, got '%1'").arg(parser.value(perplexityOption)));
+    }
     DatasetOptions options;
     if (parser.isSet(map) && !options.columns.parse(parser.value(map), &error))
         return usageError(error);
@@ -210,6 +226,26 @@ int runEmbedCommand(const QStringList &arguments)
     const QString outDir = QDir::cleanPath(parser.value(out));
     if (!writeEmbeddingFiles(outDir, table, *dataset, &error))
         return failure(error);
+    QJsonObject layoutJson;
+    if (layoutMethod == QLatin1String("tsne")) {
+        TerminalProgress laying(QStringLiteral("t-SNE"));
+        const TsneLayout layout = tsneLayout(table.values.data(), table.rows(), table.dim, tsne, &error,
+                                             [&](const Progress &p) { laying.update(p); });
+        laying.finish();
+        if (layout.xy.empty())
+            return failure(QStringLiteral("the t-SNE map of %1: %2").arg(outDir, error));
+        QByteArray tsv("id\tx\ty\n");
+        for (int row = 0; row < table.rows(); ++row)
+            tsv += dataset->record(table.indices[std::size_t(row)]).id.toUtf8() + '\t' + QByteArray::number(layout.xy[std::size_t(row) * 2], 'g', 7)
+                   + '\t' + QByteArray::number(layout.xy[std::size_t(row) * 2 + 1], 'g', 7) + '\n';
+        if (!writeFileAtomically(QDir(outDir).filePath(QStringLiteral("layout.tsv")), tsv, &error))
+            return failure(error);
+        layoutJson = QJsonObject{{QStringLiteral("method"), QStringLiteral("tsne")},
+                                 {QStringLiteral("file"), QStringLiteral("layout.tsv")},
+                                 {QStringLiteral("perplexity"), layout.perplexity},
+                                 {QStringLiteral("iterations"), tsne.iterations},
+                                 {QStringLiteral("kl_divergence"), layout.klDivergence}};
+    }
 
     // k-NN and the linear probe against the train split: labels are used only for these measurements.
     EmbeddingProbe probe;
@@ -239,7 +275,7 @@ int runEmbedCommand(const QStringList &arguments)
         && !measureRetrieval(model->module, *dataset, splitIndices, batchSize, &retrieval, &retrievalNote, &error))
         return failure(QStringLiteral("%1: %2").arg(modelPath, error));
     const QJsonObject probeJson = probe.toJson();
-    const QJsonObject summary{{QStringLiteral("model"), QDir(modelPath).absolutePath()},
+    QJsonObject summary{{QStringLiteral("model"), QDir(modelPath).absolutePath()},
                               {QStringLiteral("dataset"), QDir(datasetPath).absolutePath()},
                               {QStringLiteral("split"), splitName},
                               {QStringLiteral("embedding"), QString::fromStdString(outputName)},
@@ -250,13 +286,19 @@ int runEmbedCommand(const QStringList &arguments)
                               {QStringLiteral("knn_accuracy"), probeJson.value(QStringLiteral("knn_accuracy"))},
                               {QStringLiteral("linear_probe"), probeJson.value(QStringLiteral("linear_probe"))},
                               {QStringLiteral("retrieval"), retrievalJson(retrieval)}};
+    if (!layoutJson.isEmpty())
+        summary.insert(QStringLiteral("layout"), layoutJson);
     if (!writeFileAtomically(QDir(outDir).filePath(QStringLiteral("embed.json")),
                              QJsonDocument(summary).toJson(QJsonDocument::Indented), &error))
         return failure(error);
 
     QTextStream stdoutStream(stdout);
     stdoutStream << table.rows() << " " << splitName << " sample(s) × " << table.dim << " dimensions → "
-                 << QDir::toNativeSeparators(outDir) << " (tensors.tsv, metadata.tsv, embeddings.npy, embed.json)\n";
+                 << QDir::toNativeSeparators(outDir) << " (tensors.tsv, metadata.tsv, embeddings.npy, "
+                 << (layoutJson.isEmpty() ? "" : "layout.tsv, ") << "embed.json)\n";
+    if (!layoutJson.isEmpty())
+        stdoutStream << "t-SNE map: perplexity " << layoutJson.value(QStringLiteral("perplexity")).toDouble() << ", KL divergence "
+                     << QString::number(layoutJson.value(QStringLiteral("kl_divergence")).toDouble(), 'f', 3) << '\n';
     if (probe.knnK > 0 && !std::isnan(probe.knnAccuracy))
         stdoutStream << "k-NN accuracy (k " << neighbours << ", cosine, against the train split): "
                      << QString::number(100.0 * probe.knnAccuracy, 'f', 1) << " %\n";
