@@ -30,9 +30,20 @@ private:
         int point = -1;                                  ///< a leaf's point (duplicates pile up in it)
     };
 
+    /** What repulsion() reads of a cell, packed: 24 bytes instead of the builder's 72. */
+    struct Summary
+    {
+        float centreOfMassX = 0, centreOfMassY = 0;
+        float widthSquared = 0;
+        int count = 0;
+        int firstChild = -1;
+        int point = -1;
+    };
+
     void insert(int index, double x, double y);
     void split(int cell);
 
     const float *m_xy;
     std::vector<Cell> m_cells;
+    std::vector<Summary> m_summaries; ///< m_cells, summarised once the tree is built
 };
