@@ -112,7 +112,7 @@ bool tsneAffinities(const float *values, int rows, int dims, double perplexity, 
         }
     for (int row = 0; row < rows; ++row)
         counts[std::size_t(row) + 1] += counts[std::size_t(row)];
-    std::vector<std::pair<int, double>> entries(std::size_t(counts[std::size_t(rows)]));
+    std::vector<std::pair<int, double>> entries(static_cast<std::size_t>(counts[std::size_t(rows)]));
     std::vector<int> fill(counts.begin(), counts.end() - 1);
     const double scale = 1.0 / (2.0 * rows);
     for (int row = 0; row < rows; ++row)
