@@ -1,7 +1,8 @@
 #include "core/eval/tsneaffinities.h"
 
+#include "core/eval/neighbourgraph.h"
+
 #include <ATen/Parallel.h>
-#include <hnswlib/hnswlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,25 +15,16 @@ bool nearestNeighbours(const float *values, int rows, int dims, int k, unsigned 
                        std::vector<float> *distances, QString *error)
 {
     try {
-        hnswlib::L2Space space(static_cast<std::size_t>(dims)); // squared L2
-        // M 16 / ef 200: hnswlib's recommended recall settings; insertion in row order keeps it deterministic.
-        hnswlib::HierarchicalNSW<float> index(&space, std::size_t(rows), /*M=*/16, /*ef_construction=*/200, seed);
-        for (int row = 0; row < rows; ++row)
-            index.addPoint(values + std::size_t(row) * std::size_t(dims), hnswlib::labeltype(row));
-        index.setEf(std::size_t(std::max(2 * (k + 1), 64)));
+        const NeighbourGraph graph(values, rows, dims, seed, /*searchWidth=*/std::max(2 * (k + 1), 64));
         neighbours->assign(std::size_t(rows) * std::size_t(k), -1);
         distances->assign(std::size_t(rows) * std::size_t(k), 0.0f);
         at::parallel_for(0, rows, 64, [&](int64_t begin, int64_t end) {
+            std::vector<std::pair<float, int>> nearest;
             for (int64_t row = begin; row < end; ++row) {
-                auto found = index.searchKnn(values + std::size_t(row) * std::size_t(dims), std::size_t(k + 1));
-                std::vector<std::pair<float, hnswlib::labeltype>> sorted;
-                for (; !found.empty(); found.pop())
-                    if (int(found.top().second) != row)
-                        sorted.push_back(found.top());
-                std::sort(sorted.begin(), sorted.end());
-                for (int j = 0; j < k && j < int(sorted.size()); ++j) {
-                    (*neighbours)[std::size_t(row) * std::size_t(k) + std::size_t(j)] = int(sorted[std::size_t(j)].second);
-                    (*distances)[std::size_t(row) * std::size_t(k) + std::size_t(j)] = sorted[std::size_t(j)].first;
+                graph.search(int(row), k, &nearest);
+                for (std::size_t j = 0; j < nearest.size(); ++j) {
+                    (*neighbours)[std::size_t(row) * std::size_t(k) + j] = nearest[j].second;
+                    (*distances)[std::size_t(row) * std::size_t(k) + j] = nearest[j].first;
                 }
             }
         });
