@@ -5,6 +5,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <limits>
 
@@ -124,8 +125,8 @@ bool tsneAffinities(const float *values, int rows, int dims, double perplexity, 
         auto end = entries.begin() + counts[std::size_t(row) + 1];
         std::sort(begin, end, [](const auto &a, const auto &b) { return a.first < b.first; });
         for (auto entry = begin; entry != end; ++entry) {
-            if (!affinities->columns.empty() && int(affinities->columns.size()) > affinities->rowStart.back()
-                && affinities->columns.back() == entry->first)
+            // (i, j) met from both sides: one entry holding both halves.
+            if (entry != begin && std::prev(entry)->first == entry->first)
                 affinities->values.back() += entry->second;
             else {
                 affinities->columns.push_back(entry->first);
