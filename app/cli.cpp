@@ -68,9 +68,10 @@ Invocation parseInvocation(const QStringList &arguments)
     if (first.isEmpty())
         return invocation;
     if (first == QLatin1String("open")) {
-        // `open` takes at most one dataset; anything else (its --help, extra words) is answered headless.
-        if (arguments.size() <= 3 && !arguments.value(2).startsWith(QLatin1Char('-'))) {
+        // `open` takes at most a dataset and a model; anything else (its --help, extra words) is answered headless.
+        if (arguments.size() <= 4 && !arguments.value(2).startsWith(QLatin1Char('-')) && !arguments.value(3).startsWith(QLatin1Char('-'))) {
             invocation.dataset = arguments.value(2);
+            invocation.model = arguments.value(3);
             return invocation;
         }
         invocation.mode = Invocation::Mode::Headless;
@@ -91,6 +92,8 @@ Invocation parseInvocation(const QStringList &arguments)
     if (looksLikePath(first) || QFileInfo::exists(first)) {
         invocation.mode = Invocation::Mode::Window;
         invocation.dataset = first;
+        if (arguments.size() == 3 && !arguments.value(2).startsWith(QLatin1Char('-')))
+            invocation.model = arguments.value(2);
     }
     return invocation;
 }
@@ -119,8 +122,9 @@ int runHeadless(const QStringList &arguments)
         return 0;
     }
     if (first == QLatin1String("open")) {
-        err << "Usage: fusionscope open [DATASET]\n\nOpens the window on DATASET (a folder with manifest.jsonl or "
-               "manifest.csv, or the manifest itself); with no DATASET, on the last dataset, else the demo.\n";
+        err << "Usage: fusionscope open [DATASET [MODEL.pt]]\n\nOpens the window on DATASET (a folder with manifest.jsonl or "
+               "manifest.csv, or the manifest itself); with no DATASET, on the last dataset, else the demo. MODEL.pt opens "
+               "in the Inspect and Embeddings tabs.\n";
         err.flush();
         return arguments.value(2) == QLatin1String("--help") ? 0 : 2;
     }

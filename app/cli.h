@@ -8,6 +8,7 @@ struct Invocation
     enum class Mode { Window, Headless };
     Mode mode = Mode::Window;
     QString dataset; ///< Window: the dataset to open; empty = the last one, else the demo
+    QString model;   ///< Window: a model file to open in Inspect and Embeddings; empty = none
     QString note;    ///< printed on stderr first, e.g. which meaning of an ambiguous word was taken
 };
 

@@ -51,5 +51,7 @@ int main(int argc, char *argv[])
     MainWindow window;
     window.show();
     window.openInitialDataset(invocation.dataset);
+    if (!invocation.model.isEmpty())
+        window.openModel(invocation.model);
     return app.exec();
 }

@@ -75,10 +75,18 @@ private Q_SLOTS:
 
     void openRefusesExtraArguments()
     {
-        const Outcome outcome = runIn(m_dir.path(), {QStringLiteral("open"), QStringLiteral("a"), QStringLiteral("b")});
+        const Outcome outcome =
+            runIn(m_dir.path(), {QStringLiteral("open"), QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")});
         QVERIFY(outcome.finished);
         QCOMPARE(outcome.exitCode, 2);
-        QVERIFY2(outcome.err.contains(QStringLiteral("Usage: fusionscope open [DATASET]")), qPrintable(outcome.err));
+        QVERIFY2(outcome.err.contains(QStringLiteral("Usage: fusionscope open [DATASET [MODEL.pt]]")), qPrintable(outcome.err));
+    }
+
+    void openTakesADatasetAndAModel()
+    {
+        // A missing model is the window's banner to report, not a usage error.
+        const Outcome outcome = runIn(m_dir.path(), {QStringLiteral("open"), QStringLiteral("demo-data"), QStringLiteral("model.pt")}, 3000);
+        QVERIFY2(!outcome.finished, qPrintable(outcome.err));
     }
 
     void unknownBareWordIsAnUnknownSubcommand()

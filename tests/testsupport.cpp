@@ -39,18 +39,14 @@ ProcessResult runFusionscope(const QStringList &arguments, int timeoutMs)
     return result;
 }
 
-QByteArray writeLogitsOnlyModel(const QString &path)
+namespace {
+
+/** Runs `source` (a script that saves a scripted module to argv[1]) with the Python peer. */
+QByteArray saveWithPeer(const QString &path, const char *source)
 {
     // TorchScript reads the class's source back, so the script must be a file, not `python -c`.
     const QString script = path + QStringLiteral(".py");
-    writeFile(script, R"PY(
-import sys, torch
-from typing import Dict
-class LogitsOnly(torch.nn.Module):
-    def forward(self, text, image, audio, present) -> Dict[str, torch.Tensor]:
-        return {'logits': present[:, :2] * 1.0}
-torch.jit.script(LogitsOnly()).save(sys.argv[1])
-)PY");
+    writeFile(script, source);
     QProcess python;
     python.start(QStringLiteral(FUSIONSCOPE_PEER_PYTHON), {script, path});
     if (!python.waitForFinished(120000))
@@ -60,6 +56,42 @@ torch.jit.script(LogitsOnly()).save(sys.argv[1])
     if (!QFileInfo::exists(path))
         return "the Python peer wrote no " + path.toUtf8();
     return {};
+}
+
+} // namespace
+
+QByteArray writeLogitsOnlyModel(const QString &path)
+{
+    return saveWithPeer(path, R"PY(
+import sys, torch
+from typing import Dict
+class LogitsOnly(torch.nn.Module):
+    def forward(self, text, image, audio, present) -> Dict[str, torch.Tensor]:
+        return {'logits': present[:, :2] * 1.0}
+torch.jit.script(LogitsOnly()).save(sys.argv[1])
+)PY");
+}
+
+QByteArray writeEmbeddingModel(const QString &path)
+{
+    return saveWithPeer(path, R"PY(
+import sys, torch
+import torch.nn.functional as F
+from typing import Dict
+class Statistics(torch.nn.Module):
+    def forward(self, text, image, audio, present) -> Dict[str, torch.Tensor]:
+        colour = image.mean(dim=(2, 3))
+        words = torch.stack([(text > 0).float().sum(1), text.float().mean(1), text[:, :1].float().squeeze(1)], 1)
+        sound = torch.stack([audio.mean(dim=(1, 2, 3)), audio.std(dim=(1, 2, 3)), audio[:, :, :8].mean(dim=(1, 2, 3))], 1)
+        ones = torch.ones_like(present[:, :1])
+        per = [F.normalize(torch.cat([words, ones], 1), dim=1) * present[:, 0:1],
+               F.normalize(torch.cat([colour, ones], 1), dim=1) * present[:, 1:2],
+               F.normalize(torch.cat([sound, ones], 1), dim=1) * present[:, 2:3]]
+        logits = torch.stack([colour[:, 0] - colour[:, 2], colour[:, 2] - colour[:, 0]], 1)
+        return {'logits': logits, 'embedding': torch.cat(per, 1),
+                'embed/text': per[0], 'embed/image': per[1], 'embed/audio': per[2]}
+torch.jit.script(Statistics()).save(sys.argv[1])
+)PY");
 }
 
 } // namespace testsupport

@@ -32,4 +32,12 @@ ProcessResult runFusionscope(const QStringList &arguments, int timeoutMs = 30000
  */
 QByteArray writeLogitsOnlyModel(const QString &path);
 
+/**
+ * Writes, with the Python peer, a TorchScript model without meta.json that returns the whole
+ * embedding contract from simple statistics of its inputs: "logits" [B, 2] (red minus blue,
+ * so datasetfixture::write's labels a/b), "embedding", and normalised "embed/text",
+ * "embed/image", "embed/audio" (zeros where absent). Empty on success, else why not.
+ */
+QByteArray writeEmbeddingModel(const QString &path);
+
 } // namespace testsupport

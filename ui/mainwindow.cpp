@@ -8,8 +8,10 @@
 #include "ui/data/droppeddataset.h"
 #include "ui/data/loadsummary.h"
 #include "ui/data/recentdatasets.h"
+#include "ui/embed/embedpanel.h"
 #include "ui/inspect/explaincontroller.h"
 #include "ui/inspect/inspectpanel.h"
+#include "ui/inspect/samplenavigator.h"
 #include "ui/model/droppedmodel.h"
 #include "ui/model/modelpanel.h"
 #include "ui/train/runreportactions.h"
@@ -140,6 +142,32 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         m_inspectPanel->openModel(runfiles::modelPath(runDir));
         statusBar()->showMessage(tr("Training finished: %1").arg(QDir::toNativeSeparators(runDir)), 10000);
     });
+    // Embeddings follows Inspect: the same models and dataset, seen as a map and searched across modalities.
+    m_embedPanel = new EmbedPanel(this);
+    m_embedPanel->setObjectName(QStringLiteral("embedPanel"));
+    m_tabs->addTab(m_embedPanel, tr("&Embeddings"));
+    connect(m_controller, &DatasetController::datasetReady, m_embedPanel, &EmbedPanel::setDataset);
+    connect(m_modelPanel, &ModelPanel::modelFileOpened, m_embedPanel, &EmbedPanel::openModel);
+    connect(m_trainPanel, &TrainPanel::runFinished, m_embedPanel,
+            [this](const QString &runDir) { m_embedPanel->openModel(runfiles::modelPath(runDir)); });
+    connect(m_embedPanel, &EmbedPanel::errorOccurred, m_banner, &ErrorBanner::showError);
+    // A contrastive model has nothing for Inspect to explain: what it learnt is its embedding space.
+    connect(m_embedPanel, &EmbedPanel::modelReady, this, [this](const EmbedModelInfo &info) {
+        if (!info.hasTaskOutputs && m_tabs->currentWidget() == m_inspectPanel)
+            m_tabs->setCurrentWidget(m_embedPanel);
+    });
+    connect(m_embedPanel, &EmbedPanel::showSamplesRequested, this, [this](const QVector<int> &indices, const QString &title) {
+        m_inspectPanel->showSamples(indices, title);
+        m_tabs->setCurrentWidget(m_inspectPanel);
+    });
+    connect(m_embedPanel, &EmbedPanel::openSampleRequested, this, [this](int index) {
+        SampleNavigator *navigator = m_inspectPanel->navigator();
+        // Not in the list on show (another split, or a selection sent earlier): list just this one.
+        if (!navigator->selectSample(index))
+            m_inspectPanel->showSamples({index}, tr("opened from the retrieval panel"));
+        m_tabs->setCurrentWidget(m_inspectPanel);
+    });
+
     QMenu *trainMenu = new QMenu(tr("&Train"), this);
     trainMenu->setObjectName(QStringLiteral("trainMenu"));
     trainMenu->addActions(m_trainPanel->trainActions());
@@ -264,6 +292,7 @@ void MainWindow::openModel(const QString &path)
     m_banner->dismiss();
     m_tabs->setCurrentWidget(m_inspectPanel);
     m_inspectPanel->openModel(path);
+    m_embedPanel->openModel(path);
     statusBar()->showMessage(tr("Opening model %1…").arg(QDir::toNativeSeparators(path)), 5000);
 }
 

@@ -8,6 +8,7 @@
 
 class DataPanel;
 class DatasetController;
+class EmbedPanel;
 class ErrorBanner;
 class InspectPanel;
 class LoadProgressWidget;
@@ -38,11 +39,12 @@ public:
     DatasetController *datasetController() const { return m_controller; }
     /** The central tabs, for panels added later. */
     QTabWidget *panelTabs() const { return m_tabs; }
-    /** Opens a model file in the Inspect tab and shows that tab. */
+    /** Opens a model file in the Inspect and Embeddings tabs and shows Inspect. */
     void openModel(const QString &path);
     InspectPanel *inspectPanel() const { return m_inspectPanel; }
     ModelPanel *modelPanel() const { return m_modelPanel; }
     TrainPanel *trainPanel() const { return m_trainPanel; }
+    EmbedPanel *embedPanel() const { return m_embedPanel; }
     NoticeBar *noticeBar() const { return m_notices; }
 
 protected:
@@ -80,4 +82,5 @@ private:
     InspectPanel *m_inspectPanel = nullptr;
     ModelPanel *m_modelPanel = nullptr;
     TrainPanel *m_trainPanel = nullptr;
+    EmbedPanel *m_embedPanel = nullptr;
 };

@@ -6,20 +6,16 @@
 
 #include "core/data/dataset.h"
 #include "core/data/manifest.h"
-#include "core/eval/embeddingpass.h"
 #include "core/eval/modelio.h"
 #include "core/eval/retrievalindex.h"
+#include "core/eval/retrievalqueries.h"
 #include "core/util/terminalprogress.h"
 
 #include <QtCore/QCommandLineParser>
-#include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
-#include <QtCore/QStandardPaths>
-#include <QtCore/QTemporaryDir>
 #include <QtCore/QTextStream>
 
 namespace {
@@ -45,18 +41,7 @@ int modalityIndex(const QString &name)
     return -1;
 }
 
-/** Beside the dataset's feature cache when the dataset folder takes writes, else the user's cache. */
-QString indexPath(const QString &manifestPath, const QString &key)
-{
-    const QString root = QFileInfo(manifestPath).absolutePath();
-    const QString inDataset = QDir(root).filePath(QStringLiteral(".fusionscope-cache/retrieval"));
-    const QString name = key.left(24) + QStringLiteral(".fsri");
-    if (QDir().mkpath(inDataset) && QFileInfo(inDataset).isWritable())
-        return QDir(inDataset).filePath(name);
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)).filePath(QStringLiteral("retrieval/") + name);
-}
-
-/** Embeds every sample of the dataset in each modality and saves the index; false with *error. */
+/** Loads the dataset as the model reads it and embeds every sample in each modality; false with *error. */
 bool buildIndex(LoadedModel &model, const QString &datasetPath, const DatasetOptions &options, const QString &key,
                 RetrievalIndex *index, QString *error)
 {
@@ -70,68 +55,10 @@ bool buildIndex(LoadedModel &model, const QString &datasetPath, const DatasetOpt
     if (!dataset->issues().isEmpty())
         QTextStream(stderr) << kCommand << ": " << dataset->issues().size() << " data issue(s) in " << datasetPath
                             << " (fusionscope check-data lists them); the first: " << dataset->issues().first().toString() << '\n';
-    std::vector<int> all(std::size_t(dataset->size()));
-    for (int i = 0; i < dataset->size(); ++i)
-        all[std::size_t(i)] = i;
-    std::vector<EmbeddingTable> tables;
     TerminalProgress embedding(QStringLiteral("building the retrieval index"));
-    const std::vector<std::string> names(std::begin(kModalityEmbeddings), std::end(kModalityEmbeddings));
-    if (!computeEmbeddingOutputs(model.module, *dataset, all, 64, names, &tables, error, [&](const Progress &p) { embedding.update(p); }))
+    if (!buildRetrievalIndex(model, *dataset, key, index, error, [&](const Progress &p) { embedding.update(p); }))
         return false;
     embedding.finish();
-    index->assign(key, *dataset, tables[0].dim, {std::move(tables[0].values), std::move(tables[1].values), std::move(tables[2].values)});
-    return true;
-}
-
-/** The query as a one-sample dataset read exactly as the model reads its data; its embedding of `modality`. */
-bool embedQueryFile(LoadedModel &model, int modality, const QString &value, std::vector<float> *query, QString *error)
-{
-    QTemporaryDir folder;
-    if (!folder.isValid()) {
-        *error = QStringLiteral("cannot create a temporary folder: %1").arg(folder.errorString());
-        return false;
-    }
-    QJsonObject row{{QStringLiteral("id"), QStringLiteral("query")}};
-    if (modality == 0) {
-        row.insert(QStringLiteral("text"), value);
-    } else {
-        const QFileInfo source(value);
-        if (!source.isFile()) {
-            *error = QStringLiteral("%1: no such file").arg(QDir::toNativeSeparators(value));
-            return false;
-        }
-        const QString copy = QStringLiteral("query.") + source.suffix();
-        if (!QFile::copy(source.absoluteFilePath(), folder.filePath(copy))) {
-            *error = QStringLiteral("cannot read %1").arg(QDir::toNativeSeparators(value));
-            return false;
-        }
-        row.insert(QLatin1String(kModalities[modality]), copy);
-    }
-    QFile manifest(folder.filePath(QStringLiteral("manifest.jsonl")));
-    if (!manifest.open(QIODevice::WriteOnly) || manifest.write(QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n') < 0) {
-        *error = QStringLiteral("cannot write a query manifest: %1").arg(manifest.errorString());
-        return false;
-    }
-    manifest.close();
-    DatasetOptions options = datasetOptionsForModel(model, {});
-    options.useCache = false;
-    options.threads = 1;
-    const std::shared_ptr<Dataset> dataset = Dataset::load(folder.path(), options);
-    if (!dataset || !dataset->loadError().isEmpty()) {
-        *error = dataset ? dataset->loadError() : QStringLiteral("reading the query was cancelled");
-        return false;
-    }
-    // An undecodable file leaves a sample with nothing, which the load drops: the issue says why.
-    if (dataset->size() != 1 || !dataset->presence(0)[std::size_t(modality)]) {
-        const QString why = dataset->issues().isEmpty() ? QStringLiteral("it is empty") : dataset->issues().first().reason;
-        *error = QStringLiteral("the %1 query %2 cannot be used: %3")
-                     .arg(QLatin1String(kModalities[modality]), modality == 0 ? QStringLiteral("text") : QDir::toNativeSeparators(value), why);
-        return false;
-    }
-    std::vector<EmbeddingTable> tables;
-    if (!computeEmbeddingOutputs(model.module, *dataset, {0}, 1, {kModalityEmbeddings[modality]}, &tables, error))
-        return false;
-    *query = std::move(tables.front().values);
     return true;
 }
 
@@ -229,7 +156,7 @@ int runRetrieveCommand(const QStringList &arguments)
     const QString key = retrievalIndexKey(modelPath, manifestPath, parser.value(map), &error);
     if (key.isEmpty())
         return failure(error);
-    const QString cachePath = indexPath(manifestPath, key);
+    const QString cachePath = retrievalIndexPath(manifestPath, key);
     RetrievalIndex index;
     QString why;
     const bool cached = index.load(cachePath, key, &why);
@@ -256,7 +183,7 @@ int runRetrieveCommand(const QStringList &arguments)
         queryJson = QJsonObject{{QStringLiteral("sample"), entry.id}, {QStringLiteral("label"), entry.label}};
     } else {
         const QString value = parser.value(queryModality == 0 ? text : queryModality == 1 ? image : audio);
-        if (!embedQueryFile(*model, queryModality, value, &query, &error))
+        if (!embedRetrievalQuery(*model, queryModality, value, &query, &error))
             return failure(error);
         queryJson = QJsonObject{{queryModality == 0 ? QStringLiteral("text") : QStringLiteral("file"), value}};
     }

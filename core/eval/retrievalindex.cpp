@@ -10,6 +10,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSet>
+#include <QtCore/QStandardPaths>
 
 #include <algorithm>
 
@@ -199,4 +200,14 @@ QString retrievalIndexKey(const QString &modelPath, const QString &manifestPath,
     hash.addData(QStringLiteral("|%1|%2|%3|%4").arg(manifest.absoluteFilePath()).arg(manifest.size())
                      .arg(manifest.lastModified().toMSecsSinceEpoch()).arg(columnMap).toUtf8());
     return QString::fromLatin1(hash.result().toHex());
+}
+
+QString retrievalIndexPath(const QString &manifestPath, const QString &key)
+{
+    const QString root = QFileInfo(manifestPath).absolutePath();
+    const QString inDataset = QDir(root).filePath(QStringLiteral(".fusionscope-cache/retrieval"));
+    const QString name = key.left(24) + QStringLiteral(".fsri");
+    if (QDir().mkpath(inDataset) && QFileInfo(inDataset).isWritable())
+        return QDir(inDataset).filePath(name);
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)).filePath(QStringLiteral("retrieval/") + name);
 }

@@ -79,3 +79,9 @@ private:
  * modification time, plus the column mapping. Empty with *error when a file cannot be read.
  */
 QString retrievalIndexKey(const QString &modelPath, const QString &manifestPath, const QString &columnMap, QString *error);
+
+/**
+ * Where the index of `key` is cached: in the dataset's `.fusionscope-cache/retrieval` when
+ * that folder takes writes, else under the user's cache folder.
+ */
+QString retrievalIndexPath(const QString &manifestPath, const QString &key);

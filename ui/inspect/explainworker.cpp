@@ -115,7 +115,7 @@ void ExplainWorker::openModel(int generation, const QString &path, std::shared_p
         QString error;
         std::unique_ptr<Explainer> explainer = Explainer::open(path, &error);
         if (!explainer) {
-            Q_EMIT failed(generation, tr("Cannot open the model file %1.").arg(name),
+            Q_EMIT failed(generation, tr("Inspect cannot open the model file %1.").arg(name),
                           error.isEmpty() ? path : error);
             return;
         }
@@ -125,7 +125,7 @@ void ExplainWorker::openModel(int generation, const QString &path, std::shared_p
         Q_EMIT modelOpened(generation, modelInfo());
         prepare(generation, cancel);
     } catch (const std::exception &error) {
-        Q_EMIT failed(generation, tr("Cannot open the model file %1.").arg(name), QString::fromUtf8(error.what()));
+        Q_EMIT failed(generation, tr("Inspect cannot open the model file %1.").arg(name), QString::fromUtf8(error.what()));
     }
 }
 
