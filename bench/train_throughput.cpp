@@ -13,10 +13,13 @@
 //
 // Prints one JSON object. Environment: THREADS (intra-op threads; default all cores),
 // BATCHES (batches written for the peer; default 20), LAYERS (fusion depth; default the fusion's),
-// PRECISION (fp32|bf16|auto; default the product's default, auto).
+// PRECISION (fp32|bf16|auto; default the product's default, auto), OBJECTIVE (supervised|contrastive;
+// contrastive trains `--task contrastive`: symmetric InfoNCE between the per-modality embeddings,
+// on every train sample, and the peer's batches carry each row's file ids for its negatives).
 
 #include "core/data/batchloader.h"
 #include "core/eval/modelio.h"
+#include "core/eval/retrieval.h"
 #include "core/model/modelfactory.h"
 #include "core/train/trainingjob.h"
 #include "core/util/threads.h"
@@ -37,6 +40,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+bool contrastive()
+{
+    return qEnvironmentVariable("OBJECTIVE") == QLatin1String("contrastive");
+}
+
 TrainConfig benchTrainConfig(int epochs)
 {
     TrainConfig train; // defaults, as a user would train
@@ -44,6 +52,8 @@ TrainConfig benchTrainConfig(int epochs)
     train.threads = qEnvironmentVariableIntValue("THREADS");
     if (qEnvironmentVariableIsSet("PRECISION"))
         train.precision = qEnvironmentVariable("PRECISION");
+    if (contrastive())
+        train.setTaskName(QStringLiteral("contrastive"));
     return train;
 }
 
@@ -52,9 +62,10 @@ bool writePeerBatches(const Dataset &dataset, const TrainConfig &train, const QS
 {
     std::vector<int> indices;
     for (int index : dataset.indices(Split::Train)) {
-        if (dataset.labelIndex(index) >= 0)
+        if (contrastive() || dataset.labelIndex(index) >= 0) // the alignment needs no label
             indices.push_back(index);
     }
+    const torch::Tensor sources = modalitySources(dataset);
     BatchLoader loader(dataset, indices, train.batchSize, /*shuffle=*/true, train.seed, /*dropLast=*/true);
     loader.startEpoch(0);
     const int wanted = qEnvironmentVariableIntValue("BATCHES") > 0 ? qEnvironmentVariableIntValue("BATCHES") : 20;
@@ -67,6 +78,10 @@ bool writePeerBatches(const Dataset &dataset, const TrainConfig &train, const QS
         dict.insert("audio", batch.audio);
         dict.insert("present", batch.present);
         dict.insert("labels", batch.labels);
+        if (contrastive()) {
+            const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>(batch.indices.begin(), batch.indices.end()));
+            dict.insert("sources", sources.index_select(0, rows));
+        }
         batches.push_back(dict);
     }
     const std::vector<char> bytes = torch::pickle_save(c10::IValue(batches));
@@ -172,6 +187,7 @@ int main(int argc, char *argv[])
     model.layers = qEnvironmentVariableIntValue("LAYERS");
     QJsonObject result = mode == QLatin1String("steady") ? steady(dataset, out, model) : firstEpoch(dataset, out, model);
     result.insert(QStringLiteral("fusion"), model.fusion);
+    result.insert(QStringLiteral("objective"), contrastive() ? QStringLiteral("contrastive") : QStringLiteral("supervised"));
     result.insert(QStringLiteral("fusion_layers"), model.fusionLayers());
     result.insert(QStringLiteral("threads"), at::get_num_threads());
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());

@@ -11,6 +11,9 @@
 # GFLOP/s against this machine's sgemm peak. On a shared machine one measurement swings by
 # 20 %: the five steady configurations run interleaved, ROUNDS times, and the medians compare.
 # Usage: bench/train_throughput.sh [SAMPLES] [FUSION]   (default 4000 attention)
+#        OBJECTIVE=contrastive bench/train_throughput.sh …   the same for `--task contrastive`
+#        (InfoNCE between the modalities, no labels) on Objects-AV; the peer computes the
+#        same loss from the same export's embed/* outputs and each batch's file ids
 # env: ROUNDS=N  interleaved rounds of the steady configurations (default 3)
 #      REPEAT=N  also measure our default steady state N times in a row (spread, min/max)
 set -euo pipefail
@@ -21,8 +24,10 @@ repeat=${REPEAT:-0}
 rounds=${ROUNDS:-3}
 build=${FUSIONSCOPE_BUILD_DIR:-build}
 tools/build.sh fusionscope bench_train_throughput >/dev/null
-data=/tmp/fusionscope-bench-demo-$samples
-[ -f "$data/manifest.jsonl" ] || "$build/app/fusionscope" demo-data --out "$data" --samples "$samples" >/dev/null
+kind=cells
+[ "${OBJECTIVE:-supervised}" = contrastive ] && kind=objects
+data=/tmp/fusionscope-bench-demo-$kind-$samples
+[ -f "$data/manifest.jsonl" ] || "$build/app/fusionscope" demo-data --kind "$kind" --out "$data" --samples "$samples" >/dev/null
 out=$(mktemp -d /tmp/fusionscope-train-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
@@ -30,13 +35,18 @@ drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 ours() { "$build/bench/bench_train_throughput" "$@" "$data" "$out" "$fusion"; }
 peer() { /usr/bin/python3 bench/train_throughput_peer.py "$@"; }
 
-rm -rf "$data/.fusionscope-cache"; drop_caches
-ours_first=$(ours first-epoch)
+ours_first='{}' peer_first='{}' peer_first_tuned='{}'
+if [ "$kind" = cells ]; then # the contrastive comparison is the training step alone
+  rm -rf "$data/.fusionscope-cache"; drop_caches
+  ours_first=$(ours first-epoch)
+fi
 PRECISION=fp32 ours steady >/dev/null # writes the untrained export and the batches the peer trains on
-drop_caches
-peer_first=$(peer first-epoch "$out/model.pt" "$data")
-drop_caches
-peer_first_tuned=$(OPENBLAS_NUM_THREADS=1 peer first-epoch "$out/model.pt" "$data")
+if [ "$kind" = cells ]; then
+  drop_caches
+  peer_first=$(peer first-epoch "$out/model.pt" "$data")
+  drop_caches
+  peer_first_tuned=$(OPENBLAS_NUM_THREADS=1 peer first-epoch "$out/model.pt" "$data")
+fi
 # One JSON array per configuration, a measurement per round.
 ours_fp32=() ours_auto=() peer_default=() peer_tuned=() peer_bf16=()
 for ((r = 0; r < rounds; ++r)); do
@@ -69,7 +79,7 @@ class Median(dict):
 
 o32, oauto, pd, pt, pb = (Median(runs[k]) for k in ("o32", "oauto", "pd", "pt", "pb"))
 rate = lambda r: r["samples_per_second"]
-print(f"steady state, {o32['fusion']}, {o32['threads']} threads, batch {o32['batch_size']} "
+print(f"steady state, {o32['objective']}, {o32['fusion']}, {o32['threads']} threads, batch {o32['batch_size']} "
       f"(samples/s, median of {len(o32.rates)} interleaved rounds; every round in brackets):")
 for name, r in (("fusionscope fp32", o32), (f"fusionscope default ({oauto['precision']})", oauto),
                 ("python peer, default", pd), ("python peer, OPENBLAS_NUM_THREADS=1", pt),
@@ -78,9 +88,10 @@ for name, r in (("fusionscope fp32", o32), (f"fusionscope default ({oauto['preci
 print(f"fp32:    {rate(o32) / rate(pd):.2f}x the default peer, {rate(o32) / rate(pt):.2f}x the tuned peer")
 print(f"default: {rate(oauto) / rate(pd):.2f}x the default peer, {rate(oauto) / rate(pb):.2f}x the tuned peer "
       f"in the same precision ({oauto['precision']}), {rate(oauto) / rate(o32):.2f}x our fp32")
-print(f"first epoch from raw files: ours {of['first_epoch_seconds']:.1f} s, peer {pf['first_epoch_seconds']:.1f} s "
-      f"(tuned {pft['first_epoch_seconds']:.1f} s) -> {pf['first_epoch_seconds'] / of['first_epoch_seconds']:.2f}x the default "
-      f"peer, {pft['first_epoch_seconds'] / of['first_epoch_seconds']:.2f}x the tuned")
+if of:
+    print(f"first epoch from raw files: ours {of['first_epoch_seconds']:.1f} s, peer {pf['first_epoch_seconds']:.1f} s "
+          f"(tuned {pft['first_epoch_seconds']:.1f} s) -> {pf['first_epoch_seconds'] / of['first_epoch_seconds']:.2f}x the default "
+          f"peer, {pft['first_epoch_seconds'] / of['first_epoch_seconds']:.2f}x the tuned")
 flops, peak = pd["train_flops_per_sample"], pd["sgemm_peak_gflops"]
 for who, r in (("fusionscope fp32", rate(o32)), ("python peer tuned fp32", rate(pt)),
                (f"fusionscope default ({oauto['precision']})", rate(oauto)), ("python peer tuned bf16", rate(pb))):

@@ -22,6 +22,9 @@ import torch.nn.functional as F
 THREADS = int(os.environ.get("THREADS") or os.cpu_count())
 # PRECISION=bf16: the forward under torch.autocast("cpu", torch.bfloat16), as a tuned notebook runs.
 BF16 = os.environ.get("PRECISION", "fp32") == "bf16"
+# OBJECTIVE=contrastive: CLIP's symmetric InfoNCE between the model's embed/* outputs, as
+# FusionScope's `--task contrastive` (core/train/contrastiveloss.cpp) computes it.
+CONTRASTIVE = os.environ.get("OBJECTIVE", "supervised") == "contrastive"
 WARMUP_STEPS = 5
 warnings.filterwarnings("ignore", message="Failed to save extra arguments")
 
@@ -33,13 +36,35 @@ def optimizer_for(model):
                               {"params": plain, "weight_decay": 0.0}], lr=1e-3)
 
 
+def contrastive_loss(model, out, batch):
+    """Every pair of modalities over the rows that have both; rows sharing a file are not negatives."""
+    scale = model.embedding_heads.logit_scale.float().exp().clamp(max=100.0)
+    present, sources = batch["present"] > 0.5, batch["sources"]
+    embeds = [out["embed/text"].float(), out["embed/image"].float(), out["embed/audio"].float()]
+    total, used = scale * 0.0, 0
+    for a in range(3):
+        for b in range(a + 1, 3):
+            rows = (present[:, a] & present[:, b]).nonzero().squeeze(1)
+            if rows.numel() < 2:
+                continue
+            logits = scale * embeds[a][rows] @ embeds[b][rows].t()
+            sa, sb = sources[rows, a], sources[rows, b]
+            shared = (sa[:, None] == sa[None, :]) | (sb[:, None] == sb[None, :])
+            eye = torch.eye(rows.numel(), dtype=torch.bool)
+            logits = logits.masked_fill(shared & ~eye, float("-inf"))
+            targets = torch.arange(rows.numel())
+            total = total + 0.5 * (F.cross_entropy(logits, targets) + F.cross_entropy(logits.t(), targets))
+            used += 1
+    return total / used if used else total
+
+
 def train_step(model, opt, batch, params, step, total):
     lr = 1e-4 + (1e-3 - 1e-4) * 0.5 * (1 + math.cos(math.pi * min(1.0, step / max(1, total))))
     for group in opt.param_groups:
         group["lr"] = lr
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
         out = model(batch["text"], batch["image"], batch["audio"], batch["present"])
-    loss = F.cross_entropy(out["logits"].float(), batch["labels"])
+    loss = contrastive_loss(model, out, batch) if CONTRASTIVE else F.cross_entropy(out["logits"].float(), batch["labels"])
     opt.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -168,6 +193,7 @@ def main():
     result = steady(model_path, data) if mode == "steady" else first_epoch(model_path, data)
     result["threads"] = torch.get_num_threads()
     result["precision"] = "bf16" if BF16 else "fp32"
+    result["objective"] = "contrastive" if CONTRASTIVE else "supervised"
     result["openblas_threads"] = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(json.dumps(result))
 
