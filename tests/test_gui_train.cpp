@@ -479,8 +479,16 @@ private Q_SLOTS:
         QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(0), 2);
         QCOMPARE(m_train->curves()->accuracyPlot()->livePointCount(1), 2);
         QVERIFY(m_train->history()->list()->item(0)->text().contains(QStringLiteral("finished · test ")));
+        // Reconstruct: the other label-free objective, a config of its own the trainer accepts.
+        selectData(objective, QStringLiteral("reconstruct"));
+        QVERIFY(m_model->trainConfig().reconstruct && !m_model->trainConfig().supervised);
+        QCOMPARE(m_model->trainConfig().contrastiveWeight, 0.0);
+        QCOMPARE(m_model->trainConfig().validate(), QString());
+        QCOMPARE(m_model->modelConfig().numClasses, 0);
+        QVERIFY(!child<QComboBox>(m_model, "train_class_weights")->isEnabled());
         selectData(objective, QStringLiteral("supervised"));
         QCOMPARE(m_model->trainConfig().contrastiveWeight, 0.0);
+        QVERIFY(!m_model->trainConfig().reconstruct);
     }
 
     void resumeThenCloseStopsWithCheckpoint()

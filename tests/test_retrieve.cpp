@@ -104,7 +104,7 @@ void TestRetrieve::contrastiveLearnsWithoutLabels()
     QVERIFY(!scored.contains(QStringLiteral("embedding_probe"))); // no classes to probe for
     const auto explain = testsupport::runFusionscope({QStringLiteral("explain"), model, data, QStringLiteral("--sample"), QStringLiteral("s100")});
     QCOMPARE(explain.exitCode, 1);
-    QVERIFY2(explain.err.contains("trained contrastively") && explain.err.contains("fusionscope eval"), explain.err.constData());
+    QVERIFY2(explain.err.contains("trained without labels (contrastive)") && explain.err.contains("fusionscope eval"), explain.err.constData());
 }
 
 

@@ -194,8 +194,8 @@ int runEmbedCommand(const QStringList &arguments)
     if (!model)
         return failure(error);
     options = datasetOptionsForModel(*model, options);
-    if (!parser.isSet(modalityOption) && model->hasMeta && !model->meta.task.hasTaskOutputs())
-        modality = kJoint;
+    if (!parser.isSet(modalityOption) && model->hasMeta && model->meta.task.objective == Objective::Contrastive)
+        modality = kJoint; // its fusion was never trained; a reconstruction's is its product
     TerminalProgress loading(QStringLiteral("loading"));
     const std::shared_ptr<Dataset> dataset =
         Dataset::load(datasetPath, options, [&](const Progress &progress) { loading.update(progress); });

@@ -236,20 +236,27 @@ int evaluateMultilabelModel(LoadedModel &model, const Dataset &dataset, const Ev
 }
 
 /**
- * A contrastive model has no task outputs: what it is evaluated by is how each modality's
- * embedding finds the others (retrieval) and, where the dataset has classes, how well the
- * joint embeddings separate them against the train split (k-NN, the linear probe).
+ * A self-supervised model has no task outputs: a contrastive one is evaluated by how each
+ * modality's embedding finds the others (retrieval) and, where the dataset has classes, how
+ * well the joint embeddings separate them against the train split (k-NN, the linear probe);
+ * a reconstruction model by the same probe of its fused embedding.
  */
-int evaluateContrastiveModel(LoadedModel &model, const Dataset &dataset, const EvalRun &run)
+int evaluateSelfSupervisedModel(LoadedModel &model, const Dataset &dataset, const EvalRun &run)
 {
     QString error;
     std::vector<RetrievalScore> retrieval;
-    TerminalProgress embedding(QStringLiteral("embedding each modality"));
     const PrecisionScope arithmetic(run.precision);
-    if (!computeRetrieval(model.module, dataset, run.indices, run.batchSize, &retrieval, &error,
-                          [&](const Progress &p) { embedding.update(p); }))
-        return failure(QStringLiteral("%1: %2").arg(run.modelPath, error));
-    embedding.finish();
+    // A contrastive model aligned its modalities: retrieval scores that, and their joint embedding
+    // stands for the sample. A reconstruction trained the fusion: its fused embedding is probed.
+    const bool aligned = model.meta.task.isAligned();
+    const std::string probed = aligned ? kJointEmbedding : kFusedEmbedding;
+    if (aligned) {
+        TerminalProgress embedding(QStringLiteral("embedding each modality"));
+        if (!computeRetrieval(model.module, dataset, run.indices, run.batchSize, &retrieval, &error,
+                              [&](const Progress &p) { embedding.update(p); }))
+            return failure(QStringLiteral("%1: %2").arg(run.modelPath, error));
+        embedding.finish();
+    }
     QString probeNote;
     EmbeddingProbe probe;
     std::vector<int> train;
@@ -267,8 +274,8 @@ int evaluateContrastiveModel(LoadedModel &model, const Dataset &dataset, const E
         EmbeddingTable queryTable;
         TerminalProgress probing(QStringLiteral("embedding for the linear probe"));
         if (!computeEmbeddings(model.module, dataset, train, run.batchSize, &trainTable, &error,
-                               [&](const Progress &p) { probing.update(p); }, nullptr, kJointEmbedding)
-            || !computeEmbeddings(model.module, dataset, run.indices, run.batchSize, &queryTable, &error, {}, nullptr, kJointEmbedding))
+                               [&](const Progress &p) { probing.update(p); }, nullptr, probed)
+            || !computeEmbeddings(model.module, dataset, run.indices, run.batchSize, &queryTable, &error, {}, nullptr, probed))
             return failure(QStringLiteral("%1: %2").arg(run.modelPath, error));
         probing.finish();
         auto classesOf = [&](const std::vector<int> &indices) {
@@ -284,21 +291,25 @@ int evaluateContrastiveModel(LoadedModel &model, const Dataset &dataset, const E
         QJsonObject json{{QStringLiteral("model"), run.modelPath},
                          {QStringLiteral("split"), run.splitName},
                          {QStringLiteral("samples"), int(run.indices.size())},
-                         {QStringLiteral("objective"), QStringLiteral("contrastive")},
-                         {QStringLiteral("precision"), precisionName(run.precision)},
-                         {QStringLiteral("retrieval"), retrievalJson(retrieval)}};
+                         {QStringLiteral("objective"), objectiveName(model.meta.task.objective)},
+                         {QStringLiteral("precision"), precisionName(run.precision)}};
+        if (aligned)
+            json.insert(QStringLiteral("retrieval"), retrievalJson(retrieval));
         if (probeNote.isEmpty())
             json.insert(QStringLiteral("embedding_probe"), probe.toJson());
         out << QJsonDocument(json).toJson(QJsonDocument::Indented);
         return 0;
     }
-    out << run.modelPath << " (contrastive: no task outputs) on the " << run.splitName << " split of " << run.datasetPath
-        << ", " << run.indices.size() << " samples\n";
-    if (retrieval.empty())
+    out << run.modelPath << " (" << objectiveName(model.meta.task.objective) << ": no task outputs) on the " << run.splitName
+        << " split of " << run.datasetPath << ", " << run.indices.size() << " samples\n";
+    if (aligned && retrieval.empty())
         out << "no retrieval scores: no sample of the split has two modalities\n";
-    else
+    else if (aligned)
         out << "retrieval (each modality's embedding, cosine; a hit is the sample's own file):\n" << retrievalText(retrieval) << '\n';
-    out << (probeNote.isEmpty() ? QStringLiteral("joint embeddings against the train split's labels: %1").arg(probe.text()) : probeNote) << '\n';
+    out << (probeNote.isEmpty() ? QStringLiteral("%1 embeddings against the train split's labels: %2")
+                                      .arg(aligned ? QStringLiteral("joint") : QStringLiteral("fused"), probe.text())
+                                : probeNote)
+        << '\n';
     return 0;
 }
 
@@ -404,7 +415,7 @@ int runEvalCommand(const QStringList &arguments)
     const QString contract = checkModelContract(model->module, shapes, 0, &classes);
     if (!contract.isEmpty())
         return failure(QStringLiteral("%1 does not follow the model contract: %2").arg(modelPath, contract));
-    const bool contrastive = model->hasMeta && !model->meta.task.hasTaskOutputs();
+    const bool contrastive = model->hasMeta && !model->meta.task.hasTaskOutputs(); // or reconstruct: no task outputs
     if (expected > 0 && classes != expected && !contrastive) {
         return failure(ownLabels
                            ? QStringLiteral("%1 gives %2 logits per sample but names %3 classes").arg(modelPath).arg(classes).arg(expected)
@@ -426,7 +437,7 @@ int runEvalCommand(const QStringList &arguments)
     run.predictionsPath = parser.isSet(predictions) ? parser.value(predictions) : QString();
     run.dumpPath = parser.isSet(dump) ? parser.value(dump) : QString();
     if (contrastive)
-        return evaluateContrastiveModel(*model, *dataset, run);
+        return evaluateSelfSupervisedModel(*model, *dataset, run);
     if (model->meta.task.isRegression())
         return evaluateRegressionModel(*model, *dataset, run, classes);
     if (model->meta.task.isMultilabel())

@@ -19,6 +19,7 @@ QString objectiveName(Objective objective)
     switch (objective) {
     case Objective::Contrastive: return QStringLiteral("contrastive");
     case Objective::SemiSupervised: return QStringLiteral("contrastive+supervised");
+    case Objective::Reconstruct: return QStringLiteral("reconstruct");
     case Objective::Supervised: break;
     }
     return QStringLiteral("supervised");
@@ -26,7 +27,7 @@ QString objectiveName(Objective objective)
 
 bool parseObjective(const QString &text, Objective *objective)
 {
-    for (const Objective candidate : {Objective::Supervised, Objective::Contrastive, Objective::SemiSupervised}) {
+    for (const Objective candidate : {Objective::Supervised, Objective::Contrastive, Objective::SemiSupervised, Objective::Reconstruct}) {
         if (text == objectiveName(candidate)) {
             *objective = candidate;
             return true;
@@ -150,9 +151,12 @@ QJsonObject TaskSpec::toJson() const
     QJsonObject json{{QStringLiteral("kind"), taskName(kind)}, {QStringLiteral("loss"), loss}};
     if (objective != Objective::Supervised) // older readers see a supervised file unchanged
         json.insert(QStringLiteral("objective"), objectiveName(objective));
-    if (!hasTaskOutputs())
+    if (objective == Objective::Contrastive)
         json.insert(QStringLiteral("outputs"), QStringLiteral("none: \"logits\" is [B, 0]; embed/text, embed/image and "
                                                               "embed/audio are the aligned per-modality embeddings"));
+    else if (objective == Objective::Reconstruct)
+        json.insert(QStringLiteral("outputs"), QStringLiteral("none: \"logits\" is [B, 0]; \"embedding\" is the fused "
+                                                              "representation learnt by masked-modality reconstruction"));
     if (kind == TaskKind::Regress) {
         json.insert(QStringLiteral("targets"), QJsonArray::fromStringList(targets));
         json.insert(QStringLiteral("target_mean"), numberArray(mean));
@@ -191,12 +195,13 @@ bool TaskSpec::fromJson(const QJsonObject &json, TaskSpec *spec, QString *error)
     spec->loss = json.value(QStringLiteral("loss")).toString(defaultLoss);
     const QJsonValue objective = json.value(QStringLiteral("objective"));
     if (!objective.isUndefined() && !parseObjective(objective.toString(), &spec->objective)) {
-        *error = QStringLiteral("task.objective must be \"supervised\", \"contrastive\" or \"contrastive+supervised\", got %1")
+        *error = QStringLiteral("task.objective must be \"supervised\", \"contrastive\", \"contrastive+supervised\" or \"reconstruct\", got %1")
                      .arg(objective.isString() ? QStringLiteral("\"%1\"").arg(objective.toString()) : QStringLiteral("a %1").arg(objective.isDouble() ? QStringLiteral("number") : QStringLiteral("non-string")));
         return false;
     }
-    if (spec->objective == Objective::Contrastive && spec->kind != TaskKind::Classify) {
-        *error = QStringLiteral("task: a contrastive model has no task outputs, so its kind is \"classify\", not \"%1\"").arg(kind);
+    if (!spec->hasTaskOutputs() && spec->kind != TaskKind::Classify) {
+        *error = QStringLiteral("task: a %1 model has no task outputs, so its kind is \"classify\", not \"%2\"")
+                     .arg(objectiveName(spec->objective), kind);
         return false;
     }
     if (spec->isMultilabel())
@@ -229,8 +234,10 @@ bool TaskSpec::fromJson(const QJsonObject &json, TaskSpec *spec, QString *error)
 
 QString TaskSpec::describe() const
 {
-    if (!hasTaskOutputs())
+    if (objective == Objective::Contrastive)
         return QStringLiteral("contrastive: no task outputs; embed/text, embed/image and embed/audio are aligned (InfoNCE)");
+    if (objective == Objective::Reconstruct)
+        return QStringLiteral("reconstruct: no task outputs; the fused embedding learnt to predict a hidden modality from the others");
     if (objective == Objective::SemiSupervised)
         return QStringLiteral("contrastive+") + describeTask();
     return describeTask();

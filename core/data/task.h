@@ -22,11 +22,13 @@ enum class TaskRequest { Auto, Classify, Regress, Multilabel };
  * How a run learns. Supervised: from the labels (the task). Contrastive: by aligning each
  * sample's modalities with one another (InfoNCE), no labels at all; the model then has no task
  * outputs ("logits" is [B, 0]) and its product is the per-modality embeddings. Semi-supervised:
- * both, the alignment on every sample and the task on the labelled ones.
+ * both, the alignment on every sample and the task on the labelled ones. Reconstruct: masked-
+ * modality autoencoding, no labels either — one present modality is hidden and the fused
+ * embedding of the others predicts what its input held; the product is the fused embedding.
  */
-enum class Objective { Supervised, Contrastive, SemiSupervised };
+enum class Objective { Supervised, Contrastive, SemiSupervised, Reconstruct };
 
-/** "supervised", "contrastive", "contrastive+supervised"; parseObjective reads them back. */
+/** "supervised", "contrastive", "contrastive+supervised", "reconstruct"; parseObjective reads them back. */
 QString objectiveName(Objective objective);
 bool parseObjective(const QString &text, Objective *objective);
 
@@ -78,10 +80,10 @@ struct TaskSpec
     bool isMultilabel() const { return kind == TaskKind::Multilabel; }
     /** The outputs are per target or tag (Batch::targets holds them), not classes. */
     bool hasTargets() const { return kind != TaskKind::Classify; }
-    /** False for a contrastive model: it was never taught the labels and has no outputs for them. */
-    bool hasTaskOutputs() const { return objective != Objective::Contrastive; }
+    /** False for a self-supervised model (contrastive, reconstruct): it was never taught the labels and has no outputs for them. */
+    bool hasTaskOutputs() const { return objective == Objective::Supervised || objective == Objective::SemiSupervised; }
     /** The per-modality embeddings were trained to align (contrastive or semi-supervised). */
-    bool isAligned() const { return objective != Objective::Supervised; }
+    bool isAligned() const { return objective == Objective::Contrastive || objective == Objective::SemiSupervised; }
     QJsonObject toJson() const;
     /** Absent or empty: classify. False with *error naming the field for a malformed one. */
     static bool fromJson(const QJsonObject &json, TaskSpec *spec, QString *error);

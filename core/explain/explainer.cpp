@@ -24,10 +24,12 @@ std::unique_ptr<Explainer> Explainer::open(const QString &modelPath, QString *er
     if (!model)
         return nullptr;
     if (model->hasMeta && !model->meta.task.hasTaskOutputs()) {
-        *error = QStringLiteral("%1 was trained contrastively and has no task outputs to explain; the window's Embeddings tab "
-                                "maps it and searches across its modalities, `fusionscope eval` scores its cross-modal retrieval "
-                                "and linear probe, `fusionscope embed` writes its embeddings, and a model fine-tuned from it "
-                                "(train --init) can be explained").arg(modelPath);
+        *error = QStringLiteral("%1 was trained without labels (%2) and has no task outputs to explain; the window's Embeddings "
+                                "tab maps it%3, `fusionscope eval` scores its %4linear probe, `fusionscope embed` writes its "
+                                "embeddings, and a model fine-tuned from it (train --init) can be explained")
+                     .arg(modelPath, objectiveName(model->meta.task.objective),
+                          model->meta.task.isAligned() ? QStringLiteral(" and searches across its modalities") : QString(),
+                          model->meta.task.isAligned() ? QStringLiteral("cross-modal retrieval and ") : QString());
         return nullptr;
     }
     std::unique_ptr<Explainer> explainer(new Explainer);

@@ -28,8 +28,9 @@ bool writeRunResults(const QString &runDir, const torch::jit::Module &module, Mo
             metrics.insert(QStringLiteral("test_samples"), outcome.test.samples);
         }
     } else if (!meta.task.hasTaskOutputs()) {
-        metrics = QJsonObject{{QStringLiteral("val_loss"), jsonNumber(outcome.valLoss)},
-                              {QStringLiteral("val_r1"), jsonNumber(outcome.valRecallAt1)}};
+        metrics = QJsonObject{{QStringLiteral("val_loss"), jsonNumber(outcome.valLoss)}};
+        if (meta.task.isAligned()) // a reconstruction aligns nothing: no retrieval to score
+            metrics.insert(QStringLiteral("val_r1"), jsonNumber(outcome.valRecallAt1));
         const QJsonObject probe = outcome.testProbe.value(QStringLiteral("linear_probe")).toObject();
         if (probe.contains(QStringLiteral("100")))
             metrics.insert(QStringLiteral("test_linear_probe"), probe.value(QStringLiteral("100")).toObject().value(QStringLiteral("accuracy")));
@@ -38,7 +39,7 @@ bool writeRunResults(const QString &runDir, const torch::jit::Module &module, Mo
         metrics.insert(QStringLiteral("test_macro_f1"), outcome.test.macroF1);
         metrics.insert(QStringLiteral("test_samples"), outcome.test.samples);
     }
-    // A contrastive model has no outputs for the dataset's classes, so it names none.
+    // A self-supervised model has no outputs for the dataset's classes, so it names none.
     meta.labels = meta.task.hasTaskOutputs() ? dataset.labels() : QStringList();
     meta.preprocess = dataset.preprocess();
     meta.trainConfig = config.toJson();

@@ -76,7 +76,8 @@ bool readTask(const QJsonValue &value, TrainConfig &config)
         return false;
     // A plain task leaves contrastive_weight and supervised as the file sets them (config.json
     // records all three); validate() judges the name.
-    if (!value.toString().trimmed().toLower().startsWith(QLatin1String("contrastive"))) {
+    const QString name = value.toString().trimmed().toLower();
+    if (!name.startsWith(QLatin1String("contrastive")) && name != QLatin1String("reconstruct")) {
         config.task = value.toString();
         return true;
     }
@@ -126,6 +127,7 @@ const std::map<QString, FieldReader> &fieldReaders()
         {QStringLiteral("contrastive_weight"), doubleField(&TrainConfig::contrastiveWeight)},
         {QStringLiteral("task"), &readTask},
         {QStringLiteral("supervised"), boolField(&TrainConfig::supervised)},
+        {QStringLiteral("reconstruct"), boolField(&TrainConfig::reconstruct)},
         {QStringLiteral("freeze_encoders"), boolField(&TrainConfig::freezeEncoders)},
         {QStringLiteral("label_fraction"), doubleField(&TrainConfig::labelFraction)},
         {QStringLiteral("regression_loss"), stringField(&TrainConfig::regressionLoss)},
@@ -207,9 +209,12 @@ QString TrainConfig::validate() const
         return bad("label_fraction", QStringLiteral("must be in (0, 1]"));
     if (freezeEncoders && initModel.isEmpty())
         return bad("freeze_encoders", QStringLiteral("needs init_model (--init): frozen encoders must come pretrained"));
-    if (!supervised && !(contrastiveWeight > 0.0))
+    if (reconstruct && (supervised || contrastiveWeight > 0.0))
+        return bad("reconstruct", QStringLiteral("is an objective of its own (--task reconstruct): supervised must be false and "
+                                                 "contrastive_weight 0"));
+    if (!supervised && !reconstruct && !(contrastiveWeight > 0.0))
         return bad("supervised", QStringLiteral("is false, so the contrastive alignment is all there is to learn: "
-                                                "contrastive_weight must be above 0"));
+                                                "contrastive_weight must be above 0 (or reconstruct true)"));
     TaskRequest request;
     if (!parseTaskRequest(task, &request))
         return bad("task", QStringLiteral("must be \"auto\", \"classify\", \"regress\" or \"multilabel\" (is \"%1\")").arg(task));
@@ -236,7 +241,7 @@ QJsonObject TrainConfig::toJson() const
 {
     const QJsonValue seedValue = double(seed) <= kMaxExactDouble ? QJsonValue(double(seed))
                                                                   : QJsonValue(QString::number(seed));
-    return {
+    QJsonObject json{
         {QStringLiteral("epochs"), epochs},
         {QStringLiteral("batch_size"), batchSize},
         {QStringLiteral("learning_rate"), learningRate},
@@ -263,6 +268,9 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("checkpoint_every_steps"), checkpointEverySteps},
         {QStringLiteral("init_model"), initModel},
     };
+    if (reconstruct) // only then: a supervised or contrastive run's config.json reads as before
+        json.insert(QStringLiteral("reconstruct"), true);
+    return json;
 }
 
 bool TrainConfig::setTaskName(const QString &name)
@@ -270,6 +278,14 @@ bool TrainConfig::setTaskName(const QString &name)
     static const QString prefix = QStringLiteral("contrastive+");
     const QString text = name.trimmed().toLower();
     const bool contrastive = text.startsWith(prefix);
+    if (text == QLatin1String("reconstruct")) {
+        task = QStringLiteral("auto"); // the labels, if any, measure the fused embedding afterwards
+        supervised = false;
+        reconstruct = true;
+        contrastiveWeight = 0.0;
+        return true;
+    }
+    reconstruct = false;
     if (text == QLatin1String("contrastive")) {
         // The labels, if any, are still read as the task would read them: they measure the embeddings.
         task = QStringLiteral("auto");
@@ -293,6 +309,8 @@ bool TrainConfig::setTaskName(const QString &name)
 
 QString TrainConfig::taskName() const
 {
+    if (reconstruct)
+        return QStringLiteral("reconstruct");
     if (!supervised)
         return QStringLiteral("contrastive");
     return contrastiveWeight > 0.0 ? QStringLiteral("contrastive+") + task : task;

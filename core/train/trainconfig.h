@@ -41,6 +41,11 @@ struct TrainConfig
      */
     bool supervised = true;
     /**
+     * With supervised false: masked-modality reconstruction (core/train/maskedreconstruction.h)
+     * instead of the contrastive alignment. `train --task reconstruct` sets it.
+     */
+    bool reconstruct = false;
+    /**
      * Train only what follows the encoders (fusion, heads): with init_model, a linear probe of
      * pretrained encoders. Their parameters are left out of the optimiser.
      */
@@ -84,11 +89,12 @@ struct TrainConfig
 
     /**
      * Reads a task as the CLI and the window name it: "classify", "regress", …, "auto";
-     * "contrastive" (the alignment alone, no labels needed); or a task after "contrastive+"
+     * "contrastive" (the alignment alone, no labels needed); "reconstruct" (masked-modality
+     * autoencoding, no labels needed); or a task after "contrastive+"
      * (that task plus the alignment, semi-supervised): with the alignment its weight becomes 1
      * unless one is set, without it 0. False, leaving the config as it was, for anything else.
      */
     bool setTaskName(const QString &name);
-    /** "contrastive", "contrastive+classify" when the alignment is on, else the task. */
+    /** "contrastive", "reconstruct", "contrastive+classify" when the alignment is on, else the task. */
     QString taskName() const;
 };

@@ -11,6 +11,7 @@
 #include "core/train/modalitydropout.h"
 #include "core/train/runconfig.h"
 #include "core/train/runresults.h"
+#include "core/train/trainersupport.h"
 #include "core/train/trainingjob.h"
 
 #include "core/util/nographoptimization.h"
@@ -25,16 +26,6 @@
 namespace {
 
 namespace F = torch::nn::functional;
-
-std::vector<int> labeledIndices(const Dataset &dataset, Split split)
-{
-    std::vector<int> result;
-    for (int index : dataset.indices(split)) {
-        if (dataset.hasTarget(index))
-            result.push_back(index);
-    }
-    return result;
-}
 
 /** Seed of the torch CPU generator (model dropout), apart from the model's init seed. */
 std::uint64_t trainingRngSeed(std::uint64_t seed)
@@ -66,28 +57,6 @@ std::vector<int> stratifiedShare(const Dataset &dataset, const std::vector<int> 
     return result;
 }
 
-/** The forward's "logits" (as fp32) and, with `embeddings`, its per-modality embeddings; throws on a broken contract. */
-torch::Tensor forwardOutputs(torch::jit::Module &module, const Batch &batch, const torch::Tensor &present,
-                             std::array<torch::Tensor, 3> *embeddings)
-{
-    const c10::IValue output = module.forward({batch.text, batch.image, batch.audio, present});
-    if (!output.isGenericDict())
-        throw std::runtime_error("forward did not return a Dict[str, Tensor]");
-    const auto dict = output.toGenericDict();
-    const auto found = dict.find(c10::IValue(std::string("logits")));
-    if (found == dict.end() || !found->value().isTensor())
-        throw std::runtime_error("forward's output has no \"logits\" tensor");
-    if (embeddings) {
-        for (int modality = 0; modality < 3; ++modality) {
-            const auto embedding = dict.find(c10::IValue(std::string(kModalityEmbeddings[modality])));
-            if (embedding == dict.end() || !embedding->value().isTensor())
-                throw std::runtime_error(std::string("forward's output has no \"") + kModalityEmbeddings[modality] + "\" tensor");
-            (*embeddings)[std::size_t(modality)] = embedding->value().toTensor();
-        }
-    }
-    return found->value().toTensor().to(torch::kFloat32);
-}
-
 double nanIfNot(bool ran, double value)
 {
     return ran ? value : std::nan("");
@@ -107,9 +76,9 @@ bool Trainer::setUp(bool resume, QString *error)
 {
     const TrainConfig &config = m_job.m_train;
     const bool contrastive = config.contrastiveWeight > 0.0;
-    m_trainIndices = labeledIndices(m_dataset, Split::Train);
-    m_valIndices = labeledIndices(m_dataset, Split::Val);
-    m_testIndices = labeledIndices(m_dataset, Split::Test);
+    m_trainIndices = trainersupport::labeledIndices(m_dataset, Split::Train);
+    m_valIndices = trainersupport::labeledIndices(m_dataset, Split::Val);
+    m_testIndices = trainersupport::labeledIndices(m_dataset, Split::Test);
     if (config.labelFraction < 1.0 && !m_trainIndices.empty()) {
         const std::size_t all = m_trainIndices.size();
         m_trainIndices = stratifiedShare(m_dataset, m_trainIndices, config.labelFraction, config.seed);
@@ -126,6 +95,8 @@ bool Trainer::setUp(bool resume, QString *error)
                      .arg(contrastive ? QString() : QStringLiteral(" (--task contrastive learns without labels)"));
         return false;
     }
+    if (config.reconstruct && !setUpReconstruction(error))
+        return false;
     if (contrastive) {
         // Every sample aligns its modalities; the labelled ones also learn the task (semi-supervised).
         m_trainIndices = m_dataset.indices(Split::Train);
@@ -243,29 +214,12 @@ void Trainer::setLearningRate(double rate)
 bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
 {
     const TrainConfig &config = m_job.m_train;
-    const torch::Tensor present = dropModalities(batch.present, config.modalityDropout, config.seed, m_state.step);
-    torch::Tensor logits;
-    std::array<torch::Tensor, 3> embeddings;
-    {
-        // Only the forward autocasts; the loss, the backward and the optimizer stay fp32.
-        const PrecisionScope precision(m_job.m_precision);
-        logits = forwardOutputs(m_module, batch, present, config.contrastiveWeight > 0.0 ? &embeddings : nullptr);
-    }
-    const TaskSpec &task = m_job.m_task;
-    const std::int64_t outputs = !task.hasTaskOutputs() ? 0 : task.hasTargets() ? task.targets.size() : m_dataset.labels().size();
-    if (logits.dim() != 2 || logits.size(0) != batch.size() || logits.size(1) != outputs) {
-        *error = QStringLiteral("the model gave outputs of shape [%1] for %2 samples of %3 %4")
-                     .arg(QString::fromStdString(c10::str(logits.sizes())).remove(QLatin1Char('[')).remove(QLatin1Char(']')))
-                     .arg(batch.size())
-                     .arg(outputs)
-                     .arg(task.isRegression() ? QStringLiteral("targets") : task.isMultilabel() ? QStringLiteral("tags") : QStringLiteral("classes"));
+    torch::Tensor loss;
+    if (config.reconstruct) {
+        loss = reconstructionLoss(batch, m_state.step);
+    } else if (!supervisedLoss(batch, &loss, error)) {
         return false;
     }
-    torch::Tensor loss = !config.supervised      ? torch::zeros({}, torch::kFloat32)
-                         : m_labelKept.defined() ? taskLoss(logits, keptLabels(batch))
-                                                 : taskLoss(logits, batch);
-    if (config.contrastiveWeight > 0.0)
-        loss = loss + config.contrastiveWeight * alignmentLoss(embeddings, present, batch);
     *lossValue = loss.item<double>();
     const qint64 stepNumber = m_state.step + 1;
     if (!std::isfinite(*lossValue)) {
@@ -288,6 +242,35 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
         }
     }
     m_optimizer->step();
+    return true;
+}
+
+bool Trainer::supervisedLoss(const Batch &batch, torch::Tensor *loss, QString *error)
+{
+    const TrainConfig &config = m_job.m_train;
+    const torch::Tensor present = dropModalities(batch.present, config.modalityDropout, config.seed, m_state.step);
+    torch::Tensor logits;
+    std::array<torch::Tensor, 3> embeddings;
+    {
+        // Only the forward autocasts; the loss, the backward and the optimizer stay fp32.
+        const PrecisionScope precision(m_job.m_precision);
+        logits = trainersupport::forwardOutputs(m_module, batch, present, config.contrastiveWeight > 0.0 ? &embeddings : nullptr);
+    }
+    const TaskSpec &task = m_job.m_task;
+    const std::int64_t outputs = !task.hasTaskOutputs() ? 0 : task.hasTargets() ? task.targets.size() : m_dataset.labels().size();
+    if (logits.dim() != 2 || logits.size(0) != batch.size() || logits.size(1) != outputs) {
+        *error = QStringLiteral("the model gave outputs of shape [%1] for %2 samples of %3 %4")
+                     .arg(QString::fromStdString(c10::str(logits.sizes())).remove(QLatin1Char('[')).remove(QLatin1Char(']')))
+                     .arg(batch.size())
+                     .arg(outputs)
+                     .arg(task.isRegression() ? QStringLiteral("targets") : task.isMultilabel() ? QStringLiteral("tags") : QStringLiteral("classes"));
+        return false;
+    }
+    *loss = !config.supervised      ? torch::zeros({}, torch::kFloat32)
+            : m_labelKept.defined() ? taskLoss(logits, keptLabels(batch))
+                                    : taskLoss(logits, batch);
+    if (config.contrastiveWeight > 0.0)
+        *loss = *loss + config.contrastiveWeight * alignmentLoss(embeddings, present, batch);
     return true;
 }
 
@@ -322,26 +305,6 @@ Batch Trainer::keptLabels(const Batch &batch) const
     return kept;
 }
 
-torch::Tensor Trainer::alignmentLoss(const std::array<torch::Tensor, 3> &embeddings, const torch::Tensor &present,
-                                     const Batch &batch) const
-{
-    const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>(batch.indices.begin(), batch.indices.end()), torch::kInt64);
-    return contrastiveLoss(embeddings, present, m_sources.index_select(0, rows), m_logitScale);
-}
-
-double Trainer::validationRecall()
-{
-    std::vector<RetrievalScore> scores;
-    QString error;
-    const PrecisionScope precision(m_job.m_precision);
-    if (!computeRetrieval(m_module, m_dataset, m_valIndices, m_job.m_train.batchSize, &scores, &error, {}, &m_job.m_cancel)) {
-        if (!m_job.m_cancel.load())
-            m_job.emitMessage(MessageLevel::Warning, QStringLiteral("validation retrieval failed: %1").arg(error));
-        return std::nan("");
-    }
-    return meanRecallAt1(scores);
-}
-
 bool Trainer::forEachValidationBatch(const std::function<void(const Batch &)> &visit)
 {
     m_valLoader->startEpoch(0);
@@ -354,34 +317,6 @@ bool Trainer::forEachValidationBatch(const std::function<void(const Batch &)> &v
     return true;
 }
 
-Trainer::Validation Trainer::validateAlignment()
-{
-    // A contrastive run's validation loss is its training objective on the validation split
-    // (in-batch negatives, batches in a fixed order), so early stopping and the curves mean the same.
-    Validation result;
-    double lossSum = 0.0;
-    std::int64_t count = 0;
-    result.cancelled = !forEachValidationBatch([&](const Batch &batch) {
-        std::array<torch::Tensor, 3> embeddings;
-        forwardOutputs(m_module, batch, batch.present, &embeddings);
-        int pairs = 0;
-        const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>(batch.indices.begin(), batch.indices.end()), torch::kInt64);
-        const double loss = contrastiveLoss(embeddings, batch.present, m_sources.index_select(0, rows), m_logitScale, &pairs).item<double>();
-        if (pairs == 0)
-            return;
-        lossSum += loss * double(batch.size());
-        count += batch.size();
-    });
-    if (!result.cancelled)
-        result.recallAt1 = validationRecall();
-    if (!result.cancelled && count > 0) {
-        result.ran = true;
-        result.loss = lossSum / double(count);
-        result.accuracy = std::nan(""); // no task outputs to score
-    }
-    return result;
-}
-
 Trainer::Validation Trainer::validate()
 {
     Validation result;
@@ -391,7 +326,7 @@ Trainer::Validation Trainer::validate()
     if (!m_job.m_train.supervised) {
         c10::InferenceMode inference;
         const PrecisionScope precision(m_job.m_precision);
-        result = validateAlignment();
+        result = m_job.m_train.reconstruct ? validateReconstruction() : validateAlignment();
         m_module.train(true);
         return result;
     }
@@ -629,53 +564,6 @@ bool Trainer::tuneThresholds(QString *error)
     return true;
 }
 
-bool Trainer::measureTestRetrieval(RunOutcome *outcome, QString *error)
-{
-    const std::vector<int> test = m_dataset.indices(Split::Test); // unlabelled samples are queries too
-    if (test.empty())
-        return true;
-    std::vector<RetrievalScore> scores;
-    const PrecisionScope precision(m_job.m_precision);
-    if (!computeRetrieval(m_module, m_dataset, test, m_job.m_train.batchSize, &scores, error, m_job.m_callbacks.progress,
-                          &m_job.m_cancel)) {
-        *error = QStringLiteral("test retrieval failed: %1").arg(*error);
-        return false;
-    }
-    outcome->testRetrieval = retrievalJson(scores);
-    if (!scores.empty())
-        m_job.emitMessage(MessageLevel::Info, QStringLiteral("test retrieval (each modality's embedding, cosine):\n%1").arg(retrievalText(scores)));
-    return true;
-}
-
-bool Trainer::measureTestProbe(RunOutcome *outcome, QString *error)
-{
-    const std::vector<int> test = labeledIndices(m_dataset, Split::Test);
-    const std::vector<int> train = labeledIndices(m_dataset, Split::Train);
-    if (m_dataset.task() != TaskKind::Classify || m_dataset.labels().size() < 2 || test.empty() || train.empty())
-        return true; // nothing to measure with
-    const PrecisionScope precision(m_job.m_precision);
-    EmbeddingTable trainTable;
-    EmbeddingTable testTable;
-    if (!computeEmbeddings(m_module, m_dataset, train, m_job.m_train.batchSize, &trainTable, error, m_job.m_callbacks.progress,
-                           &m_job.m_cancel, kJointEmbedding)
-        || !computeEmbeddings(m_module, m_dataset, test, m_job.m_train.batchSize, &testTable, error, m_job.m_callbacks.progress,
-                              &m_job.m_cancel, kJointEmbedding)) {
-        *error = QStringLiteral("embedding the train and test splits for the linear probe failed: %1").arg(*error);
-        return false;
-    }
-    auto classesOf = [this](const std::vector<int> &indices) {
-        std::vector<int> classes;
-        for (int index : indices)
-            classes.push_back(m_dataset.labelIndex(index));
-        return classes;
-    };
-    const EmbeddingProbe probe = probeEmbeddings(trainTable, classesOf(train), testTable, classesOf(test), /*neighbours=*/10, /*linear=*/true);
-    outcome->testProbe = probe.toJson();
-    m_job.emitMessage(MessageLevel::Info, QStringLiteral("test embeddings (each sample's modalities joined) against the train labels: %1")
-                                              .arg(probe.text()));
-    return true;
-}
-
 FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double lastValAccuracy, double lastValRecall)
 {
     const TrainConfig &config = m_job.m_train;
@@ -718,7 +606,7 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
     if (m_job.m_task.isMultilabel() && !tuneThresholds(&result.reason))
         return result;
     if (!config.supervised) {
-        // No task outputs to test: the retrieval table and the probe below are the test.
+        // No task outputs to test: the retrieval table (contrastive) and the probe below are the test.
     } else if (m_testIndices.empty()) {
         m_job.emitMessage(MessageLevel::Warning, QStringLiteral("the dataset has no labeled test samples; report.json has no test metrics"));
     } else {

@@ -5,6 +5,7 @@
 #include "core/data/batch.h"
 #include "core/eval/modelmeta.h"
 #include "core/train/checkpoint.h"
+#include "core/train/maskedreconstruction.h"
 #include "core/train/metricslog.h"
 #include "core/train/trainevents.h"
 
@@ -25,7 +26,8 @@ class TrainingJob;
 /**
  * Trains a TorchScript module on a dataset's train split with AdamW, validates each epoch,
  * checkpoints, and finally evaluates on the test split and exports model.pt. Lives on the
- * job's thread for one run() and reports through the job.
+ * job's thread for one run() and reports through the job. The self-supervised objectives'
+ * parts (contrastive alignment, masked reconstruction, the probe) are in trainerselfsupervised.cpp.
  */
 class Trainer
 {
@@ -51,6 +53,14 @@ private:
     void setLearningRate(double rate);
     /** One optimiser step; false with *error when the loss or gradients are not finite. */
     bool step(const Batch &batch, double *loss, QString *error);
+    /** The task's loss plus, when on, the contrastive alignment's; false with *error for outputs of the wrong shape. */
+    bool supervisedLoss(const Batch &batch, torch::Tensor *loss, QString *error);
+    /** Reconstruct runs: registers the decoders and takes every split's samples (trainerselfsupervised.cpp). */
+    bool setUpReconstruction(QString *error);
+    /** Reconstruct runs: the masked-modality loss of one batch, hiding what draw `draw` picks; *rows: how many hid one. */
+    torch::Tensor reconstructionLoss(const Batch &batch, std::int64_t draw, std::int64_t *rows = nullptr);
+    /** Reconstruct runs: the same loss over the validation split (called by validate()). */
+    Validation validateReconstruction();
     Validation validate();
     /** Runs `visit` on every validation batch in order; false when cancelled on the way. */
     bool forEachValidationBatch(const std::function<void(const Batch &)> &visit);
@@ -93,6 +103,7 @@ private:
     torch::Tensor m_classWeights;
     torch::Tensor m_sources;    ///< contrastive runs: modalitySources() of the dataset
     torch::Tensor m_logitScale; ///< contrastive runs: the embedding heads' temperature parameter
+    MaskedReconstruction m_reconstruction; ///< reconstruct runs: the decoders
     torch::Tensor m_labelKept;  ///< semi-supervised runs with label_fraction < 1: [N] bool, the labels the task learns from
     MetricsLog m_metrics;
     TrainState m_state;

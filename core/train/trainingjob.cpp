@@ -301,9 +301,10 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
     }
     if (m_train.epochs == 0) {
         std::int64_t trainSamples = 0;
-        for (int index : m_dataset->indices(Split::Train)) // an aligning run trains on every sample
-            trainSamples += m_dataset->hasTarget(index) || m_task.isAligned() ? 1 : 0;
-        if (!m_task.isAligned()) // a share of the labels is a share of the steps per epoch
+        const bool everySample = m_task.isAligned() || m_task.objective == Objective::Reconstruct;
+        for (int index : m_dataset->indices(Split::Train)) // a self-supervised run trains on every sample
+            trainSamples += m_dataset->hasTarget(index) || everySample ? 1 : 0;
+        if (!everySample) // a share of the labels is a share of the steps per epoch
             trainSamples = std::int64_t(std::llround(double(trainSamples) * m_train.labelFraction));
         m_train.epochs = m_train.resolvedEpochs(trainSamples);
         emitMessage(MessageLevel::Info, QStringLiteral("epochs: auto, %1 (about %2 steps of %3 samples)")
@@ -357,6 +358,18 @@ bool TrainingJob::chooseTargets(QString *error)
 
 bool TrainingJob::resolveTask(QString *error)
 {
+    if (m_train.reconstruct) {
+        m_task = TaskSpec();
+        m_task.objective = Objective::Reconstruct;
+        m_task.loss = QStringLiteral("masked_reconstruction");
+        const int classes = m_dataset->task() == TaskKind::Classify ? int(m_dataset->labels().size()) : 0;
+        emitMessage(MessageLevel::Info, QStringLiteral("task: reconstruct, hiding one modality of each sample and predicting its "
+                                                       "input from the others' fused embedding; %1")
+                                            .arg(classes > 0 ? QStringLiteral("the %1 classes are used only to measure the embedding "
+                                                                              "(linear probe, k-NN)").arg(classes)
+                                                             : QStringLiteral("no class labels are needed")));
+        return true;
+    }
     if (!m_train.supervised) {
         // The labels, whatever they are, only measure the embeddings after training.
         m_task = TaskSpec();

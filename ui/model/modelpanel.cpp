@@ -150,7 +150,7 @@ ModelConfig ModelPanel::modelConfig() const
         const QStringList chosen = m_trainForm->config().targets; // the run learns only these
         if (m_dataset->task() != TaskKind::Classify && !chosen.isEmpty())
             config.numClasses = int(chosen.size());
-        if (!m_trainForm->config().supervised) { // contrastive: no task outputs, as the trainer builds it
+        if (!m_trainForm->config().supervised) { // contrastive or reconstruct: no task outputs, as the trainer builds it
             config.numClasses = 0;
             config.valueOutputs = false;
         }

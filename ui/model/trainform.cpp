@@ -73,6 +73,10 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
                           tr("Align each sample's text, image and audio embeddings with one another (CLIP's InfoNCE); no labels "
                              "are needed, and labels, if any, only measure the embeddings (retrieval, linear probe). Fine-tune "
                              "the result on a few labels with train --init."));
+    formfields::addChoice(m_objective, tr("reconstruct (no labels)"), QStringLiteral("reconstruct"),
+                          tr("Masked-modality autoencoding: hide one modality of each sample and predict what its input held "
+                             "(pooled image, mel bands, caption words) from the others' fused embedding; no labels are needed, "
+                             "and labels, if any, only measure the fused embedding (linear probe). Fine-tune with train --init."));
     formfields::addChoice(m_objective, tr("contrastive + supervised"), QStringLiteral("semi"),
                           tr("Semi-supervised: the alignment on every sample, the task on the labelled ones."));
     m_regressionLoss = new QComboBox(taskBox);
@@ -212,7 +216,8 @@ TrainForm::TrainForm(QWidget *parent) : QWidget(parent)
 void TrainForm::updateTaskFields()
 {
     const QString task = m_task->currentData().toString();
-    const bool supervised = m_objective->currentData().toString() != QLatin1String("contrastive");
+    const QString objective = m_objective->currentData().toString();
+    const bool supervised = objective != QLatin1String("contrastive") && objective != QLatin1String("reconstruct");
     m_regressionLoss->setEnabled(supervised && (task == QLatin1String("regress") || task == QLatin1String("auto")));
     m_classWeights->setEnabled(supervised);
     m_labelSmoothing->setEnabled(supervised);
@@ -253,8 +258,9 @@ TrainConfig TrainForm::config() const
     config.seed = std::uint64_t(m_seed->value());
     config.task = m_task->currentData().toString();
     const QString objective = m_objective->currentData().toString();
-    config.supervised = objective != QLatin1String("contrastive");
-    config.contrastiveWeight = objective == QLatin1String("supervised") ? 0.0 : std::max(m_contrastiveWeight, 1e-6);
+    config.reconstruct = objective == QLatin1String("reconstruct");
+    config.supervised = objective != QLatin1String("contrastive") && !config.reconstruct;
+    config.contrastiveWeight = objective == QLatin1String("supervised") || config.reconstruct ? 0.0 : std::max(m_contrastiveWeight, 1e-6);
     config.regressionLoss = m_regressionLoss->currentData().toString();
     config.targets = m_targets->chosen();
     return config;
@@ -283,7 +289,8 @@ void TrainForm::setConfig(const TrainConfig &config)
     formfields::selectData(m_classWeights, config.classWeights);
     m_seed->setValue(int(std::min<std::uint64_t>(config.seed, std::uint64_t(std::numeric_limits<int>::max()))));
     formfields::selectData(m_task, config.task);
-    formfields::selectData(m_objective, !config.supervised ? QStringLiteral("contrastive")
+    formfields::selectData(m_objective, config.reconstruct ? QStringLiteral("reconstruct")
+                                        : !config.supervised ? QStringLiteral("contrastive")
                                         : config.contrastiveWeight > 0.0 ? QStringLiteral("semi") : QStringLiteral("supervised"));
     m_contrastiveWeight = config.contrastiveWeight > 0.0 ? config.contrastiveWeight : 1.0; // a config file's weight is kept
     formfields::selectData(m_regressionLoss, config.regressionLoss);

@@ -53,6 +53,8 @@ QString RunRecord::testText() const
         return QStringLiteral("test accuracy %1 %").arg(testAccuracy * 100.0, 0, 'f', 1);
     if (std::isfinite(testRecallAt1))
         return QStringLiteral("test R@1 %1 %").arg(testRecallAt1 * 100.0, 0, 'f', 1);
+    if (std::isfinite(testProbe))
+        return QStringLiteral("test linear probe %1 %").arg(testProbe * 100.0, 0, 'f', 1);
     return QStringLiteral("no test split");
 }
 
@@ -66,8 +68,10 @@ QString RunRecord::statusText() const
             return QStringLiteral("finished · test mAP %1").arg(testMap, 0, 'f', 3);
         if (testAccuracy >= 0)
             return QStringLiteral("finished · test %1 %").arg(testAccuracy * 100.0, 0, 'f', 1);
-        return std::isfinite(testRecallAt1) ? QStringLiteral("finished · test R@1 %1 %").arg(testRecallAt1 * 100.0, 0, 'f', 1)
-                                            : QStringLiteral("finished");
+        if (std::isfinite(testRecallAt1))
+            return QStringLiteral("finished · test R@1 %1 %").arg(testRecallAt1 * 100.0, 0, 'f', 1);
+        return std::isfinite(testProbe) ? QStringLiteral("finished · test linear probe %1 %").arg(testProbe * 100.0, 0, 'f', 1)
+                                        : QStringLiteral("finished");
     case Status::Resumable:
         return QStringLiteral("interrupted · resumable");
     case Status::Incomplete:
@@ -126,6 +130,9 @@ RunRecord readRun(const QString &runDir)
             recallSum += pair.toObject().value(QStringLiteral("recall_at_1")).toDouble();
         if (!pairs.isEmpty())
             run.testRecallAt1 = recallSum / double(pairs.size());
+        const QJsonObject probe = report.value(QStringLiteral("embedding_probe")).toObject().value(QStringLiteral("test")).toObject();
+        run.testProbe = numberOr(probe.value(QStringLiteral("linear_probe")).toObject().value(QStringLiteral("100")).toObject()
+                                     .value(QStringLiteral("accuracy")), std::nan(""));
     } else if (run.hasConfig && QFileInfo::exists(runfiles::lastCheckpointPath(runDir))) {
         run.status = RunRecord::Status::Resumable;
     }

@@ -44,6 +44,7 @@ struct RunRecord
     double testR2 = std::nan(""); ///< a regression's test mean R²; NaN otherwise
     double testMap = std::nan(""); ///< a multi-label model's test mAP; NaN otherwise
     double testRecallAt1 = std::nan(""); ///< a contrastive model's mean cross-modal R@1 on test; NaN otherwise
+    double testProbe = std::nan("");     ///< a label-free model's linear-probe accuracy on test (all train labels); NaN otherwise
 
     /** "test accuracy 87.5 %", "test mean R² 0.412", "test mAP 0.903", "test R@1 41.0 %" or "no test split". */
     QString testText() const;

@@ -18,6 +18,11 @@ namespace {
 const QString kSmoothingKey = QStringLiteral("trainPanel/smoothing");
 const QString kLogScaleKey = QStringLiteral("trainPanel/logScale");
 
+QString epochPlotEmptyNote()
+{
+    return TrainCurves::tr("Appears after the first epoch's validation");
+}
+
 QVector<double> percent(const QVector<double> &fractions)
 {
     QVector<double> result = fractions;
@@ -50,7 +55,7 @@ TrainCurves::TrainCurves(QWidget *parent) : QWidget(parent)
         plot->setEmptyNote(tr("Appears with the first training steps"));
     }
     for (CurvePlot *plot : {m_epochLoss, m_accuracy})
-        plot->setEmptyNote(tr("Appears after the first epoch's validation"));
+        plot->setEmptyNote(epochPlotEmptyNote());
 
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setObjectName(QStringLiteral("smoothingSlider"));
@@ -109,6 +114,7 @@ void TrainCurves::clearLive()
 {
     for (CurvePlot *plot : {m_loss, m_epochLoss, m_accuracy, m_learningRate})
         plot->clearLive();
+    m_accuracy->setEmptyNote(epochPlotEmptyNote());
     setRecallIsTheScore(false); // the next run says what its score is
 }
 
@@ -178,6 +184,11 @@ void TrainCurves::addEpoch(const EpochReport &report)
 {
     const bool recall = std::isfinite(report.valRecallAt1);
     const bool recallAlone = recall && !std::isfinite(report.valAccuracy); // a contrastive run: no task score
+    // A reconstruction run scores nothing but its loss, which the loss plot beside this one draws.
+    m_accuracy->setEmptyNote(!recall && !std::isfinite(report.valAccuracy)
+                                 ? tr("No validation score: this run learns without labels by reconstruction; its "
+                                      "validation loss is in the loss plot, its linear probe in the run's report")
+                                 : epochPlotEmptyNote());
     setRecallIsTheScore(recallAlone);
     if (!recallAlone)
         setTask(report.task);
