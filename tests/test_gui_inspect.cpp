@@ -338,8 +338,10 @@ private Q_SLOTS:
         MainWindow window;
         window.show();
         QTabWidget *tabs = window.panelTabs();
-        QCOMPARE(tabs->tabText(tabs->count() - 1), QStringLiteral("&Inspect"));
-        QCOMPARE(tabs->widget(tabs->count() - 1), window.inspectPanel());
+        // Inspect, then Embeddings (the same models, seen as a map), last.
+        QCOMPARE(tabs->tabText(tabs->count() - 2), QStringLiteral("&Inspect"));
+        QCOMPARE(tabs->widget(tabs->count() - 2), window.inspectPanel());
+        QCOMPARE(tabs->tabText(tabs->count() - 1), QStringLiteral("&Embeddings"));
         auto *action = window.findChild<QAction *>(QStringLiteral("openModelAction"));
         QVERIFY(action);
         QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_M));

@@ -3,6 +3,8 @@
 #   docs/screenshots/train-panel.png    Train tab, the finished runs' curves overlaid
 #   docs/screenshots/inspect-panel.png  Inspect tab, a correctly predicted test sample explained
 #   docs/screenshots/inspect-split.png  Inspect ▸ Split, the test split analysed
+#   docs/screenshots/embed-panel.png    Embeddings: the test split's map, one class selected,
+#                                       a retrieval answer beside it
 #
 # Usage: tools/screenshots.sh [DATASET]       (default: demo-data, written if absent)
 # Environment:
@@ -13,7 +15,9 @@
 #                            (default: every finished run in the runs folder)
 #   FUSIONSCOPE_SHOT_OUT     output folder (default docs/screenshots)
 #   FUSIONSCOPE_SHOT_FUSIONS fusions to train when no model is given (default "attention")
-#   FUSIONSCOPE_SHOT_TIMEOUT seconds the app may take for all three shots (default 1800)
+#   FUSIONSCOPE_SHOT_TIMEOUT seconds the app may take for all the shots (default 1800)
+#   FUSIONSCOPE_SHOT_EMBED   "MODEL DATASET": take the Embeddings shot of this model and dataset
+#                            instead (README's: a contrastive model of Objects-AV)
 #
 # Without FUSIONSCOPE_SHOT_MODEL it first trains headless into $FUSIONSCOPE_SHOT_RUNS (default
 # runs)/screenshots-<fusion> and inspects the first fusion's model: attention on the
@@ -70,5 +74,11 @@ trap 'rm -rf "$config"' EXIT
 XDG_CONFIG_HOME="$config" xvfb-run -a -s "-screen 0 1440x900x24" \
   "$app" --screenshots "$out" --runs "$runs" --model "$model" --timeout "$timeout" \
   ${select:+--select "$select"} "$dataset"
+if [ -n "${FUSIONSCOPE_SHOT_EMBED:-}" ]; then
+  read -r embed_model embed_dataset <<<"$FUSIONSCOPE_SHOT_EMBED"
+  echo "== the Embeddings shot of $embed_model on $embed_dataset"
+  XDG_CONFIG_HOME="$config" xvfb-run -a -s "-screen 0 1440x900x24" \
+    "$app" --screenshots "$out" --embeddings-only --model "$embed_model" --timeout "$timeout" "$embed_dataset"
+fi
 echo "== done in $(( $(date +%s) - start )) s:"
-ls -l "$out/train-panel.png" "$out/inspect-panel.png" "$out/inspect-split.png"
+ls -l "$out/train-panel.png" "$out/inspect-panel.png" "$out/inspect-split.png" "$out/embed-panel.png"

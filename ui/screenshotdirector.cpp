@@ -1,6 +1,9 @@
 #include "ui/screenshotdirector.h"
 
 #include "ui/data/datasetcontroller.h"
+#include "ui/embed/embedcontroller.h"
+#include "ui/embed/embedpanel.h"
+#include "ui/embed/retrievalpanel.h"
 #include "ui/inspect/explaincontroller.h"
 #include "ui/inspect/inspectpanel.h"
 #include "ui/inspect/navigatormodel.h"
@@ -42,7 +45,7 @@ int ScreenshotDirector::run(const QStringList &arguments)
 {
     const QString usage = QStringLiteral(
         "usage: fusionscope --screenshots OUTDIR --runs RUNSDIR --model MODEL.pt [--select RUN,RUN...] "
-        "[--timeout SECONDS] DATASET");
+        "[--timeout SECONDS] DATASET\n       fusionscope --screenshots OUTDIR --embeddings-only --model MODEL.pt [--timeout SECONDS] DATASET");
     Options options;
     for (int i = 1; i < arguments.size(); ++i) {
         const QString arg = arguments.at(i);
@@ -55,6 +58,8 @@ int ScreenshotDirector::run(const QStringList &arguments)
             options.modelPath = arguments.at(++i);
         else if (arg == QLatin1String("--select") && hasValue)
             options.select = arguments.at(++i).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        else if (arg == QLatin1String("--embeddings-only"))
+            options.embeddingsOnly = true;
         else if (arg == QLatin1String("--timeout") && hasValue)
             options.timeoutS = arguments.at(++i).toInt();
         else if (!arg.startsWith(QLatin1Char('-')) && options.dataset.isEmpty())
@@ -64,6 +69,8 @@ int ScreenshotDirector::run(const QStringList &arguments)
             return 2;
         }
     }
+    if (options.embeddingsOnly && options.runsDir.isEmpty())
+        options.runsDir = options.dataset; // unused: only for the existence check below
     if (options.outDir.isEmpty() || options.runsDir.isEmpty() || options.modelPath.isEmpty()
         || options.dataset.isEmpty() || options.timeoutS <= 0) {
         printLine(stderr, usage);
@@ -109,10 +116,20 @@ void ScreenshotDirector::start()
             [this](const QString &message, const QString &details) {
                 fail(QStringLiteral("the Inspect panel reported: %1 %2").arg(message, details));
             });
+    connect(m_window->embedPanel(), &EmbedPanel::errorOccurred, this, [this](const QString &message, const QString &details) {
+        fail(QStringLiteral("the Embeddings panel reported: %1 %2").arg(message, details));
+    });
     m_window->openDataset(m_options.dataset);
     waitUntil(QStringLiteral("the dataset to load"),
               [datasets] { return !datasets->isLoading() && datasets->dataset() != nullptr; },
-              [this] { shootTrain(); });
+              [this] {
+                  if (!m_options.embeddingsOnly) {
+                      shootTrain();
+                      return;
+                  }
+                  m_window->openModel(m_options.modelPath);
+                  mapEmbeddings();
+              });
 }
 
 void ScreenshotDirector::waitUntil(const QString &what, Condition condition, Step then)
@@ -233,7 +250,43 @@ void ScreenshotDirector::analyseSplit()
 void ScreenshotDirector::shootSplit()
 {
     if (save(QStringLiteral("inspect-split.png")))
-        finish();
+        mapEmbeddings();
+}
+
+void ScreenshotDirector::mapEmbeddings()
+{
+    EmbedPanel *embed = m_window->embedPanel();
+    m_window->panelTabs()->setCurrentWidget(embed);
+    waitUntil(QStringLiteral("the embedding map"), [embed] { return !embed->map().indices.empty() && !embed->controller()->isMapping(); },
+              [this] { askAndShootEmbeddings(); });
+}
+
+void ScreenshotDirector::askAndShootEmbeddings()
+{
+    EmbedPanel *embed = m_window->embedPanel();
+    const EmbeddingMap &map = embed->map();
+    const Dataset &dataset = *embed->controller()->dataset();
+    // One class's points selected, and a point of another class asking the retrieval panel.
+    const QString selected = dataset.record(map.indices.front()).label;
+    QVector<int> points;
+    int asking = -1;
+    for (std::size_t point = 0; point < map.indices.size(); ++point) {
+        if (dataset.record(map.indices[point]).label == selected)
+            points << int(point);
+        else if (asking < 0)
+            asking = int(point);
+    }
+    embed->selectPoints(points);
+    embed->askWithPoint(asking < 0 ? 0 : asking);
+    RetrievalPanel *retrieval = embed->retrievalPanel();
+    waitUntil(QStringLiteral("the retrieval answer"),
+              [embed, retrieval] { return !embed->controller()->isRetrieving() && !retrieval->hitRows().isEmpty(); },
+              [this] {
+                  QTimer::singleShot(kSettleMs, this, [this] {
+                      if (save(QStringLiteral("embed-panel.png")))
+                          finish();
+                  });
+              });
 }
 
 bool ScreenshotDirector::save(const QString &fileName)

@@ -27,13 +27,14 @@ public:
         QString dataset;
         QStringList select; ///< run folder names to overlay; empty: every finished run
         int timeoutS = 1200; ///< for the whole sequence
+        bool embeddingsOnly = false; ///< only the Embeddings tab (embed-panel.png); no runs needed
     };
 
     /** True when argv asks for screenshots (`fusionscope --screenshots …`). */
     static bool isScreenshotInvocation(const QStringList &arguments);
     /**
      * Parses `--screenshots OUTDIR --runs RUNSDIR --model MODEL.pt [--select RUN,RUN…]
-     * [--timeout SECONDS] DATASET`,
+     * [--timeout SECONDS] DATASET`, or `--screenshots OUTDIR --embeddings-only --model MODEL.pt DATASET`,
      * runs the sequence on the QApplication already created and returns the exit code.
      */
     static int run(const QStringList &arguments);
@@ -56,6 +57,9 @@ private:
     void shootInspect();
     void analyseSplit();
     void shootSplit();
+    /** The Embeddings tab: the map, one label's points selected, a retrieval answer beside it. */
+    void mapEmbeddings();
+    void askAndShootEmbeddings();
     bool save(const QString &fileName);
     void fail(const QString &message);
     void finish();

@@ -170,12 +170,7 @@ EmbedPanel::EmbedPanel(QWidget *parent) : QWidget(parent)
     connect(m_controller, &EmbedController::answered, m_retrieval, &RetrievalPanel::showAnswer);
     connect(m_map, &EmbeddingMapView::pointHovered, this, &EmbedPanel::onHovered);
     connect(m_map, &EmbeddingMapView::selectionChanged, this, &EmbedPanel::onSelectionChanged);
-    connect(m_map, &EmbeddingMapView::pointClicked, this, [this](int point) {
-        if (point < 0 || std::size_t(point) >= m_current.indices.size())
-            return;
-        m_map->setHighlighted(point);
-        m_retrieval->askWithSample(m_current.indices[std::size_t(point)]);
-    });
+    connect(m_map, &EmbeddingMapView::pointClicked, this, &EmbedPanel::askWithPoint);
     connect(m_retrieval, &RetrievalPanel::queryRequested, m_controller, &EmbedController::retrieve);
     connect(m_retrieval, &RetrievalPanel::hitActivated, this, [this](int attachedIndex) {
         const int index = windowIndexOf(attachedIndex);
@@ -372,6 +367,20 @@ QString EmbedPanel::hoverText(int datasetIndex, int point) const
     if (record.hasAudio())
         html += tr("<br/>audio: %1").arg(QFileInfo(record.audioPath).fileName().toHtmlEscaped());
     return html;
+}
+
+void EmbedPanel::selectPoints(const QVector<int> &points)
+{
+    m_map->setSelection(points);
+    onSelectionChanged(m_map->selection());
+}
+
+void EmbedPanel::askWithPoint(int point)
+{
+    if (point < 0 || std::size_t(point) >= m_current.indices.size())
+        return;
+    m_map->setHighlighted(point);
+    m_retrieval->askWithSample(m_current.indices[std::size_t(point)]);
 }
 
 void EmbedPanel::onSelectionChanged(const QVector<int> &points)

@@ -48,6 +48,10 @@ public:
     RetrievalPanel *retrievalPanel() const { return m_retrieval; }
     /** The map on show; empty indices before the first one is laid out. */
     const EmbeddingMap &map() const { return m_current; }
+    /** Selects these map points as a lasso would: the table lists them, Show in Inspect sends them. */
+    void selectPoints(const QVector<int> &points);
+    /** Rings a map point and asks the retrieval panel with its sample, as a click does. */
+    void askWithPoint(int point);
 
 Q_SIGNALS:
     void errorOccurred(const QString &message, const QString &details);

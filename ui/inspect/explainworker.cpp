@@ -1,5 +1,6 @@
 #include "ui/inspect/explainworker.h"
 
+#include "core/data/datasetreading.h"
 #include "core/explain/explainer.h"
 
 #include <QtCore/QDateTime>
@@ -146,34 +147,24 @@ void ExplainWorker::prepare(int generation, const std::shared_ptr<CancelFlag> &c
     if (!m_explainer || !m_source)
         return;
     const QString modelName = QFileInfo(m_explainer->modelPath()).fileName();
-    std::shared_ptr<const Dataset> data = m_source;
-    if (m_explainer->hasMeta()) {
-        // The model reads text with its own tokenizer and normalises with its training
-        // statistics; the GUI's copy of the data was prepared for training a new model.
-        const DatasetOptions options = m_explainer->datasetOptions();
-        const bool same = m_source->tokenizer().isLoaded() && m_source->tokenizer().serialized() == options.tokenizerModel
-                          && m_source->preprocess().toJson() == options.preprocess.toJson();
-        if (!same) {
-            std::mutex clockMutex; // Dataset::load may report from its decoding threads
-            qint64 last = 0;
-            const ProgressCallback progress = [&](const Progress &p) {
-                std::lock_guard<std::mutex> lock(clockMutex);
-                const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                if (now - last < kProgressIntervalMs)
-                    return;
-                last = now;
-                Q_EMIT progressChanged(Progress{tr("reading the data as %1 expects").arg(modelName), p.done, p.total, p.detail});
-            };
-            std::shared_ptr<const Dataset> reread = Dataset::load(m_source->manifest().path, options, progress, cancel.get());
-            if (!reread || cancel->load())
-                return; // superseded by a newer dataset or model
-            if (!reread->loadError().isEmpty()) {
-                Q_EMIT failed(generation, tr("Cannot read %1 for %2.").arg(QFileInfo(m_source->root()).fileName(), modelName),
-                              reread->loadError());
-                return;
-            }
-            data = reread;
-        }
+    // The model reads text with its own tokenizer and normalises with its training statistics;
+    // the GUI's copy of the data was prepared for training a new model.
+    std::mutex clockMutex; // Dataset::load may report from its decoding threads
+    qint64 last = 0;
+    const ProgressCallback progress = [&](const Progress &p) {
+        std::lock_guard<std::mutex> lock(clockMutex);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (now - last < kProgressIntervalMs)
+            return;
+        last = now;
+        Q_EMIT progressChanged(Progress{tr("reading the data as %1 expects").arg(modelName), p.done, p.total, p.detail});
+    };
+    QString readError;
+    std::shared_ptr<const Dataset> data = datasetReadAs(m_source, m_explainer->datasetOptions(), &readError, progress, cancel.get());
+    if (!data) {
+        if (!readError.isEmpty())
+            Q_EMIT failed(generation, tr("Cannot read %1 for %2.").arg(QFileInfo(m_source->root()).fileName(), modelName), readError);
+        return; // else superseded by a newer dataset or model
     }
     const QString error = m_explainer->attach(data);
     if (!error.isEmpty()) {

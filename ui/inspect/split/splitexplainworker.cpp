@@ -1,5 +1,6 @@
 #include "ui/inspect/split/splitexplainworker.h"
 
+#include "core/data/datasetreading.h"
 #include "core/explain/explainer.h"
 
 #include <QtCore/QElapsedTimer>
@@ -73,36 +74,29 @@ bool SplitExplainWorker::prepare(int generation, const SplitRequest &request, co
     m_attached.reset();
     // The GUI's copy was read with default options; the model may need its own preprocessing
     // and tokenizer. Reuse the GUI's copy when they already agree, else read it again.
-    const DatasetOptions wanted = m_explainer->datasetOptions();
-    std::shared_ptr<const Dataset> data = request.dataset;
-    const bool sameReading = !m_explainer->hasMeta()
-                             || (data->tokenizer().serialized() == wanted.tokenizerModel
-                                 && data->preprocess().toJson() == wanted.preprocess.toJson());
-    if (!sameReading) {
-        // Dataset::load may report from its decoding threads: guard the throttle clock.
-        std::mutex clockMutex;
-        QElapsedTimer clock;
-        clock.start();
-        qint64 lastEmitMs = -kProgressIntervalMs;
-        const ProgressCallback progress = [&, generation](const Progress &report) {
-            {
-                std::lock_guard<std::mutex> lock(clockMutex);
-                const qint64 now = clock.elapsed();
-                if (now - lastEmitMs < kProgressIntervalMs)
-                    return;
-                lastEmitMs = now;
-            }
-            Progress reading = report;
-            reading.stage = QStringLiteral("reading");
-            Q_EMIT progressChanged(generation, reading);
-        };
-        data = Dataset::load(request.dataset->manifest().path, wanted, progress, &cancel);
-        if (!data)
-            return false; // cancelled
-        if (!data->loadError().isEmpty()) {
-            *error = tr("Cannot read %1 for this model: %2").arg(request.dataset->manifest().path, data->loadError());
-            return false;
+    // Dataset::load may report from its decoding threads: guard the throttle clock.
+    std::mutex clockMutex;
+    QElapsedTimer clock;
+    clock.start();
+    qint64 lastEmitMs = -kProgressIntervalMs;
+    const ProgressCallback progress = [&, generation](const Progress &report) {
+        {
+            std::lock_guard<std::mutex> lock(clockMutex);
+            const qint64 now = clock.elapsed();
+            if (now - lastEmitMs < kProgressIntervalMs)
+                return;
+            lastEmitMs = now;
         }
+        Progress reading = report;
+        reading.stage = QStringLiteral("reading");
+        Q_EMIT progressChanged(generation, reading);
+    };
+    QString readError;
+    const std::shared_ptr<const Dataset> data = datasetReadAs(request.dataset, m_explainer->datasetOptions(), &readError, progress, &cancel);
+    if (!data) {
+        if (!readError.isEmpty())
+            *error = tr("Cannot read %1 for this model: %2").arg(request.dataset->manifest().path, readError);
+        return false; // else cancelled
     }
     const QString attachError = m_explainer->attach(data);
     if (!attachError.isEmpty()) {
