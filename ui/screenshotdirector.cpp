@@ -127,7 +127,7 @@ void ScreenshotDirector::start()
                       shootTrain();
                       return;
                   }
-                  m_window->openModel(m_options.modelPath);
+                  m_window->embedPanel()->openModel(m_options.modelPath); // Inspect may have nothing to explain
                   mapEmbeddings();
               });
 }

@@ -69,6 +69,7 @@ EmbedPanel::EmbedPanel(QWidget *parent) : QWidget(parent)
         m_split->addItem(split, split);
     m_output = new QComboBox(this);
     m_output->setObjectName(QStringLiteral("embedOutput"));
+    m_output->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_colouring = new QComboBox(this);
     m_colouring->setObjectName(QStringLiteral("embedColouring"));
     for (MapColouring colouring : {MapColouring::Label, MapColouring::Split, MapColouring::Prediction, MapColouring::Correctness,
@@ -386,6 +387,7 @@ void EmbedPanel::askWithPoint(int point)
 void EmbedPanel::onSelectionChanged(const QVector<int> &points)
 {
     m_selection->setSelection(m_dataset, &m_current, m_model.classNames, points);
+    m_selectionTable->setColumnHidden(3, m_model.classNames.isEmpty()); // a model without classes predicts none
     m_selectionTitle->setText(points.isEmpty() ? tr("No samples selected: draw around some on the map (Box or Lasso).")
                                                : tr("<b>%n sample(s) selected</b>", nullptr, int(points.size())));
     m_showInInspect->setEnabled(!points.isEmpty());
