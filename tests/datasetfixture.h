@@ -28,6 +28,10 @@ void write(const QString &dir, const Options &options = {});
  */
 void writeColourCaptions(const QString &dir, bool withLabels = true);
 
+/** The small model and training settings (config.json form) the colour-caption tests train with: fast and fp32. */
+inline constexpr const char *kColourCaptionsConfig =
+    R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})";
+
 /** Overwrites sample i's image with a solid colour (for cache invalidation tests). */
 void rewriteImage(const QString &dir, int index, int red, int green, int blue, int size = 32);
 

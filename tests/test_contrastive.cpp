@@ -26,12 +26,6 @@
 
 namespace {
 
-QJsonObject readJson(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
-}
-
 const RetrievalScore *findPair(const std::vector<RetrievalScore> &scores, int query, int gallery)
 {
     for (const RetrievalScore &score : scores)
@@ -155,7 +149,7 @@ void TestContrastive::trainingAlignsCaptionsWithImages()
     const QString data = m_dir.filePath(QStringLiteral("colours"));
     datasetfixture::writeColourCaptions(data);
     const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
-    testsupport::writeFile(config, R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})");
+    testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
     const QString run = m_dir.filePath(QStringLiteral("run"));
     const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
                                                       QStringLiteral("--task"), QStringLiteral("contrastive+classify"), QStringLiteral("--epochs"),
@@ -165,9 +159,9 @@ void TestContrastive::trainingAlignsCaptionsWithImages()
     QVERIFY2(trained.err.contains("test retrieval") && trained.err.contains("image→text"), trained.err.constData());
 
     // All 96 train samples trained (the unlabelled third aligns only); config.json records the weight.
-    const QJsonObject report = readJson(run + QStringLiteral("/report.json"));
+    const QJsonObject report = testsupport::readJson(run + QStringLiteral("/report.json"));
     QCOMPARE(report.value(QStringLiteral("train_samples")).toInt(), 96);
-    QCOMPARE(readJson(run + QStringLiteral("/config.json")).value(QStringLiteral("train")).toObject()
+    QCOMPARE(testsupport::readJson(run + QStringLiteral("/config.json")).value(QStringLiteral("train")).toObject()
                  .value(QStringLiteral("contrastive_weight")).toDouble(), 1.0);
     // An image finds its caption among the 24 distinct test captions far above chance (1/24).
     double imageToText = -1.0;
@@ -178,14 +172,7 @@ void TestContrastive::trainingAlignsCaptionsWithImages()
     }
     QVERIFY2(imageToText > 0.4, qPrintable(QStringLiteral("test image→text R@1 %1").arg(imageToText)));
     // metrics.jsonl: val R@1 per epoch, rising from the first epoch to the last.
-    QFile metrics(run + QStringLiteral("/metrics.jsonl"));
-    QVERIFY(metrics.open(QIODevice::ReadOnly));
-    std::vector<double> recall;
-    for (const QByteArray &line : metrics.readAll().split('\n')) {
-        const QJsonObject record = QJsonDocument::fromJson(line).object();
-        if (record.value(QStringLiteral("type")).toString() == QLatin1String("epoch"))
-            recall.push_back(record.value(QStringLiteral("val_r1")).toDouble(-1.0));
-    }
+    const std::vector<double> recall = testsupport::epochValues(run, QStringLiteral("val_r1"));
     QCOMPARE(int(recall.size()), 40);
     QVERIFY2(recall.front() >= 0.0 && recall.back() > recall.front(), qPrintable(QStringLiteral("%1 → %2").arg(recall.front()).arg(recall.back())));
 
@@ -196,7 +183,7 @@ void TestContrastive::trainingAlignsCaptionsWithImages()
     QVERIFY2(embedded.exitCode == 0, embedded.err.constData());
     QVERIFY2(embedded.out.contains("24 test sample(s) × 32 dimensions"), embedded.out.constData());
     QVERIFY2(embedded.out.contains("retrieval on the test split") && embedded.out.contains("text→image"), embedded.out.constData());
-    const QJsonObject summary = readJson(out + QStringLiteral("/embed.json"));
+    const QJsonObject summary = testsupport::readJson(out + QStringLiteral("/embed.json"));
     QCOMPARE(summary.value(QStringLiteral("embedding")).toString(), QStringLiteral("embed/text"));
     QCOMPARE(summary.value(QStringLiteral("retrieval")).toArray().size(), 2);
 }
@@ -224,14 +211,14 @@ void TestContrastive::fineTunesAContrastiveModel()
     if (!QFileInfo::exists(data + QStringLiteral("/manifest.jsonl")))
         datasetfixture::writeColourCaptions(data);
     const QString config = m_dir.filePath(QStringLiteral("tiny-probe.json"));
-    testsupport::writeFile(config, R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})");
+    testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
     const QString pretrained = m_dir.filePath(QStringLiteral("pretrained"));
     const auto aligned = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
                                                       QStringLiteral("--task"), QStringLiteral("contrastive"), QStringLiteral("--epochs"),
                                                       QStringLiteral("20"), QStringLiteral("--config"), config, QStringLiteral("--out"), pretrained});
     QVERIFY2(aligned.exitCode == 0, aligned.err.constData());
     QVERIFY2(aligned.err.contains("used only to measure"), aligned.err.constData());
-    const QJsonObject probe = readJson(pretrained + QStringLiteral("/report.json")).value(QStringLiteral("embedding_probe")).toObject();
+    const QJsonObject probe = testsupport::readJson(pretrained + QStringLiteral("/report.json")).value(QStringLiteral("embedding_probe")).toObject();
     const QJsonObject full = probe.value(QStringLiteral("test")).toObject().value(QStringLiteral("linear_probe")).toObject().value(QStringLiteral("100")).toObject();
     QCOMPARE(full.value(QStringLiteral("train_samples")).toInt(), 64); // the labelled two thirds of the train split
     QVERIFY(full.value(QStringLiteral("accuracy")).toDouble(-1) >= 0.0);
@@ -244,7 +231,7 @@ void TestContrastive::fineTunesAContrastiveModel()
     QVERIFY2(fineTuned.exitCode == 0, fineTuned.err.constData());
     QVERIFY2(fineTuned.err.contains("learning the task from 32 of the 64 labelled train samples"), fineTuned.err.constData());
     QVERIFY2(fineTuned.err.contains("(frozen: a linear probe)") && fineTuned.err.contains("new for this task"), fineTuned.err.constData());
-    const QJsonObject report = readJson(tuned + QStringLiteral("/report.json"));
+    const QJsonObject report = testsupport::readJson(tuned + QStringLiteral("/report.json"));
     QVERIFY2(report.value(QStringLiteral("test")).toObject().value(QStringLiteral("accuracy")).toDouble() > 0.7,
              QJsonDocument(report.value(QStringLiteral("test")).toObject()).toJson().constData());
     // The frozen encoders are the pretrained ones, bit for bit (Python reads both files).

@@ -22,12 +22,6 @@
 
 namespace {
 
-QJsonObject readJson(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
-}
-
 /** Two rows: text+image (caption tokens 2, 258, pad), and image alone; images of constant 0.5 and 1.0. */
 Batch handBatch()
 {
@@ -122,7 +116,7 @@ private Q_SLOTS:
         const QString data = m_dir.filePath(QStringLiteral("colours"));
         datasetfixture::writeColourCaptions(data);
         const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
-        testsupport::writeFile(config, R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})");
+        testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
         const QString run = m_dir.filePath(QStringLiteral("run"));
         const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
                                                           QStringLiteral("--task"), QStringLiteral("reconstruct"), QStringLiteral("--epochs"),
@@ -131,21 +125,14 @@ private Q_SLOTS:
         QVERIFY2(trained.err.contains("task: reconstruct") && trained.err.contains("used only to measure"), trained.err.constData());
 
         // Every train sample trained, labelled or not; config.json and meta say what it was.
-        const QJsonObject report = readJson(run + QStringLiteral("/report.json"));
+        const QJsonObject report = testsupport::readJson(run + QStringLiteral("/report.json"));
         QCOMPARE(report.value(QStringLiteral("train_samples")).toInt(), 96);
         QCOMPARE(report.value(QStringLiteral("task")).toObject().value(QStringLiteral("objective")).toString(), QStringLiteral("reconstruct"));
         QVERIFY(report.value(QStringLiteral("retrieval")).isUndefined() || report.value(QStringLiteral("retrieval")).toObject().isEmpty());
-        QVERIFY(readJson(run + QStringLiteral("/config.json")).value(QStringLiteral("train")).toObject().value(QStringLiteral("reconstruct")).toBool());
+        QVERIFY(testsupport::readJson(run + QStringLiteral("/config.json")).value(QStringLiteral("train")).toObject().value(QStringLiteral("reconstruct")).toBool());
 
         // The validation loss (the same objective on val) falls well below where it started.
-        QFile metrics(run + QStringLiteral("/metrics.jsonl"));
-        QVERIFY(metrics.open(QIODevice::ReadOnly));
-        std::vector<double> valLoss;
-        for (const QByteArray &line : metrics.readAll().split('\n')) {
-            const QJsonObject record = QJsonDocument::fromJson(line).object();
-            if (record.value(QStringLiteral("type")).toString() == QLatin1String("epoch"))
-                valLoss.push_back(record.value(QStringLiteral("val_loss")).toDouble(-1.0));
-        }
+        const std::vector<double> valLoss = testsupport::epochValues(run, QStringLiteral("val_loss"));
         QCOMPARE(int(valLoss.size()), 25);
         QVERIFY2(valLoss.front() > 0.0 && valLoss.back() < 0.7 * valLoss.front(),
                  qPrintable(QStringLiteral("val loss %1 → %2").arg(valLoss.front()).arg(valLoss.back())));
@@ -176,7 +163,7 @@ private Q_SLOTS:
         const QString embedded = m_dir.filePath(QStringLiteral("embedded"));
         const auto embed = testsupport::runFusionscope({QStringLiteral("embed"), m_model, m_data, QStringLiteral("--out"), embedded});
         QVERIFY2(embed.exitCode == 0, embed.err.constData());
-        QCOMPARE(readJson(embedded + QStringLiteral("/embed.json")).value(QStringLiteral("embedding")).toString(), QStringLiteral("embedding"));
+        QCOMPARE(testsupport::readJson(embedded + QStringLiteral("/embed.json")).value(QStringLiteral("embedding")).toString(), QStringLiteral("embedding"));
 
         // Fine-tuning: the encoders and the fusion come along, the decoders stay behind.
         const QString tuned = m_dir.filePath(QStringLiteral("tuned"));
@@ -184,7 +171,7 @@ private Q_SLOTS:
                                                             QStringLiteral("--task"), QStringLiteral("classify"), QStringLiteral("--epochs"),
                                                             QStringLiteral("3"), QStringLiteral("--out"), tuned});
         QVERIFY2(fineTuned.exitCode == 0, fineTuned.err.constData());
-        QVERIFY(readJson(tuned + QStringLiteral("/report.json")).value(QStringLiteral("test")).toObject().contains(QStringLiteral("accuracy")));
+        QVERIFY(testsupport::readJson(tuned + QStringLiteral("/report.json")).value(QStringLiteral("test")).toObject().contains(QStringLiteral("accuracy")));
     }
 
     void reconstructCannotMixWithOtherObjectives()

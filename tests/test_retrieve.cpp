@@ -19,16 +19,6 @@
 
 #include <cmath>
 
-namespace {
-
-QJsonObject readJson(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
-}
-
-} // namespace
-
 class TestRetrieve : public QObject
 {
     Q_OBJECT
@@ -54,7 +44,7 @@ QString TestRetrieve::contrastiveModel()
     const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
     datasetfixture::writeColourCaptions(data, /*withLabels=*/false);
     const QString config = m_dir.filePath(QStringLiteral("tiny-contrastive.json"));
-    testsupport::writeFile(config, R"({"model":{"dim":32,"heads":2,"image_size":32},"train":{"batch_size":24,"precision":"fp32","learning_rate":0.003}})");
+    testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
     const QString run = m_dir.filePath(QStringLiteral("contrastive-run"));
     const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("attention"),
                                                       QStringLiteral("--task"), QStringLiteral("contrastive"), QStringLiteral("--epochs"),
@@ -77,9 +67,9 @@ void TestRetrieve::contrastiveLearnsWithoutLabels()
     // Each epoch and the summary speak of R@1, never of an accuracy the model cannot have.
     QVERIFY2(m_contrastiveOutput.contains("val R@1") && m_contrastiveOutput.contains("mean cross-modal R@1")
                  && !m_contrastiveOutput.contains("accuracy"), m_contrastiveOutput.constData());
-    const QJsonObject config = readJson(m_contrastiveRun + QStringLiteral("/config.json"));
+    const QJsonObject config = testsupport::readJson(m_contrastiveRun + QStringLiteral("/config.json"));
     QCOMPARE(config.value(QStringLiteral("train")).toObject().value(QStringLiteral("supervised")).toBool(true), false);
-    const QJsonObject report = readJson(m_contrastiveRun + QStringLiteral("/report.json"));
+    const QJsonObject report = testsupport::readJson(m_contrastiveRun + QStringLiteral("/report.json"));
     QCOMPARE(report.value(QStringLiteral("train_samples")).toInt(), 96);
     QVERIFY(report.value(QStringLiteral("test")).isNull()); // no task outputs to test
     QCOMPARE(report.value(QStringLiteral("task")).toObject().value(QStringLiteral("objective")).toString(), QStringLiteral("contrastive"));

@@ -3,11 +3,32 @@
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QProcess>
 
 #include <algorithm>
 
 namespace testsupport {
+
+QJsonObject readJson(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+}
+
+std::vector<double> epochValues(const QString &runDir, const QString &key, double fallback)
+{
+    std::vector<double> values;
+    QFile metrics(runDir + QStringLiteral("/metrics.jsonl"));
+    if (!metrics.open(QIODevice::ReadOnly))
+        return values;
+    for (const QByteArray &line : metrics.readAll().split('\n')) {
+        const QJsonObject record = QJsonDocument::fromJson(line).object();
+        if (record.value(QStringLiteral("type")).toString() == QLatin1String("epoch"))
+            values.push_back(record.value(key).toDouble(fallback));
+    }
+    return values;
+}
 
 void writeFile(const QString &path, const QByteArray &bytes)
 {

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QtCore/QByteArray>
+#include <QtCore/QJsonObject>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
-#include <QtCore/QByteArray>
+
+#include <vector>
 
 /** Helpers shared by the test executables: fixtures are synthesised, never downloaded. */
 namespace testsupport {
@@ -24,6 +27,12 @@ struct ProcessResult
  * binaries train several times slower, and CTest's own timeout still bounds the test).
  */
 ProcessResult runFusionscope(const QStringList &arguments, int timeoutMs = 300000);
+
+/** A JSON file's top-level object; empty when it is missing or not an object. */
+QJsonObject readJson(const QString &path);
+
+/** `key` of every epoch record in a run folder's metrics.jsonl, in order (`fallback` where one lacks it). */
+std::vector<double> epochValues(const QString &runDir, const QString &key, double fallback = -1.0);
 
 /**
  * Saves, through the Python peer, a TorchScript model whose forward returns only "logits"

@@ -361,16 +361,17 @@ int runTrainCommand(const QStringList &arguments)
             stderrStream << "\r\x1b[K" << Qt::flush; // the bar redraws itself on the next step
         const bool classify = epoch.task == TaskKind::Classify;
         const QString recall = std::isnan(epoch.valRecallAt1) ? QString() : QStringLiteral("val R@1 %1").arg(percent(epoch.valRecallAt1));
-        // A contrastive run has no task score: its R@1 stands alone.
-        const QString score = std::isnan(epoch.valAccuracy) && !recall.isEmpty()
-                                  ? recall
-                                  : QStringLiteral("val %1 %2").arg(taskScoreName(epoch.task),
+        // A contrastive run has no task score: its R@1 stands alone; a reconstruction has neither.
+        const bool noScore = std::isnan(epoch.valAccuracy) && recall.isEmpty() && job->trainConfig().reconstruct;
+        const QString score = noScore                                        ? QString()
+                              : std::isnan(epoch.valAccuracy) && !recall.isEmpty() ? recall
+                                                                                   : QStringLiteral("val %1 %2").arg(taskScoreName(epoch.task),
                                                                     classify ? percent(epoch.valAccuracy) : number(epoch.valAccuracy, 3))
                                         + (recall.isEmpty() ? QString() : QStringLiteral("  ") + recall);
-        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  %5  %6 s\n")
+        stdoutStream << QStringLiteral("epoch %1/%2  train loss %3  val loss %4  %5%6 s\n")
                             .arg(epoch.epoch + 1)
                             .arg(epoch.epochs)
-                            .arg(number(epoch.trainLoss), number(epoch.valLoss), score)
+                            .arg(number(epoch.trainLoss), number(epoch.valLoss), score.isEmpty() ? QString() : score + QStringLiteral("  "))
                             .arg(epoch.seconds, 0, 'f', 1)
                      << Qt::flush;
     };

@@ -40,7 +40,7 @@ MaskedReconstruction::Targets MaskedReconstruction::targetsOf(const Batch &batch
     // Token ids 0 (padding) and 1 (unknown) say nothing about the caption.
     const torch::Tensor ids = batch.text.to(torch::kInt64);
     const torch::Tensor words = ids.gt(1).to(torch::kFloat32);
-    targets.text = torch::zeros({rows, kTextBuckets}).scatter_reduce(1, ids.remainder(kTextBuckets), words, "amax");
+    targets.text = torch::zeros({rows, kTextBuckets}).scatter_add_(1, ids.remainder(kTextBuckets), words).clamp_max_(1.0);
     targets.image = F::adaptive_avg_pool2d(batch.image.to(torch::kFloat32), F::AdaptiveAvgPool2dFuncOptions({kImageCells, kImageCells}))
                         .reshape({rows, -1});
     targets.audio = batch.audio.to(torch::kFloat32).mean(/*dim=*/{1, 3});
