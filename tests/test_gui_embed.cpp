@@ -12,6 +12,7 @@
 #include "ui/embed/embedcontroller.h"
 #include "ui/embed/embeddingmapview.h"
 #include "ui/embed/embedpanel.h"
+#include "ui/embed/mapcolouring.h"
 #include "ui/embed/retrievalhitrow.h"
 #include "ui/embed/retrievalpanel.h"
 #include "ui/inspect/inspectpanel.h"
@@ -21,6 +22,7 @@
 
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QStandardItemModel>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QtTest>
 #include <QtWidgets/QComboBox>
@@ -81,6 +83,11 @@ private Q_SLOTS:
         QCOMPARE(outputs, (QStringList{QStringLiteral("embedding"), QStringLiteral("joint"), QStringLiteral("embed/text"),
                                        QStringLiteral("embed/image"), QStringLiteral("embed/audio")}));
         QCOMPARE(panel().map().predicted.size(), std::size_t(8)); // the logits name classes a and b
+        auto *colouring = panel().findChild<QComboBox *>(QStringLiteral("embedColouring"));
+        const auto *choices = qobject_cast<const QStandardItemModel *>(colouring->model());
+        QVERIFY(choices->item(colouring->findData(int(MapColouring::Correctness)))->isEnabled());
+        colouring->setCurrentIndex(colouring->findData(int(MapColouring::Correctness)));
+        QCOMPARE(panel().mapView()->pointCount(), 8); // recoloured, not re-laid out
     }
 
     void aLassoListsTheSamplesAndSendsThemToInspect()

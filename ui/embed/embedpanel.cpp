@@ -13,6 +13,7 @@
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSettings>
+#include <QtGui/QStandardItemModel>
 #include <QtWidgets/QButtonGroup>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFileDialog>
@@ -237,11 +238,22 @@ void EmbedPanel::onReady(const EmbedModelInfo &info, std::shared_ptr<const Datas
 {
     m_model = info;
     m_dataset = std::move(dataset);
+    m_thumbnails->clear(); // keys are sample indices of the attached dataset, which may be a new reading
     m_openingPath.clear();
     const QSignalBlocker blocker(m_output);
     m_output->clear();
     for (const QString &output : info.outputs)
         m_output->addItem(outputTitle(output), output);
+    // Without classes there is no prediction to colour by.
+    if (auto *choices = qobject_cast<QStandardItemModel *>(m_colouring->model())) {
+        for (MapColouring colouring : {MapColouring::Prediction, MapColouring::Correctness}) {
+            QStandardItem *item = choices->item(m_colouring->findData(int(colouring)));
+            item->setEnabled(!info.classNames.isEmpty());
+            item->setToolTip(info.classNames.isEmpty() ? tr("This model predicts no classes") : QString());
+        }
+        if (!choices->item(m_colouring->currentIndex())->isEnabled())
+            m_colouring->setCurrentIndex(m_colouring->findData(int(MapColouring::Label)));
+    }
     m_retrieval->setModel(info, m_dataset);
     updateHeader();
     Q_EMIT modelReady(info);
