@@ -148,12 +148,8 @@ void TestContrastive::trainingAlignsCaptionsWithImages()
 {
     const QString data = m_dir.filePath(QStringLiteral("colours"));
     datasetfixture::writeColourCaptions(data);
-    const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
-    testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
     const QString run = m_dir.filePath(QStringLiteral("run"));
-    const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
-                                                      QStringLiteral("--task"), QStringLiteral("contrastive+classify"), QStringLiteral("--epochs"),
-                                                      QStringLiteral("40"), QStringLiteral("--config"), config, QStringLiteral("--out"), run});
+    const auto trained = testsupport::trainColourCaptions(data, QStringLiteral("concat"), QStringLiteral("contrastive+classify"), 40, run);
     QVERIFY2(trained.exitCode == 0, trained.err.constData());
     QVERIFY2(trained.out.contains("val R@1"), trained.out.constData());
     QVERIFY2(trained.err.contains("test retrieval") && trained.err.contains("image→text"), trained.err.constData());
@@ -210,12 +206,8 @@ void TestContrastive::fineTunesAContrastiveModel()
     const QString data = m_dir.filePath(QStringLiteral("colours"));
     if (!QFileInfo::exists(data + QStringLiteral("/manifest.jsonl")))
         datasetfixture::writeColourCaptions(data);
-    const QString config = m_dir.filePath(QStringLiteral("tiny-probe.json"));
-    testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
     const QString pretrained = m_dir.filePath(QStringLiteral("pretrained"));
-    const auto aligned = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
-                                                      QStringLiteral("--task"), QStringLiteral("contrastive"), QStringLiteral("--epochs"),
-                                                      QStringLiteral("20"), QStringLiteral("--config"), config, QStringLiteral("--out"), pretrained});
+    const auto aligned = testsupport::trainColourCaptions(data, QStringLiteral("concat"), QStringLiteral("contrastive"), 20, pretrained);
     QVERIFY2(aligned.exitCode == 0, aligned.err.constData());
     QVERIFY2(aligned.err.contains("used only to measure"), aligned.err.constData());
     const QJsonObject probe = testsupport::readJson(pretrained + QStringLiteral("/report.json")).value(QStringLiteral("embedding_probe")).toObject();

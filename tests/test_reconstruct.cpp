@@ -115,12 +115,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         const QString data = m_dir.filePath(QStringLiteral("colours"));
         datasetfixture::writeColourCaptions(data);
-        const QString config = m_dir.filePath(QStringLiteral("tiny.json"));
-        testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
         const QString run = m_dir.filePath(QStringLiteral("run"));
-        const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("concat"),
-                                                          QStringLiteral("--task"), QStringLiteral("reconstruct"), QStringLiteral("--epochs"),
-                                                          QStringLiteral("25"), QStringLiteral("--config"), config, QStringLiteral("--out"), run});
+        const auto trained = testsupport::trainColourCaptions(data, QStringLiteral("concat"), QStringLiteral("reconstruct"), 25, run);
         QVERIFY2(trained.exitCode == 0, trained.err.constData());
         QVERIFY2(trained.err.contains("task: reconstruct") && trained.err.contains("used only to measure"), trained.err.constData());
 

@@ -43,12 +43,8 @@ QString TestRetrieve::contrastiveModel()
         return m_contrastiveRun + QStringLiteral("/model.pt");
     const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
     datasetfixture::writeColourCaptions(data, /*withLabels=*/false);
-    const QString config = m_dir.filePath(QStringLiteral("tiny-contrastive.json"));
-    testsupport::writeFile(config, datasetfixture::kColourCaptionsConfig);
     const QString run = m_dir.filePath(QStringLiteral("contrastive-run"));
-    const auto trained = testsupport::runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), QStringLiteral("attention"),
-                                                      QStringLiteral("--task"), QStringLiteral("contrastive"), QStringLiteral("--epochs"),
-                                                      QStringLiteral("40"), QStringLiteral("--config"), config, QStringLiteral("--out"), run});
+    const auto trained = testsupport::trainColourCaptions(data, QStringLiteral("attention"), QStringLiteral("contrastive"), 40, run);
     if (trained.exitCode != 0) {
         qWarning("%s", trained.err.constData());
         return {};

@@ -1,5 +1,7 @@
 #include "tests/testsupport.h"
 
+#include "tests/datasetfixture.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -9,6 +11,15 @@
 #include <algorithm>
 
 namespace testsupport {
+
+ProcessResult trainColourCaptions(const QString &data, const QString &fusion, const QString &task, int epochs, const QString &run)
+{
+    const QString config = run + QStringLiteral(".json");
+    writeFile(config, datasetfixture::kColourCaptionsConfig);
+    return runFusionscope({QStringLiteral("train"), data, QStringLiteral("--fusion"), fusion, QStringLiteral("--task"), task,
+                           QStringLiteral("--epochs"), QString::number(epochs), QStringLiteral("--config"), config,
+                           QStringLiteral("--out"), run});
+}
 
 QJsonObject readJson(const QString &path)
 {

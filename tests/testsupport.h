@@ -28,6 +28,13 @@ struct ProcessResult
  */
 ProcessResult runFusionscope(const QStringList &arguments, int timeoutMs = 300000);
 
+/**
+ * `fusionscope train DATA --fusion FUSION --task TASK --epochs EPOCHS --out RUN` with the
+ * colour-caption tests' small settings (datasetfixture::kColourCaptionsConfig, written as
+ * RUN.json beside the run folder).
+ */
+ProcessResult trainColourCaptions(const QString &data, const QString &fusion, const QString &task, int epochs, const QString &run);
+
 /** A JSON file's top-level object; empty when it is missing or not an object. */
 QJsonObject readJson(const QString &path);
 
