@@ -9,12 +9,6 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QTemporaryDir>
 
-namespace {
-
-const char *const kModalities[3] = {"text", "image", "audio"};
-
-} // namespace
-
 bool buildRetrievalIndex(LoadedModel &model, const Dataset &dataset, const QString &key, RetrievalIndex *index,
                          QString *error, const ProgressCallback &progress, const CancelFlag *cancel)
 {
@@ -52,7 +46,7 @@ bool embedRetrievalQuery(LoadedModel &model, int modality, const QString &value,
             *error = QStringLiteral("cannot read %1").arg(QDir::toNativeSeparators(value));
             return false;
         }
-        row.insert(QLatin1String(kModalities[modality]), copy);
+        row.insert(modalityName(Modality(modality)), copy);
     }
     QFile manifest(folder.filePath(QStringLiteral("manifest.jsonl")));
     if (!manifest.open(QIODevice::WriteOnly) || manifest.write(QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n') < 0) {
@@ -72,7 +66,7 @@ bool embedRetrievalQuery(LoadedModel &model, int modality, const QString &value,
     if (dataset->size() != 1 || !dataset->presence(0)[std::size_t(modality)]) {
         const QString why = dataset->issues().isEmpty() ? QStringLiteral("it is empty") : dataset->issues().first().reason;
         *error = QStringLiteral("the %1 query %2 cannot be used: %3")
-                     .arg(QLatin1String(kModalities[modality]),
+                     .arg(modalityName(Modality(modality)),
                           modality == 0 ? QStringLiteral("text") : QDir::toNativeSeparators(value), why);
         return false;
     }

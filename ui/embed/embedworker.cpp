@@ -1,6 +1,7 @@
 #include "ui/embed/embedworker.h"
 
 #include "core/data/datasetreading.h"
+#include "core/data/modality.h"
 #include "core/data/split.h"
 #include "core/eval/embeddingexplorer.h"
 #include "core/eval/tsne.h"
@@ -15,7 +16,6 @@
 namespace {
 
 constexpr qint64 kProgressIntervalMs = 50;
-const char *const kModalityNames[3] = {"text", "image", "audio"};
 
 std::vector<int> splitIndices(const Dataset &dataset, const QString &split)
 {
@@ -163,12 +163,12 @@ RetrievalAnswer EmbedWorker::answer(const RetrievalQuery &query, const CancelFla
         const QString id = dataset.record(query.datasetIndex).id;
         const int row = index.rowOf(id);
         if (row < 0 || !index.entry(row).present[std::size_t(query.modality)]) {
-            result.error = tr("Sample %1 has no %2.").arg(id, QLatin1String(kModalityNames[query.modality]));
+            result.error = tr("Sample %1 has no %2.").arg(id, modalityName(Modality(query.modality)));
             return result;
         }
         const float *embedding = index.embedding(row, query.modality);
         vector.assign(embedding, embedding + index.dim());
-        result.query = tr("sample %1 (%2)").arg(id, QLatin1String(kModalityNames[query.modality]));
+        result.query = tr("sample %1 (%2)").arg(id, modalityName(Modality(query.modality)));
     } else {
         if (!m_explorer->embedQuery(query.modality, query.value, &vector, &result.error))
             return result;

@@ -45,11 +45,10 @@ MapGroups groupsByName(std::size_t points, const QStringList &order, const QStri
 
 QString presenceName(PresenceMask presence)
 {
-    static const char *const names[3] = {"text", "image", "audio"};
     QStringList present;
-    for (int m = 0; m < 3; ++m)
-        if (presence[std::size_t(m)])
-            present << QLatin1String(names[m]);
+    for (Modality modality : kAllModalities)
+        if (presence[std::size_t(modality)])
+            present << modalityName(modality);
     return present.join(QLatin1Char('+'));
 }
 

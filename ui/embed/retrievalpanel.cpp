@@ -1,5 +1,6 @@
 #include "ui/embed/retrievalpanel.h"
 
+#include "core/data/modality.h"
 #include "ui/data/thumbnailloader.h"
 #include "ui/embed/retrievalhitrow.h"
 #include "ui/widgets/notelabel.h"
@@ -19,8 +20,6 @@
 #include <QtWidgets/QVBoxLayout>
 
 namespace {
-
-const char *const kModalityNames[3] = {"text", "image", "audio"};
 
 /** Hits' thumbnails share the loader with the map's hover card: keys above every dataset index. */
 constexpr int kHitKeyOffset = 1 << 29;
@@ -176,8 +175,8 @@ void RetrievalPanel::showAnswer(const RetrievalAnswer &answer)
         if (target == answer.queryModality)
             continue;
         const std::vector<RetrievalHit> &hits = answer.hits[std::size_t(target)];
-        auto *header = new QLabel(hits.empty() ? tr("<b>%1</b>: no sample has one").arg(QLatin1String(kModalityNames[target]))
-                                               : tr("<b>%1</b>").arg(QLatin1String(kModalityNames[target])),
+        auto *header = new QLabel(hits.empty() ? tr("<b>%1</b>: no sample has one").arg(modalityName(Modality(target)))
+                                               : tr("<b>%1</b>").arg(modalityName(Modality(target))),
                                   m_results);
         m_resultsLayout->insertWidget(position++, header);
         int rank = 0;
