@@ -152,10 +152,13 @@ private Q_SLOTS:
         QVERIFY2(eval.out.contains("(reconstruct: no task outputs)") && eval.out.contains("fused embeddings against")
                      && !eval.out.contains("retrieval ("),
                  eval.out.constData());
+        // explain reads the fused embedding: no prediction, and no agreement (the modalities are not aligned).
         const auto explain = testsupport::runFusionscope({QStringLiteral("explain"), m_model, m_data, QStringLiteral("--out"),
-                                                          m_dir.filePath(QStringLiteral("never"))});
-        QVERIFY(explain.exitCode != 0);
-        QVERIFY2(explain.err.contains("trained without labels (reconstruct)"), explain.err.constData());
+                                                          m_dir.filePath(QStringLiteral("explained")), QStringLiteral("--no-robustness")});
+        QVERIFY2(explain.exitCode == 0, explain.err.constData());
+        QVERIFY2(explain.out.contains("explained through the fused embedding") && !explain.out.contains("agreement")
+                     && explain.out.contains("modality contribution (Shapley of cosine"),
+                 explain.out.constData());
         const QString embedded = m_dir.filePath(QStringLiteral("embedded"));
         const auto embed = testsupport::runFusionscope({QStringLiteral("embed"), m_model, m_data, QStringLiteral("--out"), embedded});
         QVERIFY2(embed.exitCode == 0, embed.err.constData());

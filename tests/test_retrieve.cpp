@@ -78,7 +78,7 @@ void TestRetrieve::contrastiveLearnsWithoutLabels()
     }
     QVERIFY2(imageToText > 0.3, qPrintable(QStringLiteral("test image→text R@1 %1 (chance 1/24)").arg(imageToText)));
 
-    // info names the objective; eval scores retrieval; explain says why it cannot, and what can.
+    // info names the objective; eval scores retrieval; explain reads the embedding instead of a prediction.
     const auto info = testsupport::runFusionscope({QStringLiteral("info"), model});
     QVERIFY2(info.exitCode == 0 && info.out.contains("contrastive") && !info.out.contains("assumed"), info.out.constData());
     const QString data = m_dir.filePath(QStringLiteral("unlabelled"));
@@ -88,9 +88,37 @@ void TestRetrieve::contrastiveLearnsWithoutLabels()
     QCOMPARE(scored.value(QStringLiteral("objective")).toString(), QStringLiteral("contrastive"));
     QCOMPARE(scored.value(QStringLiteral("retrieval")).toArray().size(), 2); // text→image, image→text
     QVERIFY(!scored.contains(QStringLiteral("embedding_probe"))); // no classes to probe for
-    const auto explain = testsupport::runFusionscope({QStringLiteral("explain"), model, data, QStringLiteral("--sample"), QStringLiteral("s100")});
-    QCOMPARE(explain.exitCode, 1);
-    QVERIFY2(explain.err.contains("trained without labels (contrastive)") && explain.err.contains("fusionscope eval"), explain.err.constData());
+    const QString explained = m_dir.filePath(QStringLiteral("explained"));
+    const auto explain = testsupport::runFusionscope({QStringLiteral("explain"), model, data, QStringLiteral("--split"), QStringLiteral("test"),
+                                                      QStringLiteral("--overlays"), QStringLiteral("1"), QStringLiteral("--json"),
+                                                      QStringLiteral("--out"), explained});
+    QVERIFY2(explain.exitCode == 0, explain.err.constData());
+    const QJsonObject document = QJsonDocument::fromJson(explain.out).object();
+    const QJsonObject split = document.value(QStringLiteral("split")).toObject();
+    QCOMPARE(split.value(QStringLiteral("representation")).toString(), QStringLiteral("joint"));
+    QVERIFY(!split.contains(QStringLiteral("accuracy")) && !split.contains(QStringLiteral("confusion")));
+    const QJsonObject captionImage = split.value(QStringLiteral("agreement")).toObject().value(QStringLiteral("text~image")).toObject();
+    QCOMPARE(captionImage.value(QStringLiteral("samples")).toInt(), 24);
+    // Aligned: a sample's caption and image point the same way (an untrained model's cosines sit near 0).
+    QVERIFY2(captionImage.value(QStringLiteral("mean_cosine")).toDouble() > 0.5, qPrintable(QString::number(captionImage.value(QStringLiteral("mean_cosine")).toDouble())));
+    const QJsonObject shapley = split.value(QStringLiteral("shapley")).toObject();
+    QVERIFY(shapley.value(QStringLiteral("value")).toString().contains(QLatin1String("cosine")));
+    QVERIFY(shapley.value(QStringLiteral("max_efficiency_error")).toDouble(1.0) < 1e-6);
+    QVERIFY(shapley.value(QStringLiteral("mean")).toObject().value(QStringLiteral("image")).toDouble() > 0.0);
+    const QJsonObject sample = document.value(QStringLiteral("samples")).toArray().at(0).toObject();
+    QVERIFY(sample.value(QStringLiteral("prediction")).toObject().value(QStringLiteral("agreement")).toObject()
+                .value(QStringLiteral("text~image")).isDouble());
+    QVERIFY(sample.value(QStringLiteral("prediction")).toObject().value(QStringLiteral("agreement")).toObject()
+                .value(QStringLiteral("text~audio")).isNull()); // no audio in this dataset
+    // The image heat is where the image matches the caption, first among the sources.
+    QVERIFY2(sample.value(QStringLiteral("attention")).toObject().value(QStringLiteral("image")).toObject()
+                 .value(QStringLiteral("source")).toString().startsWith(QLatin1String("gradient x input of image~others agreement")),
+             explain.out.constData());
+    QVERIFY(QFile::exists(explained + QStringLiteral("/") + sample.value(QStringLiteral("id")).toString() + QStringLiteral("_image.png")));
+    // Nothing to choose among: --output is refused with the reason.
+    const auto output = testsupport::runFusionscope({QStringLiteral("explain"), model, data, QStringLiteral("--output"), QStringLiteral("x"),
+                                                     QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
+    QVERIFY2(output.exitCode != 0 && output.err.contains("trained without labels (contrastive)"), output.err.constData());
 }
 
 

@@ -151,7 +151,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_trainPanel, &TrainPanel::runFinished, m_embedPanel,
             [this](const QString &runDir) { m_embedPanel->openModel(runfiles::modelPath(runDir)); });
     connect(m_embedPanel, &EmbedPanel::errorOccurred, m_banner, &ErrorBanner::showError);
-    // A contrastive model has nothing for Inspect to explain: what it learnt is its embedding space.
+    // What a model trained without labels learnt is its embedding space: it opens on the map (Inspect
+    // explains it through that embedding too, but has no prediction to show).
     connect(m_embedPanel, &EmbedPanel::modelReady, this, [this](const EmbedModelInfo &info) {
         if (!info.hasTaskOutputs && m_tabs->currentWidget() == m_inspectPanel)
             m_tabs->setCurrentWidget(m_embedPanel);

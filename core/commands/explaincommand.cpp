@@ -54,6 +54,18 @@ QString predictionHeadline(const SampleExplanation &sample)
 {
     const ModalityContribution &c = sample.contribution;
     const QString explained = sample.classNames.value(sample.predicted);
+    if (!c.representation.isEmpty()) {
+        // Nothing predicted: where the sample sits in the embedding space, and whether its modalities agree there.
+        QStringList pairs;
+        for (std::size_t p = 0; p < sample.agreement.size(); ++p) {
+            if (std::isfinite(sample.agreement[p]))
+                pairs << QStringLiteral("%1 %2").arg(modalityPairName(p)).arg(sample.agreement[p], 0, 'f', 3);
+        }
+        return QStringLiteral("%1  %2 embedding%3%4\n")
+            .arg(sample.sampleId, c.representation,
+                 pairs.isEmpty() ? QString() : QStringLiteral("; agreement (cosine) ") + pairs.join(QStringLiteral(", ")),
+                 sample.label.isEmpty() ? QString() : QStringLiteral("; label %1").arg(sample.label));
+    }
     if (sample.task == TaskKind::Regress) {
         QStringList values;
         for (std::size_t k = 0; k < sample.probabilities.size(); ++k) {
@@ -114,7 +126,10 @@ int runExplainCommand(const QStringList &arguments)
         "predicted class's log-probability, a regression target's predicted value or a tag's logit. For a split: "
         "mean |Shapley| per modality (and per target or tag), the task's score (accuracy, mean R2, mAP) of every "
         "modality subset, confusion (classifiers), disagreeing samples, the pointing game on meta.target_box and "
-        "robustness curves in the task's score. Without --sample the test split is explained."));
+        "robustness curves in the task's score. A model trained without labels (contrastive, reconstruct) is explained "
+        "through its embedding: the Shapley values split how far each modality moves it (1 - the cosine between the "
+        "embedding without any modality and with all), an aligned model's modalities report their agreement (cosine), "
+        "and attention and the pointing game are as for any model. Without --sample the test split is explained."));
     parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Model file (model.pt)."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Dataset folder or manifest file."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
@@ -227,7 +242,9 @@ int runExplainCommand(const QStringList &arguments)
                             << explainer->meta().assumed.join(QStringLiteral(", ")) << "; defaults assumed\n";
 
     QStringList unknown; // a classifier's labels; targets and tags are matched by name, a missing one is unknown truth
-    for (const QString &label : explainer->task() == TaskKind::Classify ? dataset->labels() : dataset->targetNames()) {
+    const bool representation = explainer->hasMeta() && !explainer->meta().task.hasTaskOutputs(); // no labels to know
+    for (const QString &label : representation ? QStringList()
+                                : explainer->task() == TaskKind::Classify ? dataset->labels() : dataset->targetNames()) {
         if (!explainer->classNames().contains(label))
             unknown << label;
     }

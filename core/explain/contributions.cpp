@@ -66,6 +66,23 @@ private:
 
 } // namespace
 
+std::array<double, 3> pairAgreement(const ForwardOutput &output, std::int64_t row, unsigned players)
+{
+    std::array<double, 3> agreement{std::nan(""), std::nan(""), std::nan("")};
+    for (std::size_t p = 0; p < kModalityPairs.size(); ++p) {
+        const int a = int(kModalityPairs[p][0]);
+        const int b = int(kModalityPairs[p][1]);
+        const at::Tensor &first = output.modalityEmbeddings[std::size_t(a)];
+        const at::Tensor &second = output.modalityEmbeddings[std::size_t(b)];
+        if (!(players & (1U << a)) || !(players & (1U << b)) || !first.defined() || !second.defined())
+            continue;
+        const at::Tensor x = first.select(0, row).detach().to(torch::kFloat64);
+        const at::Tensor y = second.select(0, row).detach().to(torch::kFloat64);
+        agreement[p] = (x.dot(y) / (x.norm() * y.norm()).clamp_min(1e-12)).item<double>();
+    }
+    return agreement;
+}
+
 std::pair<std::string, at::Tensor> findTextEmbedding(const torch::jit::Module &module, std::int64_t vocabulary)
 {
     std::pair<std::string, at::Tensor> best;
@@ -85,6 +102,7 @@ void fillContribution(ModalityContribution *contribution, unsigned players, cons
                       const std::array<int, 8> &predicted, const TaskReadout &readout)
 {
     contribution->task = readout.task.kind;
+    contribution->representation = readout.representation;
     contribution->players = players;
     for (unsigned mask = 0; mask < 8; ++mask) {
         contribution->subsetValues[mask] = values[mask & players];
@@ -104,6 +122,9 @@ void fillContribution(ModalityContribution *contribution, unsigned players, cons
 
 SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool gradInput, const TaskReadout &readout)
 {
+    // The representation game is at its maximum (cosine 1) with every modality, where its gradient vanishes.
+    const bool representation = !readout.needsLogits();
+    gradInput = gradInput && !representation;
     const unsigned players = presentBits(one.present);
     std::vector<unsigned> masks; // every subset of the present modalities but the full one
     for (unsigned mask = 0; mask < 8; ++mask) {
@@ -137,8 +158,8 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
             const ForwardOutput output = runForward(module, one.text.expand({rows, -1}).contiguous(),
                                                     one.image.expand({rows, -1, -1, -1}).contiguous(),
                                                     one.audio.expand({rows, -1, -1, -1}).contiguous(), present,
-                                                    /*keepAttention=*/false);
-            return readout.values(output.logits).to(torch::kFloat64).contiguous();
+                                                    /*keepAttention=*/false, readout.needsLogits());
+            return readout.scores(output); // valued below: a representation's needs pass 1's
         });
     }
 
@@ -150,6 +171,7 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
     // Pass 1, with every present modality: prediction, maps, gates and gradients.
     double fullValue = 0.0;
     at::Tensor fullValues; // [C], every column's game value with every present modality
+    at::Tensor reference;  // [1,D] a representation's R(every present modality)
     {
         torch::AutoGradMode gradMode(gradInput);
         at::Tensor image = one.image.detach().clone();
@@ -158,11 +180,15 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
             image.requires_grad_(true);
             audio.requires_grad_(true);
         }
-        const ForwardOutput output = runForward(module, one.text, image, audio, one.present, /*keepAttention=*/true);
-        const at::Tensor gameValues = readout.values(output.logits);
+        const ForwardOutput output = runForward(module, one.text, image, audio, one.present, /*keepAttention=*/true, readout.needsLogits());
+        const at::Tensor scores = readout.scores(output);
+        reference = scores.detach();
+        const at::Tensor gameValues = readout.values(scores, reference);
         fullValues = gameValues.select(0, 0).detach().to(torch::kFloat64).contiguous();
-        result.predicted = int(readout.explainedColumns(output.logits.detach())[0].item<std::int64_t>());
-        const at::Tensor probabilities = readout.readings(output.logits.detach()).select(0, 0).to(torch::kFloat32).contiguous();
+        result.predicted = int(readout.explainedColumns(scores.detach())[0].item<std::int64_t>());
+        const at::Tensor probabilities = readout.readings(scores.detach(), reference).select(0, 0).to(torch::kFloat32).contiguous();
+        if (readout.representation == QLatin1String("joint")) // only an aligned model's embeddings share a space
+            result.agreement = pairAgreement(output, 0, players);
         result.probabilities.assign(probabilities.data_ptr<float>(), probabilities.data_ptr<float>() + probabilities.numel());
         fullValue = fullValues[result.predicted].item<double>();
         result.maps = attentionMapsOf(output, 0);
@@ -194,7 +220,9 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
                                                              "recognisable text embedding matrix to differentiate instead");
             }
         } else {
-            contribution.textGradMethod = QStringLiteral("not computed");
+            contribution.textGradMethod = representation ? QStringLiteral("not computed: the representation game's value is at its "
+                                                                         "maximum with every modality, where its gradient vanishes")
+                                                         : QStringLiteral("not computed");
         }
     }
 
@@ -207,7 +235,7 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
         columnValues[std::size_t(c)][players] = fullValues[c].item<double>();
     predicted[players] = result.predicted;
     if (subsetPass.valid()) {
-        const at::Tensor subsetValues = subsetPass.get();
+        const at::Tensor subsetValues = readout.values(subsetPass.get(), reference).to(torch::kFloat64).contiguous();
         const at::Tensor subsetArgmax = subsetValues.argmax(1).contiguous();
         const double *cells = subsetValues.data_ptr<double>();
         for (std::size_t r = 0; r < masks.size(); ++r) {

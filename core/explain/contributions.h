@@ -5,6 +5,7 @@
 
 #include "core/data/batch.h"
 #include "core/explain/explanation.h"
+#include "core/explain/modelrunner.h"
 #include "core/explain/taskreadout.h"
 
 #include <torch/script.h>
@@ -17,7 +18,12 @@ struct SampleForward
     std::vector<std::array<double, 3>> outputShapley; ///< regress / multilabel: every column's Shapley values
     std::vector<AttentionMap> maps;
     ModalityContribution contribution;
+    /** A representation (TaskReadout): each kModalityPairs pair's cosine; NaN where one is absent. */
+    std::array<double, 3> agreement{std::nan(""), std::nan(""), std::nan("")};
 };
+
+/** One row's cosine between the embed/ outputs of each kModalityPairs pair present in `players`; NaN elsewhere. */
+std::array<double, 3> pairAgreement(const ForwardOutput &output, std::int64_t row, unsigned players);
 
 /**
  * Explains row 0 of a one-sample batch with the module in eval mode: one forward with

@@ -1,6 +1,8 @@
 #include "core/explain/explainer.h"
 
+#include "core/data/batch.h"
 #include "core/eval/modelio.h"
+#include "core/explain/modelrunner.h"
 #include "core/explain/sampleexplainer.h"
 #include "core/explain/splitexplainer.h"
 #include "core/explain/taskreadout.h"
@@ -23,15 +25,6 @@ std::unique_ptr<Explainer> Explainer::open(const QString &modelPath, QString *er
     std::optional<LoadedModel> model = loadModelFile(modelPath, error);
     if (!model)
         return nullptr;
-    if (model->hasMeta && !model->meta.task.hasTaskOutputs()) {
-        *error = QStringLiteral("%1 was trained without labels (%2) and has no task outputs to explain; the window's Embeddings "
-                                "tab maps it%3, `fusionscope eval` scores its %4linear probe, `fusionscope embed` writes its "
-                                "embeddings, and a model fine-tuned from it (train --init) can be explained")
-                     .arg(modelPath, objectiveName(model->meta.task.objective),
-                          model->meta.task.isAligned() ? QStringLiteral(" and searches across its modalities") : QString(),
-                          model->meta.task.isAligned() ? QStringLiteral("cross-modal retrieval and ") : QString());
-        return nullptr;
-    }
     std::unique_ptr<Explainer> explainer(new Explainer);
     explainer->d->path = modelPath;
     explainer->d->model = std::move(*model);
@@ -64,6 +57,9 @@ QString Explainer::attach(std::shared_ptr<const Dataset> dataset)
     d->dataset.reset();
     if (!dataset)
         return QStringLiteral("no dataset");
+    const TaskSpec &task = d->model.meta.task;
+    if (d->model.hasMeta && !task.hasTaskOutputs())
+        return attachRepresentation(std::move(dataset));
     ModelMeta shapes = d->model.meta;
     shapes.preprocess = dataset->preprocess();
     int classes = 0;
@@ -71,7 +67,6 @@ QString Explainer::attach(std::shared_ptr<const Dataset> dataset)
     setTrainingMode(d->model.module, false);
     if (!contract.isEmpty())
         return QStringLiteral("%1 does not follow the model contract: %2").arg(d->path, contract);
-    const TaskSpec &task = d->model.meta.task;
     if (task.hasTargets()) {
         // The columns are the recorded targets or tags; the dataset's are matched to them by name.
         if (classes != int(task.targets.size()))
@@ -87,6 +82,28 @@ QString Explainer::attach(std::shared_ptr<const Dataset> dataset)
     d->settings.readout = TaskReadout::match(task, d->settings.classNames, *dataset, d->output);
     d->settings.geometry = TokenGeometry::fromLayout(d->model.hasMeta ? d->model.meta.tokenLayout : QJsonObject(),
                                                      dataset->preprocess());
+    d->dataset = std::move(dataset);
+    return {};
+}
+
+QString Explainer::attachRepresentation(std::shared_ptr<const Dataset> dataset)
+{
+    // A model trained without labels has no logits: its game is its representation (TaskReadout),
+    // so one sample's forward must give what that reads.
+    TaskReadout readout = TaskReadout::match(d->model.meta.task, {}, *dataset);
+    if (dataset->size() > 0) {
+        try {
+            torch::NoGradGuard noGrad;
+            const Batch one = makeBatch(*dataset, {0});
+            readout.scores(runForward(d->model.module, one.text, one.image, one.audio, one.present, /*keepAttention=*/false,
+                                      /*needLogits=*/false));
+        } catch (const std::exception &error) {
+            return QStringLiteral("%1 does not follow the model contract: %2").arg(d->path, torchErrorSentence(error));
+        }
+    }
+    d->settings.classNames = {QStringLiteral("representation")};
+    d->settings.readout = std::move(readout);
+    d->settings.geometry = TokenGeometry::fromLayout(d->model.meta.tokenLayout, dataset->preprocess());
     d->dataset = std::move(dataset);
     return {};
 }
@@ -113,6 +130,9 @@ QString Explainer::setExplainedOutput(const QString &name)
     const TaskSpec &task = d->model.meta.task;
     if (name.isEmpty()) {
         d->output = -1;
+    } else if (!task.hasTaskOutputs()) {
+        return QStringLiteral("%1 was trained without labels (%2): its explanations are of its representation; --output names "
+                              "a regression target or a tag").arg(d->path, objectiveName(task.objective));
     } else if (!task.hasTargets()) {
         return QStringLiteral("%1 is a classifier: its explanations are of the predicted class; --output names a "
                               "regression target or a tag").arg(d->path);

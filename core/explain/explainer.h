@@ -16,13 +16,15 @@
  * The explanation engine behind one model file of any task: opens it, checks it against a
  * dataset, then explains single samples (attention, rollout, contributions) and whole splits
  * (Shapley summary, the task's score per modality subset, confusion or per-target / per-tag
- * scores, pointing game, robustness). Torch-free header. Not
+ * scores, pointing game, robustness). A model trained without labels is explained through its
+ * representation: how far each modality moves the sample's embedding, how well its modalities
+ * agree, its attention (TaskReadout). Torch-free header. Not
  * thread-safe: one thread at a time drives it (the GUI's worker, or the CLI's main thread).
  */
 class Explainer
 {
 public:
-    /** Opens any TorchScript file that follows the model contract; nullptr with a reason on failure. */
+    /** Opens any TorchScript file that follows the model contract, self-supervised ones too; nullptr with a reason on failure. */
     static std::unique_ptr<Explainer> open(const QString &modelPath, QString *error);
     ~Explainer();
     Explainer(const Explainer &) = delete;
@@ -68,6 +70,8 @@ public:
 private:
     Explainer();
     QString attachClassNames(const Dataset &dataset, int classes);
+    /** attach() for a model trained without labels: its game is its representation (TaskReadout). */
+    QString attachRepresentation(std::shared_ptr<const Dataset> dataset);
     struct Private;
     std::unique_ptr<Private> d;
 };

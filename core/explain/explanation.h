@@ -9,6 +9,7 @@
 #include <QtCore/QStringList>
 
 #include <array>
+#include <cmath>
 #include <vector>
 
 /** Attention over one modality's tokens and the maps it was read from. */
@@ -36,6 +37,7 @@ struct AttentionRollout
 struct ModalityContribution
 {
     TaskKind task = TaskKind::Classify;
+    QString representation;               ///< "joint" / "fused": the representation game (TaskReadout) of a model without task outputs
     unsigned players = 0;                 ///< bit k = modality k present in the sample
     std::array<double, 8> subsetValues{}; ///< value with present = (mask ∩ players), by mask
     std::array<int, 8> subsetPredicted{}; ///< argmax class with that mask
@@ -58,6 +60,14 @@ struct ModalityContribution
 
 /** What the modality game's value is for a task, for JSON and captions. */
 QString gameValueDescription(TaskKind task);
+/** The same for the representation game ("joint" or "fused"; TaskReadout). */
+QString representationGameDescription(const QString &representation);
+
+/** The pairs of modalities whose agreement an aligned model reports, in this order. */
+inline constexpr std::array<std::array<Modality, 2>, 3> kModalityPairs{
+    {{Modality::Text, Modality::Image}, {Modality::Text, Modality::Audio}, {Modality::Image, Modality::Audio}}};
+/** "text~image" and so on. */
+QString modalityPairName(std::size_t pair);
 
 /**
  * Everything the explanation engine says about one sample: prediction, every attention map
@@ -98,6 +108,8 @@ struct SampleExplanation
     PixelRect targetBox;
 
     ModalityContribution contribution;
+    /** An aligned model: the cosine of each kModalityPairs pair's embeddings; NaN where one is absent or unknown. */
+    std::array<double, 3> agreement{std::nan(""), std::nan(""), std::nan("")};
     QString error;                   ///< non-empty when the sample could not be explained
 
     /** multilabel: the tags whose probability reaches their threshold. */

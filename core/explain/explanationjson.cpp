@@ -64,6 +64,17 @@ QString gameValueDescription(TaskKind task)
     return QStringLiteral("log-probability of the class predicted with every present modality");
 }
 
+QString representationGameDescription(const QString &representation)
+{
+    return QStringLiteral("cosine between the sample's %1 embedding with these modalities and with every present modality")
+        .arg(representation);
+}
+
+QString modalityPairName(std::size_t pair)
+{
+    return modalityName(kModalityPairs[pair][0]) + QLatin1Char('~') + modalityName(kModalityPairs[pair][1]);
+}
+
 QStringList SampleExplanation::predictedTags() const
 {
     QStringList tags;
@@ -92,7 +103,7 @@ double ModalityContribution::efficiencyError() const
 QJsonObject ModalityContribution::toJson() const
 {
     QJsonObject json;
-    json.insert(QStringLiteral("value"), gameValueDescription(task));
+    json.insert(QStringLiteral("value"), representation.isEmpty() ? gameValueDescription(task) : representationGameDescription(representation));
     json.insert(QStringLiteral("players"), maskName(players));
     json.insert(QStringLiteral("f_all"), jsonNumber(fAll));
     json.insert(QStringLiteral("f_none"), jsonNumber(fNone));
@@ -107,8 +118,9 @@ QJsonObject ModalityContribution::toJson() const
                                                    {QStringLiteral("predicted"), subsetPredicted[mask]}});
     }
     json.insert(QStringLiteral("subsets"), subsets);
-    // A regression's reading is the predicted value, not a probability.
-    const QString reading = task == TaskKind::Regress ? QStringLiteral("prediction") : QStringLiteral("probability");
+    // A regression's reading is the predicted value, a representation's the cosine, not a probability.
+    const QString reading = !representation.isEmpty() ? QStringLiteral("cosine")
+                            : task == TaskKind::Regress ? QStringLiteral("prediction") : QStringLiteral("probability");
     json.insert(reading, jsonNumber(probability));
     json.insert(reading + QStringLiteral("_without"), perModality(probabilityWithout));
     json.insert(QStringLiteral("leave_one_out"), perModality(leaveOneOut));
@@ -123,6 +135,13 @@ QJsonObject SampleExplanation::predictionJson(int topK) const
     const auto number = [this](const std::vector<float> &values, std::size_t c) {
         return c < values.size() ? jsonNumber(double(values[c])) : QJsonValue(QJsonValue::Null);
     };
+    if (!contribution.representation.isEmpty()) {
+        // Nothing is predicted: the sample is a point in the embedding space.
+        QJsonObject pairs;
+        for (std::size_t p = 0; p < agreement.size(); ++p)
+            pairs.insert(modalityPairName(p), jsonNumber(agreement[p]));
+        return {{QStringLiteral("representation"), contribution.representation}, {QStringLiteral("agreement"), pairs}};
+    }
     if (task == TaskKind::Regress) {
         QJsonObject values;
         QJsonObject truths;

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 ForwardOutput runForward(torch::jit::Module &module, const at::Tensor &text, const at::Tensor &image,
-                         const at::Tensor &audio, const at::Tensor &present, bool keepAttention)
+                         const at::Tensor &audio, const at::Tensor &present, bool keepAttention, bool needLogits)
 {
     const c10::IValue result = module.forward({text, image, audio, present});
     if (!result.isGenericDict())
@@ -17,16 +17,26 @@ ForwardOutput runForward(torch::jit::Module &module, const at::Tensor &text, con
         const at::Tensor tensor = entry.value().toTensor();
         if (name == "logits")
             output.logits = tensor.to(torch::kFloat32);
+        else if (name == "embedding")
+            output.embedding = tensor.to(torch::kFloat32);
+        else if (name == "embed/text" || name == "embed/image" || name == "embed/audio")
+            output.modalityEmbeddings[name == "embed/text" ? 0 : name == "embed/image" ? 1 : 2] = tensor.to(torch::kFloat32);
         else if (name == "modality_weights" && tensor.dim() == 2 && tensor.size(1) == 3)
             output.gates = tensor.to(torch::kFloat32);
         else if (keepAttention && name.rfind("attn/", 0) == 0 && (tensor.dim() == 4 || tensor.dim() == 3))
             output.attention.emplace_back(name, tensor.dim() == 3 ? tensor.unsqueeze(1) : tensor);
     }
     const std::int64_t rows = text.size(0);
-    if (!output.logits.defined())
-        throw std::runtime_error("forward's output has no \"logits\" tensor");
-    if (output.logits.dim() != 2 || output.logits.size(0) != rows)
-        throw std::runtime_error("\"logits\" must be [B,C] for a batch of " + std::to_string(rows));
+    const at::Tensor &required = needLogits ? output.logits : output.embedding;
+    const std::string requiredName = needLogits ? "logits" : "embedding";
+    if (!required.defined())
+        throw std::runtime_error("forward's output has no \"" + requiredName + "\" tensor");
+    if (required.dim() != 2 || required.size(0) != rows)
+        throw std::runtime_error("\"" + requiredName + "\" must be [B,C] for a batch of " + std::to_string(rows));
+    for (at::Tensor &embedding : output.modalityEmbeddings) {
+        if (embedding.defined() && (embedding.dim() != 2 || embedding.size(0) != rows))
+            embedding = at::Tensor(); // not the contract's [B,D]: as if absent
+    }
     if (output.gates.defined() && output.gates.size(0) != rows)
         output.gates = at::Tensor();
     return output;

@@ -48,6 +48,17 @@ void describeSample(SampleExplanation *sample, const Dataset &dataset, int index
     sample->textPieces = pieces.mid(0, used);
 }
 
+void preferAgreementHeats(SampleExplanation *sample, const AgreementHeats &heats, std::int64_t row)
+{
+    // The fusion's attention does not make a contrastive model's embeddings; the agreement's gradient does.
+    TokenHeat image = imageAgreementHeat(heats, row);
+    if (!image.weights.empty())
+        sample->imageHeats.insert(sample->imageHeats.begin(), std::move(image));
+    TokenHeat audio = audioAgreementHeat(heats, row);
+    if (!audio.weights.empty())
+        sample->audioHeats.insert(sample->audioHeats.begin(), std::move(audio));
+}
+
 void finishTokenSources(SampleExplanation *sample)
 {
     const TokenGeometry &geometry = sample->geometry;
@@ -69,6 +80,7 @@ SampleExplanation explainSample(torch::jit::Module &module, const Dataset &datas
         return sample;
     }
     describeSample(&sample, dataset, index, settings.geometry);
+    AgreementHeats agreement; // an aligned model's: where image and sound match the rest
     try {
         const Batch one = makeBatch(dataset, {index});
         SampleForward forward = explainOne(module, one, settings.gradInput, settings.readout);
@@ -84,6 +96,9 @@ SampleExplanation explainSample(torch::jit::Module &module, const Dataset &datas
         }
         sample.maps = std::move(forward.maps);
         sample.contribution = forward.contribution;
+        sample.agreement = forward.agreement;
+        if (settings.readout.representation == QLatin1String("joint"))
+            agreement = agreementHeats(module, one, settings.geometry);
     } catch (const std::exception &error) {
         sample.error = QStringLiteral("explaining sample %1 failed: %2").arg(sample.sampleId, torchErrorSentence(error));
         return sample;
@@ -91,6 +106,7 @@ SampleExplanation explainSample(torch::jit::Module &module, const Dataset &datas
     for (int c = int(sample.classNames.size()); c < int(sample.probabilities.size()); ++c)
         sample.classNames << QString::number(c);
     summariseAttention(&sample);
+    preferAgreementHeats(&sample, agreement, 0);
     finishTokenSources(&sample);
     return sample;
 }

@@ -3,6 +3,7 @@
 // Internal to core (includes torch): a whole sample explanation from a model and a dataset.
 
 #include "core/data/dataset.h"
+#include "core/explain/agreementheat.h"
 #include "core/explain/explanation.h"
 #include "core/explain/taskreadout.h"
 
@@ -30,3 +31,5 @@ SampleExplanation explainSample(torch::jit::Module &module, const Dataset &datas
  */
 void describeSample(SampleExplanation *sample, const Dataset &dataset, int index, const TokenGeometry &geometry);
 void finishTokenSources(SampleExplanation *sample);
+/** Puts row `row`'s agreement heats (an aligned model's) first among the sample's image and audio heats. */
+void preferAgreementHeats(SampleExplanation *sample, const AgreementHeats &heats, std::int64_t row);

@@ -23,11 +23,24 @@ struct Tally
     std::vector<std::array<double, 3>> outputAbsShapley; ///< regress / multilabel: per column
     std::vector<std::array<double, 3>> outputShapley;
     std::vector<PointingScore> pointing;
+    std::array<double, 3> agreement{}; ///< a representation: summed cosines per kModalityPairs pair
+    std::array<int, 3> agreementCount{};
+
+    void addAgreement(const std::array<double, 3> &pairs)
+    {
+        for (std::size_t p = 0; p < pairs.size(); ++p) {
+            if (std::isfinite(pairs[p])) {
+                agreement[p] += pairs[p];
+                ++agreementCount[p];
+            }
+        }
+    }
 };
 
-void scorePointing(SampleExplanation &sample, std::vector<PointingScore> *scores)
+void scorePointing(SampleExplanation &sample, std::vector<PointingScore> *scores, const AgreementHeats &agreement, std::int64_t row)
 {
     summariseAttention(&sample);
+    preferAgreementHeats(&sample, agreement, row);
     for (const TokenHeat &heat : sample.imageHeats) {
         auto it = std::find_if(scores->begin(), scores->end(), [&](const PointingScore &s) { return s.source == heat.source; });
         if (it == scores->end())
@@ -169,13 +182,15 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
     const TaskReadout &readout = settings.readout;
     SplitExplanation split;
     split.task = readout.task.kind;
+    split.representation = readout.representation;
     split.classNames = settings.classNames;
     const int columns = int(split.classNames.size());
-    const bool classify = !readout.task.hasTargets();
+    const bool representation = !readout.needsLogits(); // no task: no score, confusion or disagreement
+    const bool classify = !readout.task.hasTargets() && !representation;
     if (classify)
         split.confusion.assign(std::size_t(columns), std::vector<int>(std::size_t(columns), 0));
     Tally tally;
-    if (!classify) {
+    if (!classify && !representation) {
         tally.outputShapley.assign(std::size_t(columns), {});
         tally.outputAbsShapley.assign(std::size_t(columns), {});
     }
@@ -195,24 +210,30 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
         try {
             const Batch batch = makeBatch(dataset, chunk);
             const at::Tensor truth = readout.truth(batch);
+            std::array<at::Tensor, 8> scores;   // what the game reads per mask: logits, or a representation
             std::array<at::Tensor, 8> values;   // the game's value per mask, [B,C] double
             std::array<at::Tensor, 8> readings; // [B,C] float
             ForwardOutput full;
             for (unsigned mask = 0; mask < 8; ++mask) {
                 const at::Tensor keep = torch::tensor({float(mask & 1U), float((mask >> 1) & 1U), float((mask >> 2) & 1U)});
                 ForwardOutput output = runForward(module, batch.text, batch.image, batch.audio, batch.present * keep,
-                                                  /*keepAttention=*/mask == 7 && options.pointing);
-                if (output.logits.size(1) != columns)
-                    throw std::runtime_error("the model gave " + std::to_string(output.logits.size(1)) + " outputs for "
+                                                  /*keepAttention=*/mask == 7 && options.pointing, readout.needsLogits());
+                scores[mask] = readout.scores(output);
+                if (!representation && scores[mask].size(1) != columns)
+                    throw std::runtime_error("the model gave " + std::to_string(scores[mask].size(1)) + " outputs for "
                                              + std::to_string(columns) + " columns (" + split.classNames.join(QStringLiteral(", ")).toStdString() + ")");
-                values[mask] = readout.values(output.logits).to(torch::kFloat64).contiguous();
-                readings[mask] = readout.readings(output.logits).to(torch::kFloat32).contiguous();
-                if (mask > 0)
+                if (mask > 0 && !representation)
                     subsetScores[mask].add(output.logits, truth);
                 if (mask == 7)
                     full = std::move(output);
             }
-            const at::Tensor explained = readout.explainedColumns(full.logits).contiguous();
+            for (unsigned mask = 0; mask < 8; ++mask) {
+                values[mask] = readout.values(scores[mask], scores[7]).to(torch::kFloat64).contiguous();
+                readings[mask] = readout.readings(scores[mask], scores[7]).to(torch::kFloat32).contiguous();
+            }
+            const at::Tensor explained = readout.explainedColumns(scores[7]).contiguous();
+            AgreementHeats agreement; // an aligned model's, for the pointing game
+            bool agreementDone = false;
             for (std::size_t i = 0; i < chunk.size(); ++i) {
                 const auto row = std::int64_t(i);
                 const int index = chunk[i];
@@ -252,7 +273,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                         labeledProbabilities.insert(labeledProbabilities.end(), fullReadings, fullReadings + columns);
                         ++split.confusion[std::size_t(outcome.truth)][std::size_t(predicted)];
                     }
-                } else {
+                } else if (!representation) {
                     const at::Tensor known = truth[row];
                     split.labeled += torch::isfinite(known).any().item<bool>() ? 1 : 0;
                     if (readout.task.isRegression()) {
@@ -261,19 +282,27 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                     }
                 }
                 split.predictions.push_back(std::move(outcome));
-                const std::array<const float *, 3> unimodal{readings[1].data_ptr<float>() + row * columns,
-                                                            readings[2].data_ptr<float>() + row * columns,
-                                                            readings[4].data_ptr<float>() + row * columns};
-                cases.push_back(disagreement(dataset, index, split.classNames, readout, fullReadings, contribution, unimodal));
-                cases.back().verdict = verdictOf(readout, split.predictions.back(), truth, row, fullReadings);
+                if (readout.representation == QLatin1String("joint")) { // only an aligned model's embeddings share a space
+                    tally.addAgreement(pairAgreement(full, row, players));
+                } else if (!representation) {
+                    const std::array<const float *, 3> unimodal{readings[1].data_ptr<float>() + row * columns,
+                                                                readings[2].data_ptr<float>() + row * columns,
+                                                                readings[4].data_ptr<float>() + row * columns};
+                    cases.push_back(disagreement(dataset, index, split.classNames, readout, fullReadings, contribution, unimodal));
+                    cases.back().verdict = verdictOf(readout, split.predictions.back(), truth, row, fullReadings);
+                }
 
                 PixelRect box;
                 if (options.pointing && (players & 2U) && targetBox(dataset.record(index).meta, &box)) {
                     SampleExplanation sample;
                     describeSample(&sample, dataset, index, settings.geometry);
                     sample.maps = attentionMapsOf(full, row);
+                    if (readout.representation == QLatin1String("joint") && !agreementDone) {
+                        agreement = agreementHeats(module, batch, settings.geometry); // once per batch, when needed
+                        agreementDone = true;
+                    }
                     ++split.targetBoxes;
-                    scorePointing(sample, &tally.pointing);
+                    scorePointing(sample, &tally.pointing, agreement, row);
                 }
             }
         } catch (const std::exception &error) {
@@ -286,7 +315,11 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
             progress(Progress{QStringLiteral("explaining"), qint64(end), qint64(indices.size()), QString()});
     }
 
-    split.accuracy = subsetScores[7].score();
+    split.accuracy = representation ? std::nan("") : subsetScores[7].score();
+    for (std::size_t p = 0; p < tally.agreementCount.size(); ++p) {
+        split.agreementCount[p] = tally.agreementCount[p];
+        split.meanAgreement[p] = tally.agreementCount[p] > 0 ? tally.agreement[p] / tally.agreementCount[p] : std::nan("");
+    }
     if (classify)
         split.curves = ClassifierCurves::compute(labeledTruth, labeledProbabilities, columns);
     if (readout.task.isRegression()) {
@@ -304,7 +337,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
     // EvalReport's subset order: text, image, audio, text+image, text+audio, image+audio, all.
     const unsigned subsetMasks[] = {1, 2, 4, 3, 5, 6, 7};
     const QStringList names = EvalReport::subsetNames();
-    for (int s = 0; s < 7 && s < names.size(); ++s)
+    for (int s = 0; s < 7 && s < names.size() && !representation; ++s)
         split.subsetAccuracy.insert(names.at(s), subsetScores[subsetMasks[s]].score());
     for (int m = 0; m < 3; ++m) {
         split.playerCount[std::size_t(m)] = tally.players[std::size_t(m)];
@@ -327,7 +360,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
     cases.resize(std::min(cases.size(), std::size_t(std::max(0, options.disagreements))));
     split.disagreements = std::move(cases);
 
-    if (split.error.isEmpty() && options.robustness)
+    if (split.error.isEmpty() && options.robustness && !representation)
         addRobustness(&split, module, dataset, indices, readout, options, progress, cancel);
     return split;
 }

@@ -80,6 +80,11 @@ struct SplitPrediction
 struct SplitExplanation
 {
     TaskKind task = TaskKind::Classify;
+    /** "joint" / "fused": a model trained without labels, explained through its representation
+     *  (TaskReadout); it has no score, confusion, disagreements or robustness curves. */
+    QString representation;
+    std::array<double, 3> meanAgreement{}; ///< a representation: mean cosine per kModalityPairs pair (NaN: no sample had both)
+    std::array<int, 3> agreementCount{};  ///< samples with both modalities of the pair
     QStringList classNames;             ///< the output columns: classes, targets or tags
     int samples = 0;
     int labeled = 0;
@@ -108,6 +113,8 @@ struct SplitExplanation
     std::vector<RobustnessCurve> robustness;
     QString error;                      ///< non-empty when the pass could not finish
 
+    /** What the Shapley values decompose (gameValueDescription or representationGameDescription). */
+    QString gameDescription() const;
     /** "accuracy", "mean R²", "mAP". */
     QString scoreName() const { return taskScoreName(task); }
     QJsonObject toJson() const;

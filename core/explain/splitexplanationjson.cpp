@@ -58,17 +58,31 @@ QJsonObject perOutput(const QStringList &names, const std::vector<std::array<dou
 
 } // namespace
 
+QString SplitExplanation::gameDescription() const
+{
+    return representation.isEmpty() ? gameValueDescription(task) : representationGameDescription(representation);
+}
+
 QJsonObject SplitExplanation::toJson() const
 {
     QJsonObject json;
-    json.insert(QStringLiteral("task"), taskName(task));
-    json.insert(QStringLiteral("score_name"), scoreName());
+    if (representation.isEmpty()) {
+        json.insert(QStringLiteral("task"), taskName(task));
+        json.insert(QStringLiteral("score_name"), scoreName());
+        json.insert(QStringLiteral("labeled"), labeled);
+        json.insert(scoreKey(task), jsonNumber(accuracy));
+    } else {
+        QJsonObject pairs;
+        for (std::size_t p = 0; p < meanAgreement.size(); ++p)
+            pairs.insert(modalityPairName(p), QJsonObject{{QStringLiteral("mean_cosine"), jsonNumber(meanAgreement[p])},
+                                                          {QStringLiteral("samples"), agreementCount[p]}});
+        json.insert(QStringLiteral("representation"), representation);
+        json.insert(QStringLiteral("agreement"), pairs);
+    }
     json.insert(QStringLiteral("samples"), samples);
-    json.insert(QStringLiteral("labeled"), labeled);
-    json.insert(scoreKey(task), jsonNumber(accuracy));
     if (!error.isEmpty())
         json.insert(QStringLiteral("error"), error);
-    QJsonObject shapley{{QStringLiteral("value"), gameValueDescription(task)},
+    QJsonObject shapley{{QStringLiteral("value"), gameDescription()},
                         {QStringLiteral("mean_abs"), perModality(meanAbsShapley)},
                         {QStringLiteral("mean"), perModality(meanShapley)},
                         {QStringLiteral("samples_present"), perModality(playerCount)},
@@ -86,7 +100,8 @@ QJsonObject SplitExplanation::toJson() const
     QJsonObject subsets;
     for (auto it = subsetAccuracy.cbegin(); it != subsetAccuracy.cend(); ++it)
         subsets.insert(it.key(), jsonNumber(it.value()));
-    json.insert(scoreKey(task, "subset_"), subsets);
+    if (representation.isEmpty())
+        json.insert(scoreKey(task, "subset_"), subsets);
     QJsonArray matrix;
     for (const std::vector<int> &row : confusion) {
         QJsonArray line;
@@ -94,7 +109,7 @@ QJsonObject SplitExplanation::toJson() const
             line.append(count);
         matrix.append(line);
     }
-    if (task == TaskKind::Classify)
+    if (task == TaskKind::Classify && representation.isEmpty())
         json.insert(QStringLiteral("confusion"), QJsonObject{{QStringLiteral("labels"), QJsonArray::fromStringList(classNames)},
                                                              {QStringLiteral("matrix"), matrix}});
     if (!curves.isEmpty())
@@ -140,14 +155,25 @@ QString SplitExplanation::toText() const
 {
     QString text;
     const QString score = scoreName();
-    text += QStringLiteral("%1 %2 on %3 labeled of %4 samples\n").arg(score, fixed(accuracy)).arg(labeled).arg(samples);
-    if (task == TaskKind::Classify)
-        text += formatCurveSummary(curves) + QLatin1Char('\n');
-    else if (task == TaskKind::Regress)
-        text += regression.toText() + QLatin1Char('\n');
-    else
-        text += multilabel.toText() + QLatin1Char('\n');
-    text += QStringLiteral("modality contribution (Shapley of %1)\n").arg(gameValueDescription(task));
+    if (!representation.isEmpty()) {
+        text += QStringLiteral("%1 samples, explained through the %2 embedding (the model has no task outputs)\n")
+                    .arg(samples).arg(representation);
+        for (std::size_t p = 0; p < meanAgreement.size(); ++p) {
+            if (agreementCount[p] > 0)
+                text += QStringLiteral("  agreement %1 %2 mean cosine over %3 samples\n")
+                            .arg(modalityPairName(p), -12).arg(fixed(meanAgreement[p])).arg(agreementCount[p]);
+        }
+        text += QLatin1Char('\n');
+    } else {
+        text += QStringLiteral("%1 %2 on %3 labeled of %4 samples\n").arg(score, fixed(accuracy)).arg(labeled).arg(samples);
+        if (task == TaskKind::Classify)
+            text += formatCurveSummary(curves) + QLatin1Char('\n');
+        else if (task == TaskKind::Regress)
+            text += regression.toText() + QLatin1Char('\n');
+        else
+            text += multilabel.toText() + QLatin1Char('\n');
+    }
+    text += QStringLiteral("modality contribution (Shapley of %1)\n").arg(gameDescription());
     text += QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("modality"), -10).arg(QStringLiteral("mean|phi|"), 10)
                 .arg(QStringLiteral("mean phi"), 10).arg(hasGates ? QStringLiteral("gate") : QString(), 8);
     for (Modality modality : kAllModalities) {
@@ -169,7 +195,8 @@ QString SplitExplanation::toText() const
         }
         text += QLatin1Char('\n');
     }
-    text += QStringLiteral("%1 by modality subset\n").arg(score);
+    if (!subsetAccuracy.isEmpty())
+        text += QStringLiteral("%1 by modality subset\n").arg(score);
     for (auto it = subsetAccuracy.cbegin(); it != subsetAccuracy.cend(); ++it)
         text += QStringLiteral("  %1 %2\n").arg(it.key(), -18).arg(fixed(it.value()));
     if (!pointing.empty()) {

@@ -4,6 +4,17 @@
 #include "core/eval/regressionevaluator.h"
 
 #include <cmath>
+#include <stdexcept>
+
+namespace {
+
+/** Each row over its L2 norm; a zero row (no modality present) stays zero. */
+at::Tensor unitRows(const at::Tensor &rows)
+{
+    return rows / rows.norm(2, {1}, /*keepdim=*/true).clamp_min(1e-12);
+}
+
+} // namespace
 
 TaskReadout TaskReadout::match(const TaskSpec &task, const QStringList &columns, const Dataset &dataset, int chosen)
 {
@@ -11,7 +22,11 @@ TaskReadout TaskReadout::match(const TaskSpec &task, const QStringList &columns,
     readout.task = task;
     readout.outputs = int(columns.size());
     readout.chosen = chosen >= 0 && chosen < readout.outputs ? chosen : -1;
-    if (task.hasTargets()) {
+    if (!task.hasTaskOutputs()) {
+        readout.representation = task.isAligned() ? QStringLiteral("joint") : QStringLiteral("fused");
+        readout.outputs = 1;
+        readout.chosen = -1;
+    } else if (task.hasTargets()) {
         for (const QString &name : columns)
             readout.columnOfTarget.push_back(int(dataset.targetNames().indexOf(name)));
     } else {
@@ -21,8 +36,27 @@ TaskReadout TaskReadout::match(const TaskSpec &task, const QStringList &columns,
     return readout;
 }
 
-at::Tensor TaskReadout::values(const at::Tensor &logits) const
+at::Tensor TaskReadout::scores(const ForwardOutput &output) const
 {
+    if (representation.isEmpty())
+        return output.logits;
+    if (representation == QLatin1String("joint")) {
+        at::Tensor sum;
+        for (const at::Tensor &embedding : output.modalityEmbeddings) {
+            if (embedding.defined())
+                sum = sum.defined() ? sum + embedding : embedding;
+        }
+        if (!sum.defined())
+            throw std::runtime_error("an aligned model's forward returned none of embed/text, embed/image, embed/audio");
+        return unitRows(sum);
+    }
+    return unitRows(output.embedding);
+}
+
+at::Tensor TaskReadout::values(const at::Tensor &logits, const at::Tensor &reference) const
+{
+    if (!representation.isEmpty())
+        return (logits * reference).sum(1, /*keepdim=*/true); // both unit rows (or a zero row: 0)
     switch (task.kind) {
     case TaskKind::Regress:
         return targetValues(logits, task);
@@ -34,8 +68,10 @@ at::Tensor TaskReadout::values(const at::Tensor &logits) const
     return torch::log_softmax(logits, 1);
 }
 
-at::Tensor TaskReadout::readings(const at::Tensor &logits) const
+at::Tensor TaskReadout::readings(const at::Tensor &logits, const at::Tensor &reference) const
 {
+    if (!representation.isEmpty())
+        return values(logits, reference);
     switch (task.kind) {
     case TaskKind::Regress:
         return targetValues(logits, task);
@@ -49,6 +85,8 @@ at::Tensor TaskReadout::readings(const at::Tensor &logits) const
 
 at::Tensor TaskReadout::explainedColumns(const at::Tensor &logits) const
 {
+    if (!representation.isEmpty())
+        return torch::zeros({logits.size(0)}, torch::kInt64);
     if (chosen >= 0 && task.hasTargets())
         return torch::full({logits.size(0)}, chosen, torch::kInt64);
     if (task.isRegression())
@@ -58,6 +96,8 @@ at::Tensor TaskReadout::explainedColumns(const at::Tensor &logits) const
 
 double TaskReadout::readingOf(double value) const
 {
+    if (!representation.isEmpty())
+        return value;
     switch (task.kind) {
     case TaskKind::Regress:
         return value;

@@ -8,6 +8,7 @@
 #include "core/data/task.h"
 #include "core/eval/multilabelscores.h"
 #include "core/eval/regressionscores.h"
+#include "core/explain/modelrunner.h"
 
 #include <torch/script.h>
 
@@ -22,10 +23,18 @@
  *               reading = σ(logit), the tag's probability.
  * The column a sample's explanation is about: classify the predicted class; regress the chosen
  * target (the first by default); multilabel the chosen tag, by default the most probable one.
+ *
+ * A model trained without labels (contrastive, reconstruct) has no task outputs; its game is its
+ * representation: R(S), the sample's embedding with the modalities S, L2-normalised — the joint
+ * one (the sum of the embed/ outputs, what retrieval and the Embeddings map use) for an aligned model, else
+ * the fused "embedding" — and value = reading = cos(R(S), R(every present modality)). It is 1
+ * with every modality, so Shapley splits 1 − cos(R(∅), R(all)): how far each modality moves the
+ * sample in the embedding space. One column, "representation".
  */
 struct TaskReadout
 {
     TaskSpec task;
+    QString representation;          ///< "joint" or "fused" for a model without task outputs; empty otherwise
     int outputs = 0;                 ///< logit columns
     int chosen = -1;                 ///< the target or tag to explain; -1: the default above
     std::vector<int> columnOfTarget; ///< model column k → the dataset's target column (-1: the dataset lacks it)
@@ -34,8 +43,13 @@ struct TaskReadout
     /** Matches the dataset's labels, targets or tags to the model's columns by name. */
     static TaskReadout match(const TaskSpec &task, const QStringList &columns, const Dataset &dataset, int chosen = -1);
 
-    at::Tensor values(const at::Tensor &logits) const;   ///< [B,C] game values
-    at::Tensor readings(const at::Tensor &logits) const; ///< [B,C]
+    /** What the game reads from a forward: the logits, or R(S) [B,D] for a representation. */
+    at::Tensor scores(const ForwardOutput &output) const;
+    /** [B,C] game values of scores(); a representation's need `reference`, R(all) of the same rows ([B,D] or [1,D]). */
+    at::Tensor values(const at::Tensor &logits, const at::Tensor &reference = at::Tensor()) const;
+    at::Tensor readings(const at::Tensor &logits, const at::Tensor &reference = at::Tensor()) const; ///< [B,C]
+    /** Runs forward and returns scores() of it; a representation does not need "logits". */
+    bool needsLogits() const { return representation.isEmpty(); }
     at::Tensor explainedColumns(const at::Tensor &logits) const; ///< [B] int64
     /** The reading that one game value stands for (exp, identity, σ). */
     double readingOf(double value) const;

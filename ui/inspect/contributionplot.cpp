@@ -11,14 +11,16 @@ namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-QString measureTitle(int measure, TaskKind task = TaskKind::Classify)
+QString measureTitle(int measure, TaskKind task = TaskKind::Classify, bool representation = false)
 {
     switch (measure) {
     case ContributionPlot::Shapley:
-        return task == TaskKind::Regress ? QObject::tr("Shapley (Δ value)")
+        return representation ? QObject::tr("Shapley (Δ cosine)")
+             : task == TaskKind::Regress ? QObject::tr("Shapley (Δ value)")
              : task == TaskKind::Multilabel ? QObject::tr("Shapley (Δ logit)") : QObject::tr("Shapley (Δ log p)");
     case ContributionPlot::LeaveOneOut:
-        return task == TaskKind::Regress ? QObject::tr("Leave-one-out (Δ value)") : QObject::tr("Leave-one-out (Δ p)");
+        return representation ? QObject::tr("Leave-one-out (Δ cosine)")
+             : task == TaskKind::Regress ? QObject::tr("Leave-one-out (Δ value)") : QObject::tr("Leave-one-out (Δ p)");
     case ContributionPlot::Gates:
         return QObject::tr("Gate weights");
     default:
@@ -123,7 +125,7 @@ void ContributionPlot::setContribution(const ModalityContribution &c)
         return out;
     };
     for (int m = 0; m < kMeasureCount; ++m)
-        m_panels[std::size_t(m)].title->setText(measureTitle(m, c.task));
+        m_panels[std::size_t(m)].title->setText(measureTitle(m, c.task, !c.representation.isEmpty()));
     showPanel(m_panels[Shapley], masked(c.shapley), players, {}, false);
     showPanel(m_panels[LeaveOneOut], masked(c.leaveOneOut), players, {}, false);
     if (c.hasGates)

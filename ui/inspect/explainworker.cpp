@@ -79,7 +79,11 @@ ExplainModelInfo ExplainWorker::modelInfo() const
     QStringList parts;
     parts << (info.fusion == QLatin1String("external") ? tr("external model") : tr("%1 fusion").arg(info.fusion));
     const TaskKind task = m_explainer->task();
-    if (task == TaskKind::Regress)
+    const TaskSpec &spec = m_explainer->meta().task;
+    if (info.hasMeta && !spec.hasTaskOutputs())
+        parts << tr("%1: learnt without labels, explained through its %2 embedding")
+                     .arg(objectiveName(spec.objective), spec.isAligned() ? tr("joint") : tr("fused"));
+    else if (task == TaskKind::Regress)
         parts << tr("regression of %1").arg(m_explainer->classNames().join(QStringLiteral(", ")));
     else if (task == TaskKind::Multilabel)
         parts << tr("%n tag(s)", nullptr, int(m_explainer->classNames().size()));

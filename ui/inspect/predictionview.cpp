@@ -2,6 +2,8 @@
 
 #include "ui/widgets/notelabel.h"
 
+#include "core/explain/explanation.h"
+
 #include <QtGui/QHelpEvent>
 #include <QtGui/QPainter>
 #include <QtWidgets/QToolTip>
@@ -97,6 +99,33 @@ void PredictionView::setValuePrediction(const QStringList &targets, const std::v
         row.valueText = known ? tr("%1   (true %2, error %3%4)").arg(values[k], 0, 'g', 4).arg(truth[k], 0, 'g', 4)
                                     .arg(values[k] >= truth[k] ? QStringLiteral("+") : QString()).arg(values[k] - truth[k], 0, 'g', 3)
                               : tr("%1   (no true value)").arg(values[k], 0, 'g', 4);
+        m_rows << row;
+    }
+    m_placeholder.clear();
+    updateGeometry();
+    update();
+}
+
+void PredictionView::setAgreement(const QString &representation, const std::array<double, 3> &cosines)
+{
+    m_rows.clear();
+    for (std::size_t p = 0; p < cosines.size(); ++p) {
+        if (!std::isfinite(cosines[p]))
+            continue;
+        Row row;
+        row.name = modalityPairName(p);
+        row.probability = std::clamp(cosines[p], 0.0, 1.0);
+        row.valueText = QString::number(cosines[p], 'f', 3);
+        row.emphasised = true;
+        row.fill = palette().color(QPalette::Highlight);
+        row.toolTip = tr("How closely the %1 embeddings of this sample point the same way (1: the same direction)").arg(row.name);
+        m_rows << row;
+    }
+    if (m_rows.isEmpty()) {
+        Row row;
+        row.name = tr("%1 embedding").arg(representation);
+        row.probability = -1.0;
+        row.valueText = tr("no prediction: the model learnt without labels");
         m_rows << row;
     }
     m_placeholder.clear();

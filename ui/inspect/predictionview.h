@@ -44,6 +44,9 @@ public:
     /** Every target's predicted value against its truth (NaN or empty: unknown). */
     void setValuePrediction(const QStringList &targets, const std::vector<float> &values, const std::vector<float> &truth);
     /** Tooltips naming each output's Shapley values (text, image, audio), in column order. */
+    /** A model trained without labels: one row per pair of present modalities, their embeddings' cosine
+     *  (a bar for 0..1); without pairs (a model whose modalities are not aligned), one row naming the embedding. */
+    void setAgreement(const QString &representation, const std::array<double, 3> &cosines);
     void setOutputShapley(const std::vector<std::array<double, 3>> &shapley, const QString &unit);
     void setPlaceholder(const QString &text);
     const QVector<Row> &rows() const { return m_rows; }

@@ -159,7 +159,9 @@ void SampleInspector::setSample(const ExplainedSample &sample)
     if (!missing.isEmpty())
         m_text->setText(m_text->text() + tr("   · missing: %1").arg(missing.join(QStringLiteral(", "))));
     m_text->show();
-    if (e.task == TaskKind::Multilabel)
+    if (!e.contribution.representation.isEmpty())
+        m_prediction->setAgreement(e.contribution.representation, e.agreement);
+    else if (e.task == TaskKind::Multilabel)
         m_prediction->setTagPrediction(e.classNames, e.probabilities, e.thresholds, e.truth);
     else if (e.task == TaskKind::Regress)
         m_prediction->setValuePrediction(e.classNames, e.probabilities, e.truth);
@@ -180,6 +182,9 @@ void SampleInspector::setSample(const ExplainedSample &sample)
 QString SampleInspector::predictionTitle(const SampleExplanation &e)
 {
     const QString explained = e.classNames.value(e.predicted);
+    if (!e.contribution.representation.isEmpty())
+        return tr("%1 — no prediction (learnt without labels): its %2 embedding%3")
+            .arg(e.sampleId, e.contribution.representation, e.label.isEmpty() ? QString() : tr(" · label %1").arg(e.label));
     if (e.task == TaskKind::Multilabel) {
         const QStringList predicted = e.predictedTags();
         QString verdict;
@@ -243,7 +248,9 @@ void SampleInspector::showContributions()
     const ModalityContribution &c = m_sample.explanation.contribution;
     m_contributions->setContribution(c);
     const QString explained = m_sample.explanation.classNames.value(m_sample.explanation.predicted);
-    const QString game = c.task == TaskKind::Regress    ? tr("the predicted %1").arg(explained)
+    const bool representation = !c.representation.isEmpty();
+    const QString game = representation                 ? tr("cos(embedding, embedding with all)")
+                       : c.task == TaskKind::Regress    ? tr("the predicted %1").arg(explained)
                        : c.task == TaskKind::Multilabel ? tr("the logit of tag %1").arg(explained)
                                                         : tr("log p of the predicted class");
     m_efficiency->setText(tr("Σ Shapley = f(all) − f(none) ± %1   (%2 = %3 − (%4), f = %5)")
@@ -251,7 +258,11 @@ void SampleInspector::showContributions()
                               .arg(signedNumber(c.shapleySum()), signedNumber(c.fAll), signedNumber(c.fNone), game));
     m_efficiency->setToolTip(tr("Shapley values are exact over the modalities present, so they add up to the "
                                 "difference between the prediction with every modality and with none."));
-    QString note = c.task == TaskKind::Regress
+    QString note = representation
+        ? tr("Shapley: each modality's share of where the sample's %1 embedding points (the cosine between it with "
+             "those modalities and with all of them; with none it is %2). Leave-one-out: how far the embedding turns "
+             "without that modality.").arg(c.representation).arg(c.fNone, 0, 'f', 2)
+        : c.task == TaskKind::Regress
         ? tr("Shapley: each modality's share of the predicted %1, in its units. Leave-one-out: the prediction minus "
              "the prediction without that modality. Hover a target for its own Shapley values.").arg(explained)
         : c.task == TaskKind::Multilabel

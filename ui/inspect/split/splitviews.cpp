@@ -1,5 +1,6 @@
 #include "ui/inspect/split/splitviews.h"
 
+#include "core/explain/explanation.h"
 #include "ui/inspect/split/classifiercurvesview.h"
 #include "ui/inspect/split/confusionmatrixview.h"
 #include "ui/inspect/split/disagreementtable.h"
@@ -237,6 +238,11 @@ void SplitViews::showResult(std::shared_ptr<const SplitExplanation> result)
 {
     m_result = std::move(result);
     const SplitExplanation &r = *m_result;
+    if (!r.representation.isEmpty()) {
+        showRepresentationResult(r);
+        Q_EMIT analysisFinished();
+        return;
+    }
     m_summary->setText(tr("%1: %2, %3 %4").arg(m_resultTitle, samplesText(r.samples), r.scoreName(), scoreText(r, r.accuracy))
                        + (r.labeled < r.samples ? tr(" (over the %1 labeled)").arg(r.labeled) : QString()));
     QString tooltip;
@@ -285,6 +291,36 @@ void SplitViews::showResult(std::shared_ptr<const SplitExplanation> result)
                         : r.task == TaskKind::Regress ? tr("Done. Click a point to open that sample.")
                                                       : tr("Done. Sort the tag table by any column."));
     Q_EMIT analysisFinished();
+}
+
+void SplitViews::showRepresentationResult(const SplitExplanation &r)
+{
+    // A model trained without labels: no score, classes or disagreement, only its embedding.
+    QStringList pairs;
+    for (std::size_t p = 0; p < r.meanAgreement.size(); ++p) {
+        if (r.agreementCount[p] > 0)
+            pairs << tr("%1 %2").arg(modalityPairName(p)).arg(r.meanAgreement[p], 0, 'f', 2);
+    }
+    m_summary->setText(tr("%1: %2, no task score (learnt without labels)%3")
+                           .arg(m_resultTitle, samplesText(r.samples),
+                                pairs.isEmpty() ? QString() : tr("; mean agreement (cosine) %1").arg(pairs.join(QStringLiteral(", ")))));
+    QString tooltip;
+    m_pointing->setText(pointingText(r, &tooltip));
+    m_pointing->setToolTip(tooltip);
+    m_tabs->setTabText(0, tr("Modalities"));
+    m_outcomes->setCurrentWidget(m_confusion);
+    m_confusion->clear();
+    m_subsets->clearAccuracies();
+    m_subsetNote->setText(tr("No task to score by modality subset: the model learnt without labels."));
+    m_contribution->setContributions(r.meanAbsShapley, r.playerCount, tr("embedding cosine"));
+    m_contributionNote->setText(tr("Shapley values of the cosine between each sample's %1 embedding with some modalities and "
+                                   "with all of them: how far each modality turns it (largest efficiency deviation %2).")
+                                    .arg(r.representation).arg(r.maxEfficiencyError, 0, 'g', 2));
+    m_robustness->clearData(tr("Robustness curves need a task score; this model has none"));
+    m_tabs->setTabVisible(m_tabs->indexOf(m_curves), false);
+    m_disagreements->clearCases();
+    m_tabs->setTabText(m_tabs->indexOf(m_disagreements), tr("Modalities disagree (0)"));
+    m_runBar->setStatus(tr("Done. The Embeddings tab maps and searches this model."));
 }
 
 void SplitViews::showOutcomeView(const SplitExplanation &r)

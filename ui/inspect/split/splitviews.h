@@ -66,6 +66,7 @@ private:
     void updateReady();
     void onCellClicked(int truth, int predicted);
     void showTarget(int target);
+    void showRepresentationResult(const SplitExplanation &r);
     void showOutcomeView(const SplitExplanation &result);
     QString pointingText(const SplitExplanation &result, QString *tooltip) const;
 
