@@ -16,6 +16,7 @@
 #include "ui/embed/retrievalhitrow.h"
 #include "ui/embed/retrievalpanel.h"
 #include "ui/inspect/inspectpanel.h"
+#include "ui/inspect/sampleinspector.h"
 #include "ui/inspect/samplenavigator.h"
 #include "ui/mainwindow.h"
 #include "ui/widgets/errorbanner.h"
@@ -23,6 +24,8 @@
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QStandardItemModel>
+#include <cmath>
+
 #include <QtTest/QSignalSpy>
 #include <QtTest/QtTest>
 #include <QtWidgets/QComboBox>
@@ -179,6 +182,35 @@ private Q_SLOTS:
         QVERIFY2(details.contains(QStringLiteral("returns no embedding")) && details.contains(QStringLiteral("logits")),
                  qPrintable(details));
         QCOMPARE(panel().mapView()->pointCount(), 0);
+    }
+
+    void inspectExplainsAModelTrainedWithoutLabels()
+    {
+        // A contrastive model (one epoch is enough to have one) opened in the window: Inspect explains
+        // it through its embedding — no prediction, the modalities' agreement, the heat of that agreement.
+        const QString run = m_dir.filePath(QStringLiteral("contrastive"));
+        const auto trained = testsupport::trainColourCaptions(m_data, QStringLiteral("concat"), QStringLiteral("contrastive"), 1, run);
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+        m_window->openModel(run + QStringLiteral("/model.pt"));
+        InspectPanel *inspect = m_window->inspectPanel();
+        QTRY_COMPARE_WITH_TIMEOUT(inspect->modelPath(), run + QStringLiteral("/model.pt"), kTimeoutMs);
+        m_window->panelTabs()->setCurrentWidget(inspect);
+        SampleInspector *inspector = inspect->sampleInspector();
+        QTRY_VERIFY_WITH_TIMEOUT(inspect->navigator()->currentSample() >= 0, kTimeoutMs);
+        const int current = inspect->navigator()->currentSample();
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->hasSample() && inspector->explanation().index == current
+                                     && !inspector->explanation().contribution.representation.isEmpty(), kTimeoutMs);
+        const SampleExplanation &explained = inspector->explanation();
+        QVERIFY2(explained.error.isEmpty(), qPrintable(explained.error));
+        QCOMPARE(explained.contribution.representation, QStringLiteral("joint"));
+        QVERIFY(explained.contribution.efficiencyError() < 1e-6);
+        int pairs = 0;
+        for (double cosine : explained.agreement)
+            pairs += std::isfinite(cosine) ? 1 : 0;
+        QVERIFY(pairs >= 1);
+        QVERIFY(explained.imageHeat() && explained.imageHeat()->source.startsWith(QLatin1String("gradient x input of image~others")));
+        QVERIFY2(inspector->findChild<QLabel *>(QStringLiteral("sampleTitle"))->text().contains(QStringLiteral("no prediction (learnt without labels)")),
+                 qPrintable(inspector->findChild<QLabel *>(QStringLiteral("sampleTitle"))->text()));
     }
 
     void cleanupTestCase()
