@@ -11,8 +11,8 @@ packages=(
   # Qt 6: Widgets, Test, PrintSupport (QCustomPlot), Multimedia (sample playback), Svg (plot export)
   qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-svg-dev libgl-dev
   libqcustomplot-dev
-  # LibTorch, and OpenBLAS: the reference BLAS makes LibTorch ~14x slower here
-  libtorch-dev libopenblas0-pthread
+  # LibTorch (and the Gloo headers its c10d distributed engine needs), and OpenBLAS: the reference BLAS makes LibTorch ~14x slower here
+  libtorch-dev libgloo-dev libopenblas0-pthread
   # decoding
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev

@@ -1,6 +1,9 @@
 // `fusionscope train`: trains a fusion model into a run folder (DESIGN.md "Jobs and threads").
 #include "core/commands/commands.h"
 
+#include "core/commands/trainlaunch.h"
+#include "core/dist/distributedenv.h"
+
 #include "core/eval/multilabelscores.h"
 #include "core/eval/regressionscores.h"
 #include "core/train/runconfig.h"
@@ -221,8 +224,15 @@ int runTrainCommand(const QStringList &arguments)
         QStringLiteral("Learn the task from this share of the labelled train samples, e.g. 0.1 (the same share of every "
                        "class, drawn with the seed; with contrastive+TASK the others still align their modalities)."),
         QStringLiteral("F"));
+    const QCommandLineOption nprocPerNode(QStringLiteral("nproc-per-node"),
+        QStringLiteral("Train with N processes on this machine (data-parallel over PyTorch's c10d with Gloo, as torchrun "
+                       "--standalone); each gets cores / N threads unless --threads is given."), QStringLiteral("N"));
+    const QCommandLineOption nnodes(QStringLiteral("nnodes"), QStringLiteral("Machines in a manual multi-host start (with --node-rank, --master)."), QStringLiteral("M"));
+    const QCommandLineOption nodeRank(QStringLiteral("node-rank"), QStringLiteral("This machine's index among --nnodes, from 0."), QStringLiteral("K"));
+    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("ADDR:PORT where node 0's rank 0 hosts the run's store."), QStringLiteral("ADDR:PORT"));
     parser.addOptions({help, fusion, config, epochs, batch, lr, seed, out, resume, init, map, textEncoder, imageEncoder,
-                       audioEncoder, threads, precision, task, loss, tagSeparator, targets, freezeEncoders, labelFraction});
+                       audioEncoder, threads, precision, task, loss, tagSeparator, targets, freezeEncoders, labelFraction,
+                       nprocPerNode, nnodes, nodeRank, master});
 
     if (!parser.parse(QStringList{QLatin1String(kCommand)} + arguments))
         return usageError(parser.errorText());
@@ -241,6 +251,25 @@ int runTrainCommand(const QStringList &arguments)
     int threadCount = 0;
     if (!parseNumber(parser, threads, 0, 1024, &threadCount, &error))
         return usageError(error);
+    TrainLaunch launch;
+    launch.threadsGiven = parser.isSet(threads);
+    if (!parseNumber(parser, nprocPerNode, 1, 1024, &launch.processesPerNode, &error) || !parseNumber(parser, nnodes, 1, 65536, &launch.nodes, &error)
+        || !parseNumber(parser, nodeRank, 0, 65535, &launch.nodeRank, &error))
+        return usageError(error);
+    if (parser.isSet(master)) {
+        const QString spec = parser.value(master).trimmed();
+        bool portOk = false;
+        launch.masterAddress = spec.section(QLatin1Char(':'), 0, -2);
+        launch.masterPort = spec.section(QLatin1Char(':'), -1).toInt(&portOk);
+        if (launch.masterAddress.isEmpty() || !portOk || launch.masterPort < 1 || launch.masterPort > 65535)
+            return usageError(QStringLiteral("--master must be ADDR:PORT, got '%1'").arg(spec));
+    }
+    if (launch.nodes > 1 && launch.masterAddress.isEmpty())
+        return usageError(QStringLiteral("--nnodes %1 needs --master ADDR:PORT (node 0's address)").arg(launch.nodes));
+    if (launch.nodeRank >= launch.nodes)
+        return usageError(QStringLiteral("--node-rank %1 is not below --nnodes %2").arg(launch.nodeRank).arg(launch.nodes));
+    if (launch.processesPerNode * launch.nodes > 1)
+        return launchTrainWorkers(arguments, launch);
     std::unique_ptr<TrainingJob> job;
     if (parser.isSet(resume)) {
         for (const QCommandLineOption *fixed : {&fusion, &config, &epochs, &batch, &lr, &seed, &out, &init, &map,
@@ -375,9 +404,13 @@ int runTrainCommand(const QStringList &arguments)
                             .arg(epoch.seconds, 0, 'f', 1)
                      << Qt::flush;
     };
+    DistributedEnv distributed;
+    const bool otherRank = readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, &error) && !distributed.isRoot();
     callbacks.message = [&](MessageLevel level, const QString &text) {
         if (level == MessageLevel::Error)
             return; // the final reason is printed once, below
+        if (otherRank && level == MessageLevel::Info)
+            return; // rank 0 says it once for the run
         if (bar && bar->isActive())
             stderrStream << "\r\x1b[K";
         stderrStream << kCommand << ": " << text << '\n' << Qt::flush;
@@ -399,8 +432,13 @@ int runTrainCommand(const QStringList &arguments)
         return kExitInterrupted;
     }
     if (!result.ok) {
-        stderrStream << kCommand << ": " << result.reason << '\n';
+        stderrStream << kCommand << ": " << (distributed.isDistributed() ? distributed.describe() + QStringLiteral(": ") : QString())
+                     << result.reason << '\n';
         return 1;
+    }
+    if (otherRank) {
+        stdoutStream << result.reason << '\n'; // rank 0 reports the run
+        return 0;
     }
     stdoutStream << result.reason << " into " << runDir << '\n';
     printSummary(stdoutStream, result.runDir);

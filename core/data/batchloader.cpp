@@ -1,6 +1,7 @@
 #include "core/data/batchloader.h"
 #include "core/util/singlethreadedops.h"
 
+#include <algorithm>
 #include <random>
 
 namespace {
@@ -49,6 +50,17 @@ void BatchLoader::stopWorker()
     m_stop = false;
 }
 
+void BatchLoader::setShard(int rank, int worldSize)
+{
+    m_shardRank = rank;
+    m_shardCount = std::max(1, worldSize);
+}
+
+int BatchLoader::globalBatchSize(int k) const
+{
+    return int(std::min<std::ptrdiff_t>(m_batchSize, std::ptrdiff_t(m_indices.size()) - std::ptrdiff_t(k) * m_batchSize));
+}
+
 void BatchLoader::startEpoch(int epoch, int skipBatches)
 {
     stopWorker();
@@ -61,7 +73,12 @@ void BatchLoader::startEpoch(int epoch, int skipBatches)
         const auto begin = order.begin() + std::ptrdiff_t(k) * m_batchSize;
         const auto end = order.begin() + std::min<std::ptrdiff_t>(std::ptrdiff_t(order.size()),
                                                                    std::ptrdiff_t(k + 1) * m_batchSize);
-        plan.emplace_back(begin, end);
+        std::vector<int> batch;
+        for (auto it = begin; it != end; ++it) {
+            if ((it - begin) % m_shardCount == m_shardRank)
+                batch.push_back(*it);
+        }
+        plan.push_back(std::move(batch));
     }
     m_remaining = int(plan.size());
     m_worker = std::thread(&BatchLoader::produce, this, std::move(plan));

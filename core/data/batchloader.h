@@ -30,6 +30,14 @@ public:
     /** Next batch of the current epoch; false when the epoch is exhausted. */
     bool next(Batch *batch);
     int batchesPerEpoch() const;
+    /**
+     * Distributed training: of each batch of the epoch's order, this rank loads only positions
+     * rank, rank + worldSize, … (DistributedSampler's striding), so the ranks' k-th batches
+     * together are exactly a single process's k-th batch. batchesPerEpoch() is unchanged.
+     */
+    void setShard(int rank, int worldSize);
+    /** Samples in batch k of an epoch over every rank (the global batch). */
+    int globalBatchSize(int k) const;
     int sampleCount() const { return int(m_indices.size()); }
 
 private:
@@ -43,6 +51,8 @@ private:
     std::uint64_t m_seed;
     bool m_dropLast;
     int m_prefetch;
+    int m_shardRank = 0;
+    int m_shardCount = 1;
 
     std::thread m_worker;
     std::mutex m_mutex;

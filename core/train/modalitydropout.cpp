@@ -20,7 +20,8 @@ double uniform(std::uint64_t &state)
 
 } // namespace
 
-torch::Tensor dropModalities(const torch::Tensor &present, double p, std::uint64_t seed, std::int64_t step)
+torch::Tensor dropModalities(const torch::Tensor &present, double p, std::uint64_t seed, std::int64_t step,
+                             std::int64_t rowOffset, std::int64_t rowStride)
 {
     if (p <= 0.0)
         return present;
@@ -31,7 +32,7 @@ torch::Tensor dropModalities(const torch::Tensor &present, double p, std::uint64
     for (std::int64_t row = 0; row < rows; ++row) {
         std::uint64_t state = seed ^ 0xD1B54A32D192ED03ull;
         splitMix(state);
-        state ^= std::uint64_t(step) * 0xA24BAED4963EE407ull + std::uint64_t(row);
+        state ^= std::uint64_t(step) * 0xA24BAED4963EE407ull + std::uint64_t(rowOffset + row * rowStride);
         float *mask = data + row * columns;
         std::array<std::int64_t, 8> presentColumns{};
         int presentCount = 0;

@@ -76,6 +76,8 @@ bool Trainer::setUp(bool resume, QString *error)
 {
     const TrainConfig &config = m_job.m_train;
     const bool contrastive = config.contrastiveWeight > 0.0;
+    if (!joinDistributed(error))
+        return false;
     m_trainIndices = trainersupport::labeledIndices(m_dataset, Split::Train);
     m_valIndices = trainersupport::labeledIndices(m_dataset, Split::Val);
     m_testIndices = trainersupport::labeledIndices(m_dataset, Split::Test);
@@ -127,6 +129,16 @@ bool Trainer::setUp(bool resume, QString *error)
     m_valLoader = std::make_unique<BatchLoader>(m_dataset, m_valIndices, config.batchSize, /*shuffle=*/false,
                                                 config.seed);
     m_totalSteps = std::int64_t(config.epochs) * m_trainLoader->batchesPerEpoch();
+    if (m_group) {
+        if (int(m_trainIndices.size()) < m_group->worldSize() || config.batchSize < m_group->worldSize()) {
+            *error = QStringLiteral("%1 train samples in batches of %2 cannot be shared by %3 ranks")
+                         .arg(m_trainIndices.size()).arg(config.batchSize).arg(m_group->worldSize());
+            return false;
+        }
+        m_trainLoader->setShard(m_group->rank(), m_group->worldSize());
+        // Validation stays whole on every rank: the same numbers everywhere, so every rank makes
+        // the same early-stopping decision without another collective.
+    }
 
     for (const auto &parameter : m_module.named_parameters(/*recurse=*/true)) {
         const bool encoder = parameter.name.rfind("text_encoder.", 0) == 0 || parameter.name.rfind("image_encoder.", 0) == 0
@@ -148,19 +160,28 @@ bool Trainer::setUp(bool resume, QString *error)
         if (!loadCheckpoint(runfiles::lastCheckpointPath(m_job.runDir()), m_module, *m_optimizer, &m_state, error))
             return false;
         m_secondsBefore = m_state.trainingSeconds;
-        if (!m_metrics.open(m_state.step, m_state.epoch, error))
+        if (ownsRunFolder() && !m_metrics.open(m_state.step, m_state.epoch, error))
             return false;
         m_job.emitMessage(MessageLevel::Info, QStringLiteral("resumed at step %1 (epoch %2, batch %3)")
                                                   .arg(m_state.step)
                                                   .arg(m_state.epoch + 1)
                                                   .arg(m_state.batchInEpoch));
     } else {
-        torch::manual_seed(trainingRngSeed(config.seed));
-        if (!m_metrics.open(-1, 0, error))
+        // Rank r > 0 draws its own dropout masks; rank 0 draws what one process would.
+        torch::manual_seed(trainingRngSeed(config.seed) + std::uint64_t(m_group ? m_group->rank() : 0));
+        if (ownsRunFolder() && !m_metrics.open(-1, 0, error))
             return false;
         // A checkpoint before the first step, so even a NaN at step 1 leaves a good one behind.
         if (!writeCheckpoint(error))
             return false;
+    }
+    if (m_group) {
+        try {
+            broadcastModel(); // every rank starts from rank 0's weights (after a resume too)
+        } catch (const std::exception &e) {
+            *error = QStringLiteral("%1 could not receive rank 0's weights: %2").arg(m_group->env().describe(), torchErrorSentence(e));
+            return false;
+        }
     }
     return true;
 }
@@ -213,6 +234,8 @@ void Trainer::setLearningRate(double rate)
 
 bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
 {
+    if (m_group)
+        return distributedStep(batch, lossValue, error);
     const TrainConfig &config = m_job.m_train;
     torch::Tensor loss;
     if (config.reconstruct) {
@@ -391,6 +414,8 @@ Trainer::Validation Trainer::validate()
 
 bool Trainer::writeCheckpoint(QString *error)
 {
+    if (!ownsRunFolder())
+        return true; // rank 0's holds every rank's weights: they are the same
     m_state.trainingSeconds = m_secondsBefore + (m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0.0);
     return saveCheckpoint(runfiles::lastCheckpointPath(m_job.runDir()), m_module, *m_optimizer, m_state, error);
 }
@@ -453,25 +478,31 @@ FinishReport Trainer::train(bool resume)
                 if (!step(batch, &loss, &failed.reason))
                     return failed;
             } catch (const std::exception &e) {
-                failed.reason = QStringLiteral("training step %1 failed: %2").arg(m_state.step + 1).arg(torchErrorSentence(e));
+                // A distributed step throws when a rank died or stayed silent past the timeout.
+                failed.reason = QStringLiteral("training step %1 failed%2: %3")
+                                    .arg(m_state.step + 1)
+                                    .arg(m_group ? QStringLiteral(" on ") + m_group->env().describe() : QString())
+                                    .arg(torchErrorSentence(e));
                 return failed;
             }
+            // A distributed step's loss is the whole batch's: count its samples over every rank.
+            const std::int64_t rows = m_group ? m_trainLoader->globalBatchSize(m_state.batchInEpoch) : batch.size();
             ++m_state.step;
             ++m_state.batchInEpoch;
-            m_state.epochLossSum += loss * double(batch.size());
-            m_state.epochSamples += batch.size();
+            m_state.epochLossSum += loss * double(rows);
+            m_state.epochSamples += rows;
             m_state.windowLossSum += loss;
             ++m_state.windowSteps;
-            windowSamples += batch.size();
+            windowSamples += rows;
 
             const auto now = Clock::now();
             const double stepSeconds = std::chrono::duration<double>(now - lastStepTime).count();
             lastStepTime = now;
             if (m_job.m_callbacks.stepFinished) {
                 m_job.m_callbacks.stepFinished(StepReport{epoch, m_state.step, m_totalSteps, loss, rate,
-                                                          stepSeconds > 0 ? double(batch.size()) / stepSeconds : 0.0});
+                                                          stepSeconds > 0 ? double(rows) / stepSeconds : 0.0});
             }
-            if (m_state.step % config.logEverySteps == 0) {
+            if (m_state.step % config.logEverySteps == 0 && ownsRunFolder()) {
                 const double windowSeconds = std::chrono::duration<double>(now - windowStart).count();
                 if (!m_metrics.appendStep(StepReport{epoch, m_state.step, m_totalSteps, loss, rate,
                                                      windowSeconds > 0 ? double(windowSamples) / windowSeconds : 0.0},
@@ -505,14 +536,14 @@ FinishReport Trainer::train(bool resume)
         lastValLoss = report.valLoss;
         lastValAccuracy = report.valAccuracy;
         lastValRecall = report.valRecallAt1;
-        if (!m_metrics.appendEpoch(report, m_state.step) && m_metrics.failures() == 1)
+        if (ownsRunFolder() && !m_metrics.appendEpoch(report, m_state.step) && m_metrics.failures() == 1)
             m_job.emitMessage(MessageLevel::Warning, m_metrics.errorString());
 
         if (val.ran && val.loss < m_state.bestValLoss) {
             m_state.bestValLoss = val.loss;
             m_state.badEpochs = 0;
             QString error;
-            if (config.earlyStoppingPatience > 0 && !saveWeights(runfiles::bestWeightsPath(m_job.runDir()), m_module, &error))
+            if (config.earlyStoppingPatience > 0 && ownsRunFolder() && !saveWeights(runfiles::bestWeightsPath(m_job.runDir()), m_module, &error))
                 m_job.emitMessage(MessageLevel::Warning, error);
         } else if (val.ran) {
             ++m_state.badEpochs;
@@ -535,6 +566,13 @@ FinishReport Trainer::train(bool resume)
             stoppedEarly = true;
             break;
         }
+    }
+    if (!ownsRunFolder()) {
+        FinishReport done; // rank 0 evaluates, exports and reports
+        done.ok = true;
+        done.runDir = m_job.runDir();
+        done.reason = QStringLiteral("%1 trained its share of %2 steps").arg(m_group->env().describe()).arg(m_state.step);
+        return done;
     }
     return finishRun(stoppedEarly, lastValLoss, lastValAccuracy, lastValRecall);
 }

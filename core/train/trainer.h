@@ -3,6 +3,7 @@
 // Internal to core (includes torch): the loop behind TrainingJob.
 
 #include "core/data/batch.h"
+#include "core/dist/processgroup.h"
 #include "core/eval/modelmeta.h"
 #include "core/train/checkpoint.h"
 #include "core/train/maskedreconstruction.h"
@@ -17,6 +18,7 @@
 #include <functional>
 #include <cmath>
 #include <memory>
+#include <utility>
 #include <vector>
 
 class BatchLoader;
@@ -71,6 +73,17 @@ private:
     /** label_fraction in a semi-supervised run: the batch with the labels left out of the task made unlabelled. */
     Batch keptLabels(const Batch &batch) const;
     /** The contrastive loss of one forward's per-modality embeddings over the batch. */
+    /** This process's part in a distributed run (trainerdistributed.cpp): joins it when the environment
+     *  names one; refuses what is not distributed yet. True and nothing done for one process. */
+    bool joinDistributed(QString *error);
+    /** Every parameter and buffer as rank 0 has it (at the start and after a resume). */
+    void broadcastModel();
+    /** A distributed run's step: this rank's rows' loss sum, gradients and normaliser summed over the ranks. */
+    bool distributedStep(const Batch &batch, double *loss, QString *error);
+    /** The task's loss of the batch as (sum over its rows, the normaliser taskLoss divides by). */
+    std::pair<torch::Tensor, torch::Tensor> taskLossParts(const torch::Tensor &logits, const Batch &batch) const;
+    /** Rank 0 (or the only process) owns the run folder: checkpoints, metrics, the model, the report. */
+    bool ownsRunFolder() const { return !m_group || m_group->rank() == 0; }
     torch::Tensor alignmentLoss(const std::array<torch::Tensor, 3> &embeddings, const torch::Tensor &present,
                                 const Batch &batch) const;
     /** Contrastive runs: mean R@1 of cross-modal retrieval over the validation split. */
@@ -105,6 +118,7 @@ private:
     torch::Tensor m_logitScale; ///< contrastive runs: the embedding heads' temperature parameter
     MaskedReconstruction m_reconstruction; ///< reconstruct runs: the decoders
     torch::Tensor m_labelKept;  ///< semi-supervised runs with label_fraction < 1: [N] bool, the labels the task learns from
+    std::unique_ptr<ProcessGroup> m_group; ///< a distributed run's ranks; null for one process
     MetricsLog m_metrics;
     TrainState m_state;
     std::int64_t m_totalSteps = 0;

@@ -1,5 +1,7 @@
 #include "core/train/trainingjob.h"
 
+#include "core/dist/distributedenv.h"
+
 #include "core/eval/modelio.h"
 #include "core/model/modelfactory.h"
 #include "core/train/runconfig.h"
@@ -331,7 +333,11 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
         if (!error->isEmpty())
             return false;
     }
-    return prepareRunFolder(error);
+    // In a distributed run only rank 0 writes the run folder; the others only read it to resume.
+    DistributedEnv distributed;
+    if (!readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, error))
+        return false;
+    return distributed.isRoot() ? prepareRunFolder(error) : true;
 }
 
 bool TrainingJob::chooseTargets(QString *error)

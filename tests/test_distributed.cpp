@@ -1,0 +1,230 @@
+// Data-parallel training over c10d's Gloo as a user starts it: `train --nproc-per-node N` on
+// loopback gives the run one process gives — the same loss at every step and the same final
+// parameters — with only rank 0 writing the run folder.
+#include "tests/datasetfixture.h"
+#include "tests/testsupport.h"
+
+#include "core/dist/distributedenv.h"
+
+#include <torch/script.h>
+
+#include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFileInfo>
+#include <QtCore/QProcess>
+#include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <csignal>
+#include <sys/types.h>
+
+namespace {
+
+/** Layer-wise equality needs batch-independent layers: group norm, no dropout of either kind. A small
+ *  learning rate: AdamW turns float rounding in near-zero gradients into steps of its full size. */
+constexpr const char *kEqualityConfig =
+    R"({"model":{"dim":32,"heads":2,"image_size":32,"norm":"group","dropout":0},)"
+    R"("train":{"batch_size":48,"precision":"fp32","learning_rate":0.0001,"modality_dropout":0,"log_every_steps":1}})";
+
+std::vector<at::Tensor> parameters(const QString &modelPath)
+{
+    torch::jit::Module module = torch::jit::load(modelPath.toStdString());
+    std::vector<at::Tensor> values;
+    for (const auto &parameter : module.named_parameters(/*recurse=*/true))
+        values.push_back(parameter.value.detach().flatten());
+    return values;
+}
+
+/** metrics.jsonl's loss of every step record (log_every_steps 1: every step). */
+std::vector<double> stepLosses(const QString &runDir)
+{
+    std::vector<double> losses;
+    QFile metrics(runDir + QStringLiteral("/metrics.jsonl"));
+    if (!metrics.open(QIODevice::ReadOnly))
+        return losses;
+    for (const QByteArray &line : metrics.readAll().split('\n')) {
+        const QJsonObject record = QJsonDocument::fromJson(line).object();
+        if (record.value(QStringLiteral("type")).toString() == QLatin1String("step"))
+            losses.push_back(record.value(QStringLiteral("loss")).toDouble(std::nan("")));
+    }
+    return losses;
+}
+
+double relativeDistance(const std::vector<at::Tensor> &a, const std::vector<at::Tensor> &b)
+{
+    const at::Tensor x = torch::cat(a);
+    const at::Tensor y = torch::cat(b);
+    return ((x - y).norm() / x.norm()).item<double>();
+}
+
+} // namespace
+
+class TestDistributed : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_data = m_dir.filePath(QStringLiteral("data"));
+        datasetfixture::Options options;
+        options.samples = 216; // 144 train samples: 3 steps of 48 per epoch
+        datasetfixture::write(m_data, options);
+        m_config = m_dir.filePath(QStringLiteral("equality.json"));
+        testsupport::writeFile(m_config, kEqualityConfig);
+    }
+
+    void environmentOfEveryLauncher()
+    {
+        QString error;
+        DistributedEnv env;
+        QProcessEnvironment torchrun;
+        for (const auto &[name, value] : std::vector<std::pair<const char *, const char *>>{
+                 {"RANK", "3"}, {"WORLD_SIZE", "4"}, {"LOCAL_RANK", "1"}, {"LOCAL_WORLD_SIZE", "2"}, {"MASTER_ADDR", "10.0.0.5"},
+                 {"MASTER_PORT", "29400"}, {"TORCHELASTIC_RESTART_COUNT", "2"}, {"TORCHELASTIC_USE_AGENT_STORE", "True"}})
+            torchrun.insert(QLatin1String(name), QLatin1String(value));
+        QVERIFY2(readDistributedEnv(torchrun, &env, &error), qPrintable(error));
+        QCOMPARE(env.launcher, QStringLiteral("torchrun"));
+        QVERIFY(env.agentStore && env.restartCount == 2 && env.rank == 3 && env.localRank == 1 && env.masterPort == 29400);
+
+        QProcessEnvironment slurm;
+        slurm.insert(QStringLiteral("SLURM_PROCID"), QStringLiteral("5"));
+        slurm.insert(QStringLiteral("SLURM_NTASKS"), QStringLiteral("8"));
+        slurm.insert(QStringLiteral("SLURM_LOCALID"), QStringLiteral("1"));
+        slurm.insert(QStringLiteral("SLURM_NTASKS_PER_NODE"), QStringLiteral("2(x4)"));
+        slurm.insert(QStringLiteral("SLURM_JOB_NODELIST"), QStringLiteral("gpu[07-09,12],cpu1"));
+        QVERIFY2(readDistributedEnv(slurm, &env, &error), qPrintable(error));
+        QVERIFY(env.launcher == QLatin1String("slurm") && env.rank == 5 && env.worldSize == 8 && env.localWorldSize == 2);
+        QCOMPARE(env.masterAddress, QStringLiteral("gpu07"));
+        QCOMPARE(slurmFirstHost(QStringLiteral("node1,node2")), QStringLiteral("node1"));
+
+        QVERIFY(readDistributedEnv(QProcessEnvironment(), &env, &error) && !env.isDistributed());
+        QProcessEnvironment broken;
+        broken.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("2"));
+        broken.insert(QStringLiteral("RANK"), QStringLiteral("2"));
+        QVERIFY(!readDistributedEnv(broken, &env, &error) && error.contains(QLatin1String("rank 2 is outside a world of 2")));
+        broken.insert(QStringLiteral("MASTER_PORT"), QStringLiteral("http"));
+        QVERIFY(!readDistributedEnv(broken, &env, &error) && error.contains(QLatin1String("MASTER_PORT=http")));
+    }
+
+    void ranksTrainWhatOneProcessTrains()
+    {
+        const QString single = train(QStringLiteral("one"), 1);
+        QVERIFY(!single.isEmpty());
+        const std::vector<double> reference = stepLosses(single);
+        const std::vector<at::Tensor> expected = parameters(single + QStringLiteral("/model.pt"));
+        QCOMPARE(int(reference.size()), 30);
+        for (int ranks : {2, 3}) {
+            const QString run = train(QStringLiteral("ranks%1").arg(ranks), ranks);
+            QVERIFY(!run.isEmpty());
+            const std::vector<double> losses = stepLosses(run);
+            QCOMPARE(losses.size(), reference.size());
+            for (std::size_t k = 0; k < losses.size(); ++k)
+                QVERIFY2(std::abs(losses[k] - reference[k]) <= 1e-5 * std::abs(reference[k]),
+                         qPrintable(QStringLiteral("%1 ranks, step %2: loss %3 vs %4").arg(ranks).arg(k).arg(losses[k], 0, 'g', 9).arg(reference[k], 0, 'g', 9)));
+            const double distance = relativeDistance(expected, parameters(run + QStringLiteral("/model.pt")));
+            QVERIFY2(distance < 1e-5, qPrintable(QStringLiteral("%1 ranks: parameters %2 (relative) from one process's").arg(ranks).arg(distance)));
+            // Rank 0 wrote the run folder as one process would; the others nothing.
+            QCOMPARE(QDir(run).entryList(QDir::Files), QDir(single).entryList(QDir::Files));
+            qInfo("%d ranks: parameters %.2e (relative) from one process's", ranks, distance);
+            if (ranks == 2)
+                m_twoRanks = run;
+        }
+    }
+
+    void aKilledRankStopsTheRunAndResumeFinishesIt()
+    {
+        QVERIFY(!m_twoRanks.isEmpty());
+        const QString run = m_dir.filePath(QStringLiteral("killed"));
+        QProcess launcher;
+        launcher.start(QStringLiteral(FUSIONSCOPE_BINARY),
+                       {QStringLiteral("train"), m_data, QStringLiteral("--fusion"), QStringLiteral("concat"), QStringLiteral("--epochs"),
+                        QStringLiteral("10"), QStringLiteral("--config"), m_config, QStringLiteral("--threads"), QStringLiteral("1"),
+                        QStringLiteral("--out"), run, QStringLiteral("--nproc-per-node"), QStringLiteral("2")});
+        QVERIFY(launcher.waitForStarted());
+        // Mid-run (after epoch 2's checkpoint), SIGKILL the rank-1 worker.
+        QTRY_VERIFY_WITH_TIMEOUT(stepLosses(run).size() >= 8, 120000);
+        const qint64 victim = childWithRank(launcher.processId(), 1);
+        QVERIFY(victim > 0);
+        QVERIFY(::kill(pid_t(victim), SIGKILL) == 0);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(launcher.waitForFinished(60000)); // within the default timeout
+        qInfo("the launcher exited %.1f s after the kill", clock.elapsed() / 1000.0);
+        QVERIFY(launcher.exitCode() != 0);
+        const QByteArray err = launcher.readAllStandardError();
+        QVERIFY2(err.contains("rank 1 exited") && err.contains("(killed)"), err.constData());
+        QVERIFY2(err.contains("failed on rank 0 of 2"), err.constData()); // rank 0 names itself and the step
+        QVERIFY(childWithRank(launcher.processId(), 0) < 0); // no orphan left behind
+        QVERIFY(QFileInfo::exists(run + QStringLiteral("/checkpoints/last.pt")));
+
+        const auto resumed = testsupport::runFusionscope({QStringLiteral("train"), QStringLiteral("--resume"), run, QStringLiteral("--threads"),
+                                                          QStringLiteral("1"), QStringLiteral("--nproc-per-node"), QStringLiteral("2")});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        const double distance = relativeDistance(parameters(m_twoRanks + QStringLiteral("/model.pt")), parameters(run + QStringLiteral("/model.pt")));
+        QVERIFY2(distance < 1e-6, qPrintable(QStringLiteral("resumed run %1 (relative) from the uninterrupted one").arg(distance)));
+    }
+
+    void contrastiveRunsAreRefusedWithTheReason()
+    {
+        const auto refused = testsupport::runFusionscope({QStringLiteral("train"), m_data, QStringLiteral("--task"), QStringLiteral("contrastive"),
+                                                          QStringLiteral("--nproc-per-node"), QStringLiteral("2"), QStringLiteral("--config"), m_config,
+                                                          QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.err.contains("contrastive objectives train in one process only") && refused.err.contains("exited with code 1; stopping the others"),
+                 refused.err.constData());
+    }
+
+private:
+    /** `train --nproc-per-node N` (plain `train` for 1) of 10 epochs; the run folder, or empty after a warning. */
+    QString train(const QString &name, int ranks)
+    {
+        const QString run = m_dir.filePath(name);
+        QStringList arguments{QStringLiteral("train"), m_data, QStringLiteral("--fusion"), QStringLiteral("concat"), QStringLiteral("--epochs"),
+                              QStringLiteral("10"), QStringLiteral("--config"), m_config, QStringLiteral("--threads"), QStringLiteral("1"),
+                              QStringLiteral("--out"), run};
+        if (ranks > 1)
+            arguments << QStringLiteral("--nproc-per-node") << QString::number(ranks);
+        const auto result = testsupport::runFusionscope(arguments);
+        if (result.exitCode != 0) {
+            qWarning("%s", result.err.constData());
+            return {};
+        }
+        return run;
+    }
+
+    /** The live child of `parent` whose environment has RANK=rank; -1 when there is none. */
+    static qint64 childWithRank(qint64 parent, int rank)
+    {
+        const QByteArray wanted = "RANK=" + QByteArray::number(rank);
+        for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            bool numeric = false;
+            const qint64 pid = entry.toLongLong(&numeric);
+            if (!numeric)
+                continue;
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+            if (!stat.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray fields = stat.readAll();
+            const QList<QByteArray> rest = fields.mid(fields.lastIndexOf(')') + 2).split(' '); // state, ppid, ...
+            if (rest.size() < 2 || rest.at(1).toLongLong() != parent || rest.at(0) == "Z")
+                continue;
+            QFile environ(QStringLiteral("/proc/%1/environ").arg(pid));
+            if (environ.open(QIODevice::ReadOnly) && environ.readAll().split('\0').contains(wanted))
+                return pid;
+        }
+        return -1;
+    }
+
+    QTemporaryDir m_dir;
+    QString m_twoRanks; ///< the uninterrupted 2-rank run
+    QString m_data;
+    QString m_config;
+};
+
+QTEST_GUILESS_MAIN(TestDistributed)
+#include "test_distributed.moc"
