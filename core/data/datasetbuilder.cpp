@@ -11,8 +11,10 @@
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QLockFile>
 #include <QtCore/QStandardPaths>
 
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -135,6 +137,11 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
     dataset->m_issues = dataset->m_manifest.issues;
 
     const QString cacheDir = m_options.useCache ? cacheDirectory(dataset->m_manifest.root) : QString();
+    // One process decodes a cache at a time (the ranks of a distributed run on one host, the
+    // window and a CLI run): the others wait, then find every feature cached.
+    std::unique_ptr<QLockFile> building = lockCacheForBuilding(cacheDir);
+    if (cancelled())
+        return nullptr;
     // The shape every cached feature must have: an entry that disagrees is decoded again,
     // never read past its end (issue 14).
     const qint64 imageBytes = qint64(3) * m_options.preprocess.imageSize * m_options.preprocess.imageSize;
@@ -164,6 +171,7 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
     dataset->m_cacheStats.reused = int(files.size()) - dataset->m_cacheStats.decoded;
     QString warning;
     dataset->m_features->commit(live, &warning);
+    building.reset();
     if (!warning.isEmpty())
         dataset->m_issues.append(DataIssue{{}, cacheDir, 0, warning});
 
@@ -174,6 +182,26 @@ std::shared_ptr<Dataset> DatasetBuilder::build(const QString &path)
     if (!m_options.frozenPreprocess)
         measureNormalisation(*dataset);
     return cancelled() ? nullptr : dataset;
+}
+
+std::unique_ptr<QLockFile> DatasetBuilder::lockCacheForBuilding(const QString &cacheDir)
+{
+    if (cacheDir.isEmpty() || !QDir().mkpath(cacheDir))
+        return nullptr; // no cache on disk: nothing to share
+    auto lock = std::make_unique<QLockFile>(QDir(cacheDir).filePath(QStringLiteral(".building.lock")));
+    lock->setStaleLockTime(0); // a long build is not stale; a dead holder's lock is (QLockFile checks its PID)
+    bool reported = false;
+    while (!lock->tryLock(250)) {
+        if (lock->error() != QLockFile::LockFailedError)
+            return nullptr; // cannot lock here (read-only, odd file system): build unshared, as before
+        if (!reported) {
+            report(QStringLiteral("waiting for another process to finish this dataset's feature cache"), 0, 0);
+            reported = true;
+        }
+        if (cancelled())
+            return nullptr;
+    }
+    return lock;
 }
 
 QString DatasetBuilder::cacheDirectory(const QString &root) const

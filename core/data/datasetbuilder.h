@@ -4,6 +4,10 @@
 
 #include <QtCore/QSet>
 
+#include <memory>
+
+class QLockFile;
+
 class FeatureStore;
 
 /**
@@ -27,6 +31,9 @@ private:
     };
 
     QString cacheDirectory(const QString &root) const;
+    /** Holds the cache folder's build lock, waiting (cancellably) while another process holds it;
+     *  nullptr where there is no cache on disk or it cannot be locked (then built unshared). */
+    std::unique_ptr<QLockFile> lockCacheForBuilding(const QString &cacheDir);
     std::vector<MediaFile> collectMediaFiles(const Manifest &manifest) const;
     bool decodeMissing(const std::vector<MediaFile> &files, FeatureStore &store);
     void attachFeatures(Dataset &dataset);

@@ -567,6 +567,10 @@ FinishReport Trainer::train(bool resume)
             break;
         }
     }
+    if (m_group && m_allreduceSteps > 0) // what the distribution costs; bench/distributed.sh reads it
+        m_job.emitMessage(MessageLevel::Info, QStringLiteral("distributed: gradient all-reduce %1 ms per step (mean of %2 steps, waiting for the other ranks included)")
+                                                  .arg(1000.0 * m_allreduceSeconds / double(m_allreduceSteps), 0, 'f', 2)
+                                                  .arg(m_allreduceSteps));
     if (!ownsRunFolder()) {
         FinishReport done; // rank 0 evaluates, exports and reports
         done.ok = true;

@@ -119,6 +119,8 @@ private:
     MaskedReconstruction m_reconstruction; ///< reconstruct runs: the decoders
     torch::Tensor m_labelKept;  ///< semi-supervised runs with label_fraction < 1: [N] bool, the labels the task learns from
     std::unique_ptr<ProcessGroup> m_group; ///< a distributed run's ranks; null for one process
+    double m_allreduceSeconds = 0.0;      ///< this session's time in the gradient all-reduce (waiting included)
+    std::int64_t m_allreduceSteps = 0;
     MetricsLog m_metrics;
     TrainState m_state;
     std::int64_t m_totalSteps = 0;

@@ -11,6 +11,8 @@
 
 #include <QtCore/QProcessEnvironment>
 
+#include <chrono>
+
 namespace F = torch::nn::functional;
 
 bool Trainer::joinDistributed(QString *error)
@@ -93,7 +95,10 @@ bool Trainer::distributedStep(const Batch &batch, double *lossValue, QString *er
     pieces.push_back(sum.detach().reshape(1).to(torch::kFloat32));
     pieces.push_back(normaliser.reshape(1));
     torch::Tensor bucket = torch::cat(pieces).contiguous();
+    const auto reduceStart = std::chrono::steady_clock::now();
     m_group->allreduceSum(bucket);
+    m_allreduceSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - reduceStart).count();
+    ++m_allreduceSteps;
     const double total = bucket[bucket.size(0) - 1].item<double>();
     const double lossSum = bucket[bucket.size(0) - 2].item<double>();
     const double scale = total > 0.0 ? 1.0 / total : 0.0;

@@ -13,6 +13,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
 #include <chrono>
 #include <map>
 #include <cmath>
@@ -533,7 +534,13 @@ bool TrainingJob::prepareRunFolder(QString *error)
     config.task = m_task;
     config.model = m_model;
     config.train = m_train;
-    if (!runfiles::writeJsonFile(runfiles::configPath(m_runDir), config.toJson(), error))
+    QJsonObject json = config.toJson();
+    DistributedEnv distributed; // read (and checked) by prepare()
+    readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, error);
+    if (distributed.isDistributed()) // what the run was, for the record; a resume may use another world size
+        json.insert(QStringLiteral("distributed"), QJsonObject{{QStringLiteral("world_size"), distributed.worldSize},
+                                                               {QStringLiteral("launcher"), distributed.launcher}});
+    if (!runfiles::writeJsonFile(runfiles::configPath(m_runDir), json, error))
         return false;
     const std::string tokenizer = m_dataset->tokenizer().serialized();
     QFile file(runfiles::tokenizerPath(m_runDir));
