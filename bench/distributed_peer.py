@@ -21,7 +21,9 @@ def worker(rank, world, model_path, batches_path, port, results):
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
     model = torch.jit.load(model_path)
     model.train()
-    ddp = torch.nn.parallel.DistributedDataParallel(model)
+    # The export's embedding heads (the contrastive objective's) take no gradient from a
+    # classification loss: DDP must be told, as a user of this model would have to.
+    ddp = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True)
     batches = torch.load(batches_path)
     decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
     plain = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
