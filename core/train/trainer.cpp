@@ -244,23 +244,30 @@ bool Trainer::step(const Batch &batch, double *lossValue, QString *error)
         return false;
     }
     *lossValue = loss.item<double>();
-    const qint64 stepNumber = m_state.step + 1;
     if (!std::isfinite(*lossValue)) {
-        *error = QStringLiteral("the training loss became %1 at step %2 (epoch %3); try a lower learning rate")
-                     .arg(std::isnan(*lossValue) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
-                     .arg(stepNumber)
-                     .arg(m_state.epoch + 1);
+        *error = nonFiniteError("training loss", *lossValue);
         return false;
     }
     m_optimizer->zero_grad();
     loss.backward();
-    if (config.gradClipNorm > 0.0) {
-        const double norm = torch::nn::utils::clip_grad_norm_(m_parameters, config.gradClipNorm);
+    return clipAndStep(error);
+}
+
+QString Trainer::nonFiniteError(const char *what, double value) const
+{
+    return QStringLiteral("the %1 became %2 at step %3 (epoch %4); try a lower learning rate")
+        .arg(QLatin1String(what), std::isnan(value) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
+        .arg(m_state.step + 1)
+        .arg(m_state.epoch + 1);
+}
+
+bool Trainer::clipAndStep(QString *error)
+{
+    const double clipNorm = m_job.m_train.gradClipNorm;
+    if (clipNorm > 0.0) {
+        const double norm = torch::nn::utils::clip_grad_norm_(m_parameters, clipNorm);
         if (!std::isfinite(norm)) {
-            *error = QStringLiteral("the gradient became %1 at step %2 (epoch %3); try a lower learning rate")
-                         .arg(std::isnan(norm) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
-                         .arg(stepNumber)
-                         .arg(m_state.epoch + 1);
+            *error = nonFiniteError("gradient", norm);
             return false;
         }
     }

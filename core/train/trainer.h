@@ -80,6 +80,10 @@ private:
     void broadcastModel();
     /** A distributed run's step: this rank's rows' loss sum, gradients and normaliser summed over the ranks. */
     bool distributedStep(const Batch &batch, double *loss, QString *error);
+    /** Clips the gradients (when configured) and steps AdamW; false with *error on a non-finite norm. */
+    bool clipAndStep(QString *error);
+    /** "the <what> became NaN at step S (epoch E); try a lower learning rate" for the coming step. */
+    QString nonFiniteError(const char *what, double value) const;
     /** The task's loss of the batch as (sum over its rows, the normaliser taskLoss divides by). */
     std::pair<torch::Tensor, torch::Tensor> taskLossParts(const torch::Tensor &logits, const Batch &batch) const;
     /** Rank 0 (or the only process) owns the run folder: checkpoints, metrics, the model, the report. */

@@ -116,25 +116,9 @@ bool Trainer::distributedStep(const Batch &batch, double *lossValue, QString *er
         }
     }
     *lossValue = lossSum * scale;
-    const qint64 stepNumber = m_state.step + 1;
     if (!std::isfinite(*lossValue)) {
-        *error = QStringLiteral("the training loss became %1 at step %2 (epoch %3); try a lower learning rate")
-                     .arg(std::isnan(*lossValue) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
-                     .arg(stepNumber)
-                     .arg(m_state.epoch + 1);
+        *error = nonFiniteError("training loss", *lossValue);
         return false;
     }
-    // Clipping after the sum, on the gradient every rank now holds: the one-process gradient.
-    if (config.gradClipNorm > 0.0) {
-        const double norm = torch::nn::utils::clip_grad_norm_(m_parameters, config.gradClipNorm);
-        if (!std::isfinite(norm)) {
-            *error = QStringLiteral("the gradient became %1 at step %2 (epoch %3); try a lower learning rate")
-                         .arg(std::isnan(norm) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
-                         .arg(stepNumber)
-                         .arg(m_state.epoch + 1);
-            return false;
-        }
-    }
-    m_optimizer->step();
-    return true;
+    return clipAndStep(error); // after the sum, on the gradient every rank now holds: one process's
 }
