@@ -517,6 +517,22 @@ private Q_SLOTS:
         QVERIFY(m_train->log()->toPlainText().contains(QStringLiteral("cancelled at step")));
     }
 
+    void aDistributedRunIsListedLikeAnyOther()
+    {
+        // Two processes trained it (rank 0 wrote the folder, config.json records the world size):
+        // the history reads it as any other finished run.
+        const QString run = QDir::cleanPath(QFileInfo(m_finishedRun).absolutePath() + QStringLiteral("/distributed-run"));
+        const auto trained = testsupport::runFusionscope({QStringLiteral("train"), m_demo, QStringLiteral("--fusion"), QStringLiteral("concat"),
+                                                          QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--nproc-per-node"),
+                                                          QStringLiteral("2"), QStringLiteral("--out"), run});
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+        m_train->history()->refresh();
+        const int row = int(m_train->history()->runDirs().indexOf(run));
+        QVERIFY2(row >= 0, qPrintable(m_train->history()->runDirs().join(QLatin1Char(','))));
+        const QString text = m_train->history()->list()->item(row)->text();
+        QVERIFY2(text.contains(QStringLiteral("finished · test")), qPrintable(text));
+    }
+
     void cleanupTestCase()
     {
         m_window.reset();
