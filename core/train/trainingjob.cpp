@@ -14,6 +14,7 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <cmath>
@@ -254,7 +255,13 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
     *error = m_train.validate();
     if (!error->isEmpty())
         return false;
-    configureComputeThreads(m_train.threads);
+    // Ranks sharing a host share its cores (torchrun and srun start them; --nproc-per-node passes --threads).
+    DistributedEnv distributed;
+    if (!readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, error))
+        return false;
+    configureComputeThreads(m_train.threads > 0 || distributed.localWorldSize <= 1
+                                ? m_train.threads
+                                : std::max(1, availableCores() / distributed.localWorldSize));
     QString precisionWhy;
     m_precision = resolvePrecision(m_train.precision, &precisionWhy);
     m_train.precision = precisionName(m_precision); // what config.json records, so a resume matches
@@ -335,9 +342,6 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
             return false;
     }
     // In a distributed run only rank 0 writes the run folder; the others only read it to resume.
-    DistributedEnv distributed;
-    if (!readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, error))
-        return false;
     return distributed.isRoot() ? prepareRunFolder(error) : true;
 }
 
