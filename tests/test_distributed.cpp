@@ -8,6 +8,7 @@
 
 #include <torch/script.h>
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFileInfo>
@@ -148,7 +149,10 @@ private Q_SLOTS:
         const QString run = m_dir.filePath(QStringLiteral("torchrun"));
         QProcess process;
         // Debian's 1.13 spells it --nproc_per_node; --redirects/--tee keep Python 3.11's launcher from failing.
-        process.start(torchrun, {QStringLiteral("--nproc_per_node"), QStringLiteral("2"), QStringLiteral("--no_python"), QStringLiteral("--redirects"),
+        // Its own port, not torchrun's fixed default 29500, which another job on the machine may hold.
+        const QString port = QString::number(20000 + QCoreApplication::applicationPid() % 20000);
+        process.start(torchrun, {QStringLiteral("--nproc_per_node"), QStringLiteral("2"), QStringLiteral("--master_port"), port,
+                                 QStringLiteral("--no_python"), QStringLiteral("--redirects"),
                                  QStringLiteral("1"), QStringLiteral("--tee"), QStringLiteral("1"), QStringLiteral(FUSIONSCOPE_BINARY), QStringLiteral("train"),
                                  m_data, QStringLiteral("--fusion"), QStringLiteral("concat"), QStringLiteral("--epochs"), QStringLiteral("10"),
                                  QStringLiteral("--config"), m_config, QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--out"), run});
