@@ -35,9 +35,10 @@ void ConfusionMatrixView::setMatrix(const QStringList &classNames, const std::ve
     update();
 }
 
-void ConfusionMatrixView::clear()
+void ConfusionMatrixView::clear(const QString &why)
 {
     setMatrix({}, {});
+    m_emptyText = why;
 }
 
 int ConfusionMatrixView::count(int truth, int predicted) const
@@ -125,7 +126,8 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
     const QColor text = palette().color(QPalette::Text);
     if (classCount() == 0) {
         painter.setPen(NoteLabel::mutedColor(palette()));
-        painter.drawText(rect(), Qt::AlignCenter, tr("No confusion matrix yet"));
+        painter.drawText(rect().adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
+                         m_emptyText.isEmpty() ? tr("No confusion matrix yet") : m_emptyText);
         return;
     }
     const Layout l = layout();

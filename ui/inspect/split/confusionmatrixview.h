@@ -17,7 +17,8 @@ public:
 
     /** `counts` is [true][predicted], square, one row per class name. */
     void setMatrix(const QStringList &classNames, const std::vector<std::vector<int>> &counts);
-    void clear();
+    /** No matrix; `why` (e.g. a model without classes) replaces "No confusion matrix yet". */
+    void clear(const QString &why = QString());
 
     int classCount() const { return int(m_names.size()); }
     int count(int truth, int predicted) const;
@@ -41,6 +42,7 @@ protected:
     bool event(QEvent *event) override;
 
 private:
+    QString m_emptyText; ///< shown while there is no matrix; empty: "No confusion matrix yet"
     struct Layout
     {
         QRect grid;

@@ -309,7 +309,8 @@ void SplitViews::showRepresentationResult(const SplitExplanation &r)
     m_pointing->setToolTip(tooltip);
     m_tabs->setTabText(0, tr("Modalities"));
     m_outcomes->setCurrentWidget(m_confusion);
-    m_confusion->clear();
+    m_confusion->clear(tr("No confusion matrix: the model learnt without labels and predicts no class. "
+                          "The Embeddings tab maps its embedding space and searches across its modalities."));
     m_subsets->clearAccuracies();
     m_subsetNote->setText(tr("No task to score by modality subset: the model learnt without labels."));
     m_contribution->setContributions(r.meanAbsShapley, r.playerCount, tr("embedding cosine"));
