@@ -405,7 +405,7 @@ int runTrainCommand(const QStringList &arguments)
                      << Qt::flush;
     };
     DistributedEnv distributed;
-    const bool otherRank = readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, &error) && !distributed.isRoot();
+    const bool otherRank = processDistributedEnv(&distributed, &error) && !distributed.isRoot();
     callbacks.message = [&](MessageLevel level, const QString &text) {
         if (level == MessageLevel::Error)
             return; // the final reason is printed once, below

@@ -1,6 +1,7 @@
 #include "core/dist/distributedenv.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace {
 
@@ -97,6 +98,22 @@ bool readDistributedEnv(const QProcessEnvironment &environment, DistributedEnv *
         env->localWorldSize = env->localRank + 1;
     if (env->masterPort > 65535) {
         *error = QStringLiteral("MASTER_PORT=%1 is not a TCP port").arg(env->masterPort);
+        return false;
+    }
+    return true;
+}
+
+bool processDistributedEnv(DistributedEnv *env, QString *error)
+{
+    static const auto read = [] {
+        std::pair<DistributedEnv, QString> result;
+        if (!readDistributedEnv(QProcessEnvironment::systemEnvironment(), &result.first, &result.second) && result.second.isEmpty())
+            result.second = QStringLiteral("unreadable distributed environment");
+        return result;
+    }();
+    *env = read.first;
+    if (!read.second.isEmpty()) {
+        *error = read.second;
         return false;
     }
     return true;

@@ -36,5 +36,11 @@ struct DistributedEnv
  */
 bool readDistributedEnv(const QProcessEnvironment &environment, DistributedEnv *env, QString *error);
 
+/**
+ * This process's place, read from its environment once (the trainer, the run folder and the
+ * command's output all ask). False with the sentence readDistributedEnv gave when it is broken.
+ */
+bool processDistributedEnv(DistributedEnv *env, QString *error);
+
 /** The first host of a Slurm node list: "gpu[03-05,9],cpu1" → "gpu03". */
 QString slurmFirstHost(const QString &nodeList);

@@ -187,7 +187,7 @@ SampleForward explainOne(torch::jit::Module &module, const Batch &one, bool grad
         fullValues = gameValues.select(0, 0).detach().to(torch::kFloat64).contiguous();
         result.predicted = int(readout.explainedColumns(scores.detach())[0].item<std::int64_t>());
         const at::Tensor probabilities = readout.readings(scores.detach(), reference).select(0, 0).to(torch::kFloat32).contiguous();
-        if (readout.representation == QLatin1String("joint")) // only an aligned model's embeddings share a space
+        if (readout.isJoint())
             result.agreement = pairAgreement(output, 0, players);
         result.probabilities.assign(probabilities.data_ptr<float>(), probabilities.data_ptr<float>() + probabilities.numel());
         fullValue = fullValues[result.predicted].item<double>();

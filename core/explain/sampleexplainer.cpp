@@ -97,7 +97,7 @@ SampleExplanation explainSample(torch::jit::Module &module, const Dataset &datas
         sample.maps = std::move(forward.maps);
         sample.contribution = forward.contribution;
         sample.agreement = forward.agreement;
-        if (settings.readout.representation == QLatin1String("joint"))
+        if (settings.readout.isJoint())
             agreement = agreementHeats(module, one, settings.geometry);
     } catch (const std::exception &error) {
         sample.error = QStringLiteral("explaining sample %1 failed: %2").arg(sample.sampleId, torchErrorSentence(error));

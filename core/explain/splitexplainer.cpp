@@ -282,7 +282,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                     }
                 }
                 split.predictions.push_back(std::move(outcome));
-                if (readout.representation == QLatin1String("joint")) { // only an aligned model's embeddings share a space
+                if (readout.isJoint()) {
                     tally.addAgreement(pairAgreement(full, row, players));
                 } else if (!representation) {
                     const std::array<const float *, 3> unimodal{readings[1].data_ptr<float>() + row * columns,
@@ -297,7 +297,7 @@ SplitExplanation explainSplit(torch::jit::Module &module, const Dataset &dataset
                     SampleExplanation sample;
                     describeSample(&sample, dataset, index, settings.geometry);
                     sample.maps = attentionMapsOf(full, row);
-                    if (readout.representation == QLatin1String("joint") && !agreementDone) {
+                    if (readout.isJoint() && !agreementDone) {
                         agreement = agreementHeats(module, batch, settings.geometry); // once per batch, when needed
                         agreementDone = true;
                     }

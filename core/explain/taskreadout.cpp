@@ -40,7 +40,7 @@ at::Tensor TaskReadout::scores(const ForwardOutput &output) const
 {
     if (representation.isEmpty())
         return output.logits;
-    if (representation == QLatin1String("joint")) {
+    if (isJoint()) {
         at::Tensor sum;
         for (const at::Tensor &embedding : output.modalityEmbeddings) {
             if (embedding.defined())

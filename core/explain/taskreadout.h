@@ -35,6 +35,8 @@ struct TaskReadout
 {
     TaskSpec task;
     QString representation;          ///< "joint" or "fused" for a model without task outputs; empty otherwise
+    /** The joint representation: only an aligned model's modality embeddings share one space (agreement, its heat). */
+    bool isJoint() const { return representation == QLatin1String("joint"); }
     int outputs = 0;                 ///< logit columns
     int chosen = -1;                 ///< the target or tag to explain; -1: the default above
     std::vector<int> columnOfTarget; ///< model column k → the dataset's target column (-1: the dataset lacks it)

@@ -9,7 +9,6 @@
 #include "core/train/trainingjob.h"
 #include "core/util/precision.h"
 
-#include <QtCore/QProcessEnvironment>
 
 #include <chrono>
 
@@ -18,7 +17,7 @@ namespace F = torch::nn::functional;
 bool Trainer::joinDistributed(QString *error)
 {
     DistributedEnv env;
-    if (!readDistributedEnv(QProcessEnvironment::systemEnvironment(), &env, error))
+    if (!processDistributedEnv(&env, error))
         return false;
     if (!env.isDistributed())
         return true;

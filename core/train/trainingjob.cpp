@@ -257,7 +257,7 @@ bool TrainingJob::prepare(QString *error, std::optional<LoadedModel> *initial)
         return false;
     // Ranks sharing a host share its cores (torchrun and srun start them; --nproc-per-node passes --threads).
     DistributedEnv distributed;
-    if (!readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, error))
+    if (!processDistributedEnv(&distributed, error))
         return false;
     configureComputeThreads(m_train.threads > 0 || distributed.localWorldSize <= 1
                                 ? m_train.threads
@@ -540,7 +540,7 @@ bool TrainingJob::prepareRunFolder(QString *error)
     config.train = m_train;
     QJsonObject json = config.toJson();
     DistributedEnv distributed; // read (and checked) by prepare()
-    readDistributedEnv(QProcessEnvironment::systemEnvironment(), &distributed, error);
+    processDistributedEnv(&distributed, error);
     if (distributed.isDistributed()) // what the run was, for the record; a resume may use another world size
         json.insert(QStringLiteral("distributed"), QJsonObject{{QStringLiteral("world_size"), distributed.worldSize},
                                                                {QStringLiteral("launcher"), distributed.launcher}});
