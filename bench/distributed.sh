@@ -4,7 +4,8 @@
 # peer's torch.nn.parallel.DistributedDataParallel (Gloo, 2 processes x 1 thread) training the
 # same TorchScript export on the same global batches, as installed and with
 # OPENBLAS_NUM_THREADS=1. Ours: the median windowed samples/s of the second epoch's step
-# records (metrics.jsonl, global samples), and rank 0's mean all-reduce time per step.
+# records (metrics.jsonl, global samples), and rank 0's mean all-reduce wait per step after the
+# backward — with the default 1 MB buckets overlapped with the backward, and with one bucket.
 # Usage: bench/distributed.sh [SAMPLES] [FUSION]   (default 4000 attention)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,18 +38,23 @@ PY
 
 one=$(ours one --threads 2)
 two=$(ours two --nproc-per-node 2)
+# One bucket as large as the model: its sum starts when the backward ends (no overlap).
+whole=$(FUSIONSCOPE_DIST_BUCKET_MB=100000 ours whole --nproc-per-node 2)
 peer_default=$(/usr/bin/python3 bench/distributed_peer.py "$out/model.pt" "$out/batches.pt" 2)
 peer_tuned=$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/distributed_peer.py "$out/model.pt" "$out/batches.pt" 2)
 
-/usr/bin/python3 - "$one" "$two" "$peer_default" "$peer_tuned" "$samples" "$fusion" <<'PY'
+/usr/bin/python3 - "$one" "$two" "$peer_default" "$peer_tuned" "$samples" "$fusion" "$whole" <<'PY'
 import json, sys
 one, two, peer, tuned = (json.loads(a) for a in sys.argv[1:5])
+whole = json.loads(sys.argv[7])
 print(f"distributed training, {sys.argv[6]}, {sys.argv[5]} samples, fp32, global batch 64 (samples/s, steady)")
 print(f"  FusionScope 1 process x 2 threads   {one['samples_per_second']:8.0f}")
-print(f"  FusionScope 2 processes x 1 thread  {two['samples_per_second']:8.0f}   all-reduce {two['allreduce_ms']:.2f} ms/step (rank 0, waiting included)")
+print(f"  FusionScope 2 processes x 1 thread  {two['samples_per_second']:8.0f}   all-reduce after the backward {two['allreduce_ms']:.2f} ms/step (rank 0, waiting included; 1 MB buckets overlapped with the backward)")
+print(f"    the same, one bucket (no overlap)  {whole['samples_per_second']:8.0f}   all-reduce after the backward {whole['allreduce_ms']:.2f} ms/step")
 print(f"  Python DDP 2 x 1, as installed      {peer['samples_per_second']:8.0f}")
 print(f"  Python DDP 2 x 1, OPENBLAS_NUM_THREADS=1 {tuned['samples_per_second']:8.0f}")
 print(f"  ratios: ours 2x1 / 1x2 {two['samples_per_second'] / one['samples_per_second']:.2f}; "
+      f"overlapped / one bucket {two['samples_per_second'] / whole['samples_per_second']:.2f}; "
       f"ours 2x1 / DDP default {two['samples_per_second'] / peer['samples_per_second']:.2f}; "
       f"ours 2x1 / DDP tuned {two['samples_per_second'] / tuned['samples_per_second']:.2f}")
 PY

@@ -4,7 +4,10 @@
 #include "tests/datasetfixture.h"
 #include "tests/testsupport.h"
 
+#include "core/data/batch.h"
 #include "core/dist/distributedenv.h"
+#include "core/dist/evalshard.h"
+#include "core/dist/processgroup.h"
 
 #include <torch/script.h>
 
@@ -22,6 +25,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <thread>
 #include <sys/types.h>
 
 namespace {
@@ -55,6 +59,11 @@ std::vector<double> stepLosses(const QString &runDir)
     }
     return losses;
 }
+
+/** The equality config with model dropout: each rank draws its own masks, which a resume must continue. */
+constexpr const char *kDropoutConfig =
+    R"({"model":{"dim":32,"heads":2,"image_size":32,"norm":"group","dropout":0.2},)"
+    R"("train":{"batch_size":48,"precision":"fp32","learning_rate":0.0001,"modality_dropout":0,"log_every_steps":1}})";
 
 double relativeDistance(const std::vector<at::Tensor> &a, const std::vector<at::Tensor> &b)
 {
@@ -113,6 +122,62 @@ private Q_SLOTS:
         QVERIFY(!readDistributedEnv(broken, &env, &error) && error.contains(QLatin1String("MASTER_PORT=http")));
     }
 
+    void shardedEvaluationGivesEveryRankTheWholeBatch()
+    {
+        // N ranks in this process (threads) on loopback: each forwards ceil(B/N) rows — its stride,
+        // padded with the last row — and every rank gets the batch's B rows back in order.
+        for (const auto &[world, rows] : std::vector<std::pair<int, int>>{{2, 5}, {3, 7}, {3, 1}}) {
+            const int port = 20000 + int((QCoreApplication::applicationPid() + 7 * world + rows) % 20000);
+            std::vector<at::Tensor> results(static_cast<std::size_t>(world));
+            std::vector<std::vector<int>> forwarded(static_cast<std::size_t>(world));
+            std::vector<QString> errors(static_cast<std::size_t>(world));
+            std::vector<std::thread> ranks;
+            for (int rank = 0; rank < world; ++rank) {
+                ranks.emplace_back([&, rank] {
+                    DistributedEnv env;
+                    env.rank = rank;
+                    env.worldSize = world;
+                    env.masterPort = port;
+                    env.timeoutSeconds = 20;
+                    env.launcher = QStringLiteral("environment");
+                    QString error;
+                    const std::unique_ptr<ProcessGroup> group = ProcessGroup::join(env, &error);
+                    if (!group) {
+                        errors[std::size_t(rank)] = error;
+                        return;
+                    }
+                    Batch batch; // row i's text holds i; the "model" answers a row with its text and its presence
+                    batch.text = torch::arange(rows, torch::kLong).unsqueeze(1);
+                    batch.image = torch::zeros({rows, 3, 2, 2});
+                    batch.audio = torch::zeros({rows, 1, 2, 2});
+                    batch.present = torch::ones({rows, 3});
+                    batch.labels = torch::arange(rows, torch::kLong);
+                    for (int i = 0; i < rows; ++i)
+                        batch.indices.push_back(100 + i);
+                    const at::Tensor present = batch.present * torch::tensor({1.0f, 0.0f, 1.0f});
+                    results[std::size_t(rank)] = gatherShardedRows(*group, batch, present, [&](const Batch &part, const at::Tensor &partPresent) {
+                        for (int index : part.indices)
+                            forwarded[std::size_t(rank)].push_back(index - 100);
+                        return torch::cat({part.text.to(torch::kFloat), partPresent}, 1);
+                    });
+                });
+            }
+            for (std::thread &thread : ranks)
+                thread.join();
+            const at::Tensor expected = torch::cat({torch::arange(rows, torch::kFloat).unsqueeze(1),
+                                                    torch::tensor({1.0f, 0.0f, 1.0f}).expand({rows, 3})}, 1);
+            for (int rank = 0; rank < world; ++rank) {
+                QVERIFY2(errors[std::size_t(rank)].isEmpty(), qPrintable(errors[std::size_t(rank)]));
+                QVERIFY2(torch::equal(results[std::size_t(rank)], expected),
+                         qPrintable(QStringLiteral("%1 ranks, %2 rows: rank %3 got the wrong rows").arg(world).arg(rows).arg(rank)));
+                std::vector<int> stride;
+                for (int k = 0; k < (rows + world - 1) / world; ++k)
+                    stride.push_back(std::min(rank + k * world, rows - 1));
+                QCOMPARE(forwarded[std::size_t(rank)], stride);
+            }
+        }
+    }
+
     void ranksTrainWhatOneProcessTrains()
     {
         const QString single = train(QStringLiteral("one"), 1);
@@ -130,6 +195,20 @@ private Q_SLOTS:
                          qPrintable(QStringLiteral("%1 ranks, step %2: loss %3 vs %4").arg(ranks).arg(k).arg(losses[k], 0, 'g', 9).arg(reference[k], 0, 'g', 9)));
             const double distance = relativeDistance(expected, parameters(run + QStringLiteral("/model.pt")));
             QVERIFY2(distance < 1e-5, qPrintable(QStringLiteral("%1 ranks: parameters %2 (relative) from one process's").arg(ranks).arg(distance)));
+            // Validation and test were split across the ranks and gathered: the figures one process reports.
+            const QJsonObject oneReport = testsupport::readJson(single + QStringLiteral("/report.json"));
+            const QJsonObject report = testsupport::readJson(run + QStringLiteral("/report.json"));
+            const QJsonObject oneTest = oneReport.value(QStringLiteral("test")).toObject();
+            const QJsonObject test = report.value(QStringLiteral("test")).toObject();
+            QCOMPARE(test.value(QStringLiteral("samples")).toInt(), oneTest.value(QStringLiteral("samples")).toInt());
+            QCOMPARE(test.value(QStringLiteral("accuracy")).toDouble(), oneTest.value(QStringLiteral("accuracy")).toDouble());
+            QCOMPARE(test.value(QStringLiteral("confusion")), oneTest.value(QStringLiteral("confusion")));
+            QCOMPARE(test.value(QStringLiteral("subset_accuracy")), oneTest.value(QStringLiteral("subset_accuracy")));
+            for (const auto &[figure, mine, theirs] : {std::make_tuple("test loss", test.value(QStringLiteral("loss")).toDouble(),
+                                                                       oneTest.value(QStringLiteral("loss")).toDouble()),
+                                                       std::make_tuple("validation loss", report.value(QStringLiteral("validation")).toObject().value(QStringLiteral("loss")).toDouble(),
+                                                                       oneReport.value(QStringLiteral("validation")).toObject().value(QStringLiteral("loss")).toDouble())})
+                QVERIFY2(std::abs(mine - theirs) <= 1e-5 * std::abs(theirs), qPrintable(QStringLiteral("%1 ranks: %2 %3 vs %4").arg(ranks).arg(QLatin1String(figure)).arg(mine).arg(theirs)));
             QCOMPARE(testsupport::readJson(run + QStringLiteral("/config.json")).value(QStringLiteral("distributed")).toObject()
                          .value(QStringLiteral("world_size")).toInt(), ranks);
             // Rank 0 wrote the run folder as one process would; the others nothing.
@@ -165,44 +244,40 @@ private Q_SLOTS:
     void aKilledRankStopsTheRunAndResumeFinishesIt()
     {
         QVERIFY(!m_twoRanks.isEmpty());
-        const QString run = m_dir.filePath(QStringLiteral("killed"));
-        QProcess launcher;
-        launcher.start(QStringLiteral(FUSIONSCOPE_BINARY),
-                       {QStringLiteral("train"), m_data, QStringLiteral("--fusion"), QStringLiteral("concat"), QStringLiteral("--epochs"),
-                        QStringLiteral("10"), QStringLiteral("--config"), m_config, QStringLiteral("--threads"), QStringLiteral("1"),
-                        QStringLiteral("--out"), run, QStringLiteral("--nproc-per-node"), QStringLiteral("2")});
-        QVERIFY(launcher.waitForStarted());
-        // Mid-run (after epoch 2's checkpoint), SIGKILL the rank-1 worker.
-        QTRY_VERIFY_WITH_TIMEOUT(stepLosses(run).size() >= 8, 120000);
-        const qint64 victim = childWithRank(launcher.processId(), 1);
-        QVERIFY(victim > 0);
-        QVERIFY(::kill(pid_t(victim), SIGKILL) == 0);
-        QElapsedTimer clock;
-        clock.start();
-        QVERIFY(launcher.waitForFinished(60000)); // within the default timeout
-        qInfo("the launcher exited %.1f s after the kill", clock.elapsed() / 1000.0);
-        QVERIFY(launcher.exitCode() != 0);
-        const QByteArray err = launcher.readAllStandardError();
-        QVERIFY2(err.contains("rank 1 exited") && err.contains("(killed)"), err.constData());
-        QVERIFY2(err.contains("failed on rank 0 of 2"), err.constData()); // rank 0 names itself and the step
-        QVERIFY(childWithRank(launcher.processId(), 0) < 0); // no orphan left behind
-        QVERIFY(QFileInfo::exists(run + QStringLiteral("/checkpoints/last.pt")));
-
+        const QString run = killRankOneMidRun(QStringLiteral("killed"), m_config);
+        QVERIFY(!run.isEmpty());
         // The same world size continues bit for bit; another one continues the same global batches.
         const QString copy = m_dir.filePath(QStringLiteral("killed-on-3"));
         QCOMPARE(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-r"), run, copy}), 0);
         const std::vector<at::Tensor> uninterrupted = parameters(m_twoRanks + QStringLiteral("/model.pt"));
         for (const auto &[folder, ranks] : std::vector<std::pair<QString, int>>{{run, 2}, {copy, 3}}) {
-            const auto resumed = testsupport::runFusionscope({QStringLiteral("train"), QStringLiteral("--resume"), folder, QStringLiteral("--threads"),
-                                                              QStringLiteral("1"), QStringLiteral("--nproc-per-node"), QString::number(ranks)});
+            const auto resumed = resume(folder, ranks);
             QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
             const double distance = relativeDistance(uninterrupted, parameters(folder + QStringLiteral("/model.pt")));
             qInfo("resumed on %d ranks: %.2e (relative) from the uninterrupted 2-rank run", ranks, distance);
-            if (ranks == 2)
+            if (ranks == 2) {
                 QCOMPARE(distance, 0.0);
-            else
+            } else {
                 QVERIFY2(distance < 1e-5, qPrintable(QString::number(distance)));
+                QVERIFY2((resumed.out + resumed.err).contains("written by 2 ranks and resumes on 3"), resumed.out.constData());
+            }
         }
+    }
+
+    void eachRanksDropoutStreamSurvivesAResume()
+    {
+        // With model dropout every rank draws its own masks: the checkpoint keeps every rank's
+        // generator, so rank 1 goes on with its own stream, not rank 0's, and the run is bit-exact.
+        const QString dropoutConfig = m_dir.filePath(QStringLiteral("dropout.json"));
+        testsupport::writeFile(dropoutConfig, kDropoutConfig);
+        const QString uninterrupted = train(QStringLiteral("dropout-whole"), 2, dropoutConfig);
+        QVERIFY(!uninterrupted.isEmpty());
+        const QString run = killRankOneMidRun(QStringLiteral("dropout-killed"), dropoutConfig);
+        QVERIFY(!run.isEmpty());
+        const auto resumed = resume(run, 2);
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QCOMPARE(relativeDistance(parameters(uninterrupted + QStringLiteral("/model.pt")), parameters(run + QStringLiteral("/model.pt"))), 0.0);
+        QCOMPARE(stepLosses(run).back(), stepLosses(uninterrupted).back());
     }
 
     void contrastiveRunsAreRefusedWithTheReason()
@@ -217,12 +292,12 @@ private Q_SLOTS:
 
 private:
     /** `train --nproc-per-node N` (plain `train` for 1) of 10 epochs; the run folder, or empty after a warning. */
-    QString train(const QString &name, int ranks)
+    QString train(const QString &name, int ranks, const QString &config = {})
     {
         const QString run = m_dir.filePath(name);
         QStringList arguments{QStringLiteral("train"), m_data, QStringLiteral("--fusion"), QStringLiteral("concat"), QStringLiteral("--epochs"),
-                              QStringLiteral("10"), QStringLiteral("--config"), m_config, QStringLiteral("--threads"), QStringLiteral("1"),
-                              QStringLiteral("--out"), run};
+                              QStringLiteral("10"), QStringLiteral("--config"), config.isEmpty() ? m_config : config, QStringLiteral("--threads"),
+                              QStringLiteral("1"), QStringLiteral("--out"), run};
         if (ranks > 1)
             arguments << QStringLiteral("--nproc-per-node") << QString::number(ranks);
         const auto result = testsupport::runFusionscope(arguments);
@@ -231,6 +306,50 @@ private:
             return {};
         }
         return run;
+    }
+
+    /**
+     * Starts a 2-rank run and SIGKILLs its rank-1 worker mid-run (after epoch 2's checkpoint); checks
+     * that the launcher then exits non-zero within the timeout, naming the dead rank, with no orphan
+     * and the checkpoint intact. The run folder, or empty after a failed check.
+     */
+    QString killRankOneMidRun(const QString &name, const QString &config)
+    {
+        const QString run = m_dir.filePath(name);
+        QProcess launcher;
+        launcher.start(QStringLiteral(FUSIONSCOPE_BINARY),
+                       {QStringLiteral("train"), m_data, QStringLiteral("--fusion"), QStringLiteral("concat"), QStringLiteral("--epochs"),
+                        QStringLiteral("10"), QStringLiteral("--config"), config, QStringLiteral("--threads"), QStringLiteral("1"),
+                        QStringLiteral("--out"), run, QStringLiteral("--nproc-per-node"), QStringLiteral("2")});
+        [&] {
+            QVERIFY(launcher.waitForStarted());
+            QTRY_VERIFY_WITH_TIMEOUT(stepLosses(run).size() >= 8, 120000);
+            const qint64 victim = childWithRank(launcher.processId(), 1);
+            QVERIFY(victim > 0);
+            QVERIFY(::kill(pid_t(victim), SIGKILL) == 0);
+        }();
+        QElapsedTimer clock;
+        clock.start();
+        if (!launcher.waitForFinished(60000)) { // within the default timeout
+            qWarning("the launcher still runs 60 s after rank 1 was killed");
+            launcher.kill();
+            return {};
+        }
+        qInfo("the launcher exited %.1f s after the kill", clock.elapsed() / 1000.0);
+        const QByteArray err = launcher.readAllStandardError();
+        const bool named = err.contains("rank 1 exited") && err.contains("(killed)") && err.contains("failed on rank 0 of 2");
+        if (launcher.exitCode() == 0 || !named || childWithRank(launcher.processId(), 0) > 0
+            || !QFileInfo::exists(run + QStringLiteral("/checkpoints/last.pt"))) {
+            qWarning("after the kill: exit code %d, orphan %lld, stderr:\n%s", launcher.exitCode(), childWithRank(launcher.processId(), 0), err.constData());
+            return {};
+        }
+        return run;
+    }
+
+    testsupport::ProcessResult resume(const QString &run, int ranks)
+    {
+        return testsupport::runFusionscope({QStringLiteral("train"), QStringLiteral("--resume"), run, QStringLiteral("--threads"),
+                                            QStringLiteral("1"), QStringLiteral("--nproc-per-node"), QString::number(ranks)});
     }
 
     /** The live child of `parent` whose environment has RANK=rank; -1 when there is none. */

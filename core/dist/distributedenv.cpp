@@ -49,7 +49,8 @@ QString slurmFirstHost(const QString &nodeList)
 bool readDistributedEnv(const QProcessEnvironment &environment, DistributedEnv *env, QString *error)
 {
     *env = DistributedEnv();
-    if (!readInt(environment, QStringLiteral("FUSIONSCOPE_DIST_TIMEOUT"), 1, &env->timeoutSeconds, error))
+    if (!readInt(environment, QStringLiteral("FUSIONSCOPE_DIST_TIMEOUT"), 1, &env->timeoutSeconds, error)
+        || !readInt(environment, QStringLiteral("FUSIONSCOPE_DIST_BUCKET_MB"), 1, &env->bucketMegabytes, error))
         return false;
     env->socketInterface = environment.value(QStringLiteral("GLOO_SOCKET_IFNAME")).trimmed();
     if (environment.contains(QStringLiteral("WORLD_SIZE"))) {

@@ -65,3 +65,30 @@ void ProcessGroup::allreduceSum(at::Tensor &flat)
     std::vector<at::Tensor> one{flat};
     d->group->allreduce(one)->wait(); // ReduceOp::SUM; Gloo has no AVG
 }
+
+std::function<void()> ProcessGroup::allreduceSumAsync(at::Tensor flat)
+{
+    std::vector<at::Tensor> one{std::move(flat)};
+    c10::intrusive_ptr<c10d::Work> work = d->group->allreduce(one);
+    return [work] { work->wait(); };
+}
+
+std::vector<at::Tensor> ProcessGroup::allgather(const at::Tensor &local)
+{
+    // Normal tensors even under the caller's inference mode: Gloo's own thread writes them, where
+    // that thread-local mode is off and an inference tensor refuses in-place updates.
+    const c10::InferenceMode normalTensors(false);
+    std::vector<at::Tensor> input{local.contiguous()};
+    std::vector<std::vector<at::Tensor>> output(1);
+    for (int rank = 0; rank < worldSize(); ++rank)
+        output[0].push_back(at::empty_like(input[0]));
+    d->group->allgather(output, input)->wait();
+    return output[0];
+}
+
+std::int64_t ProcessGroup::broadcastValue(std::int64_t value)
+{
+    at::Tensor one = at::full({1}, value, at::kLong);
+    broadcast({one});
+    return one.item<std::int64_t>();
+}

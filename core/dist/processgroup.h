@@ -7,6 +7,8 @@
 
 #include <torch/script.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -30,6 +32,16 @@ public:
     void broadcast(std::vector<at::Tensor> tensors);
     /** Sums `flat` (one contiguous float tensor) over the ranks, in place. */
     void allreduceSum(at::Tensor &flat);
+    /**
+     * Starts summing `flat` over the ranks in place on Gloo's own thread and returns at once; the
+     * returned function waits for it (and throws what the collective threw). Every rank must start
+     * its collectives in the same order.
+     */
+    std::function<void()> allreduceSumAsync(at::Tensor flat);
+    /** Every rank's `local` (the same shape and type on every rank), in rank order. */
+    std::vector<at::Tensor> allgather(const at::Tensor &local);
+    /** Rank 0's `value` on every rank: how the ranks agree on a decision only rank 0 can make. */
+    std::int64_t broadcastValue(std::int64_t value);
 
 private:
     struct Private;

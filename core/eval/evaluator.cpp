@@ -1,12 +1,15 @@
 #include "core/eval/evaluator.h"
 
 #include "core/data/batch.h"
+#include "core/dist/evalshard.h"
 #include "core/eval/modelio.h"
 
 #include <array>
 #include <cmath>
 
-at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const at::Tensor &present)
+namespace {
+
+at::Tensor localLogits(torch::jit::Module &module, const Batch &batch, const at::Tensor &present)
 {
     const c10::IValue output = module.forward({batch.text, batch.image, batch.audio, present});
     if (!output.isGenericDict())
@@ -16,6 +19,18 @@ at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const a
     if (logits == dict.end() || !logits->value().isTensor())
         throw std::runtime_error("forward's output has no \"logits\" tensor");
     return logits->value().toTensor().to(torch::kFloat32);
+}
+
+} // namespace
+
+at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const at::Tensor &present)
+{
+    if (ProcessGroup *group = EvalShardScope::current()) { // a distributed run's evaluation: 1/N of the rows here
+        return gatherShardedRows(*group, batch, present, [&module](const Batch &rows, const at::Tensor &rowsPresent) {
+            return localLogits(module, rows, rowsPresent);
+        });
+    }
+    return localLogits(module, batch, present);
 }
 
 void forEachEvalBatch(torch::jit::Module &module, const Dataset &dataset, const std::vector<int> &indices, int batchSize,

@@ -18,7 +18,11 @@ struct Batch;
 inline constexpr std::array<std::array<float, 3>, 7> kSubsetMasks{{
     {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
 
-/** The module's "logits" output for `batch` with this presence mask, as fp32; throws on a broken contract. */
+/**
+ * The module's "logits" output for `batch` with this presence mask, as fp32; throws on a broken
+ * contract. Under an EvalShardScope (a distributed run) each rank forwards its stride of the rows
+ * and every rank gets all of them.
+ */
 at::Tensor forwardLogits(torch::jit::Module &module, const Batch &batch, const at::Tensor &present);
 
 /**

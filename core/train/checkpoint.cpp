@@ -81,20 +81,6 @@ bool commitArchive(torch::serialize::OutputArchive &archive, const QString &path
     return writeFileAtomically(path, data.data(), qint64(data.size()), error);
 }
 
-at::Tensor cpuGeneratorState()
-{
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    return generator.get_state();
-}
-
-void setCpuGeneratorState(const at::Tensor &state)
-{
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(state);
-}
-
 template<typename T>
 T readScalar(torch::serialize::InputArchive &archive, const char *key);
 
@@ -152,8 +138,22 @@ QString failure(const QString &path, const char *what, const std::exception &e)
 
 } // namespace
 
+at::Tensor cpuGeneratorState()
+{
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    return generator.get_state();
+}
+
+void setCpuGeneratorState(const at::Tensor &state)
+{
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state);
+}
+
 bool saveCheckpoint(const QString &path, const torch::jit::Module &module, torch::optim::Optimizer &optimizer,
-                    const TrainState &state, QString *error)
+                    const TrainState &state, QString *error, const at::Tensor &rankGenerators)
 {
     try {
         torch::serialize::OutputArchive archive;
@@ -163,6 +163,8 @@ bool saveCheckpoint(const QString &path, const torch::jit::Module &module, torch
         optimizer.save(optimizerArchive);
         archive.write("optimizer", optimizerArchive);
         archive.write("rng_torch_cpu", cpuGeneratorState(), /*is_buffer=*/true);
+        if (rankGenerators.defined())
+            archive.write("rng_torch_cpu_ranks", rankGenerators, /*is_buffer=*/true);
         archive.write("epoch", c10::IValue(std::int64_t(state.epoch)));
         archive.write("batch_in_epoch", c10::IValue(std::int64_t(state.batchInEpoch)));
         archive.write("step", c10::IValue(state.step));
@@ -181,7 +183,7 @@ bool saveCheckpoint(const QString &path, const torch::jit::Module &module, torch
 }
 
 bool loadCheckpoint(const QString &path, torch::jit::Module &module, torch::optim::Optimizer &optimizer,
-                    TrainState *state, QString *error)
+                    TrainState *state, QString *error, at::Tensor *rankGenerators)
 {
     try {
         torch::serialize::InputArchive archive;
@@ -202,6 +204,10 @@ bool loadCheckpoint(const QString &path, torch::jit::Module &module, torch::opti
         at::Tensor rng;
         archive.read("rng_torch_cpu", rng, /*is_buffer=*/true);
         setCpuGeneratorState(rng);
+        if (rankGenerators) {
+            *rankGenerators = at::Tensor();
+            archive.try_read("rng_torch_cpu_ranks", *rankGenerators, /*is_buffer=*/true);
+        }
         *state = readState(archive);
         return true;
     } catch (const std::exception &e) {

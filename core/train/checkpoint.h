@@ -27,15 +27,25 @@ struct TrainState
 /**
  * checkpoints/last.pt: model parameters and buffers, AdamW state, the torch CPU generator
  * (dropout) and TrainState, written to a temp file, fsynced and renamed so a kill or a full
- * disk never leaves half a checkpoint: the previous one stays. False with a sentence naming
- * the file and the reason ("No space left on device") on failure; never throws.
+ * disk never leaves half a checkpoint: the previous one stays. `rankGenerators` ([ranks, S]
+ * bytes, a distributed run's every rank's generator state) is kept beside the process's own.
+ * False with a sentence naming the file and the reason ("No space left on device") on
+ * failure; never throws.
  */
 bool saveCheckpoint(const QString &path, const torch::jit::Module &module, torch::optim::Optimizer &optimizer,
-                    const TrainState &state, QString *error);
+                    const TrainState &state, QString *error, const at::Tensor &rankGenerators = {});
 
-/** Restores what saveCheckpoint wrote into a module of the same architecture. */
+/**
+ * Restores what saveCheckpoint wrote into a module of the same architecture, the generator
+ * included; `rankGenerators` receives the ranks' generator states (undefined when the run had
+ * one process, or the checkpoint predates them).
+ */
 bool loadCheckpoint(const QString &path, torch::jit::Module &module, torch::optim::Optimizer &optimizer,
-                    TrainState *state, QString *error);
+                    TrainState *state, QString *error, at::Tensor *rankGenerators = nullptr);
+
+/** The torch CPU generator's state (what model dropout draws from), and setting it back. */
+at::Tensor cpuGeneratorState();
+void setCpuGeneratorState(const at::Tensor &state);
 
 /** Only where a checkpoint stands (step, epoch, best loss), without touching any model. */
 bool readCheckpointState(const QString &path, TrainState *state, QString *error);

@@ -1,6 +1,8 @@
 #include "core/train/trainer.h"
 
 #include "core/data/batchloader.h"
+#include "core/dist/evalshard.h"
+#include "core/dist/gradientbuckets.h"
 #include "core/eval/embeddingpass.h"
 #include "core/eval/embeddingprobe.h"
 #include "core/eval/evaluator.h"
@@ -136,8 +138,9 @@ bool Trainer::setUp(bool resume, QString *error)
             return false;
         }
         m_trainLoader->setShard(m_group->rank(), m_group->worldSize());
-        // Validation stays whole on every rank: the same numbers everywhere, so every rank makes
-        // the same early-stopping decision without another collective.
+        // Validation batches stay whole on every rank; train() splits their forward across the
+        // ranks (EvalShardScope) and every rank gets every logit: the same numbers everywhere, so
+        // every rank makes the same early-stopping decision.
     }
 
     for (const auto &parameter : m_module.named_parameters(/*recurse=*/true)) {
@@ -157,8 +160,11 @@ bool Trainer::setUp(bool resume, QString *error)
     m_classWeights = classWeights();
 
     if (resume) {
-        if (!loadCheckpoint(runfiles::lastCheckpointPath(m_job.runDir()), m_module, *m_optimizer, &m_state, error))
+        at::Tensor rankGenerators;
+        if (!loadCheckpoint(runfiles::lastCheckpointPath(m_job.runDir()), m_module, *m_optimizer, &m_state, error, &rankGenerators))
             return false;
+        if (m_group)
+            restoreRankGenerator(rankGenerators);
         m_secondsBefore = m_state.trainingSeconds;
         if (ownsRunFolder() && !m_metrics.open(m_state.step, m_state.epoch, error))
             return false;
@@ -176,6 +182,7 @@ bool Trainer::setUp(bool resume, QString *error)
             return false;
     }
     if (m_group) {
+        armGradientBuckets();
         try {
             broadcastModel(); // every rank starts from rank 0's weights (after a resume too)
         } catch (const std::exception &e) {
@@ -184,6 +191,23 @@ bool Trainer::setUp(bool resume, QString *error)
         }
     }
     return true;
+}
+
+void Trainer::restoreRankGenerator(const at::Tensor &saved)
+{
+    const int rank = m_group->rank();
+    const int world = m_group->worldSize();
+    if (saved.defined() && rank < saved.size(0)) {
+        setCpuGeneratorState(saved[rank].contiguous());
+    } else if (rank > 0) {
+        // No stream of its own to continue (more ranks than before, or a checkpoint of a cancel):
+        // a fresh one that depends only on the seed, the rank and the step.
+        torch::manual_seed(trainingRngSeed(m_job.m_train.seed) + std::uint64_t(rank) + std::uint64_t(m_state.step) * 0x9E3779B97F4A7C15ull);
+    }
+    if (saved.defined() && saved.size(0) != world && rank == 0)
+        m_job.emitMessage(MessageLevel::Info, QStringLiteral("the checkpoint was written by %1 ranks and resumes on %2: the global batches "
+                                                             "are the same, each rank's share of them is new")
+                                                  .arg(saved.size(0)).arg(world));
 }
 
 void Trainer::buildOptimizer()
@@ -419,12 +443,22 @@ Trainer::Validation Trainer::validate()
     return result;
 }
 
-bool Trainer::writeCheckpoint(QString *error)
+bool Trainer::writeCheckpoint(QString *error, bool gatherRanks)
 {
+    at::Tensor rankGenerators; // each rank's dropout stream, so a resume on as many ranks continues every one
+    if (m_group && gatherRanks) {
+        try {
+            rankGenerators = torch::stack(m_group->allgather(cpuGeneratorState()));
+        } catch (const std::exception &e) {
+            *error = QStringLiteral("no checkpoint at step %1: %2 could not gather the ranks' generators: %3")
+                         .arg(m_state.step).arg(m_group->env().describe(), torchErrorSentence(e));
+            return false;
+        }
+    }
     if (!ownsRunFolder())
         return true; // rank 0's holds every rank's weights: they are the same
     m_state.trainingSeconds = m_secondsBefore + (m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0.0);
-    return saveCheckpoint(runfiles::lastCheckpointPath(m_job.runDir()), m_module, *m_optimizer, m_state, error);
+    return saveCheckpoint(runfiles::lastCheckpointPath(m_job.runDir()), m_module, *m_optimizer, m_state, error, rankGenerators);
 }
 
 FinishReport Trainer::stopCancelled()
@@ -433,7 +467,8 @@ FinishReport Trainer::stopCancelled()
     report.cancelled = true;
     report.runDir = m_job.runDir();
     QString error;
-    if (!writeCheckpoint(&error)) {
+    // Ranks see a cancel at different steps: no collective here, rank 0 keeps its own generator.
+    if (!writeCheckpoint(&error, /*gatherRanks=*/false)) {
         report.reason = QStringLiteral("cancelled at step %1, but %2").arg(m_state.step).arg(error);
         return report;
     }
@@ -452,6 +487,7 @@ FinishReport Trainer::train(bool resume)
     const NoGraphOptimization sameGraphEveryStep;
     if (!setUp(resume, &failed.reason))
         return failed;
+    const EvalShardScope shardedEvaluation(m_group.get()); // a distributed run's ranks share every evaluation
     m_clock.start();
 
     double lastValLoss = std::nan("");
@@ -528,7 +564,17 @@ FinishReport Trainer::train(bool resume)
             }
         }
 
-        const Validation val = validate();
+        Validation val;
+        try {
+            val = validate();
+        } catch (const std::exception &e) {
+            // A distributed validation throws when a rank died or stayed silent past the timeout.
+            failed.reason = QStringLiteral("validation after step %1 failed%2: %3")
+                                .arg(m_state.step)
+                                .arg(m_group ? QStringLiteral(" on ") + m_group->env().describe() : QString())
+                                .arg(torchErrorSentence(e));
+            return failed;
+        }
         if (val.cancelled)
             return stopCancelled();
         EpochReport report;
@@ -575,15 +621,17 @@ FinishReport Trainer::train(bool resume)
         }
     }
     if (m_group && m_allreduceSteps > 0) // what the distribution costs; bench/distributed.sh reads it
-        m_job.emitMessage(MessageLevel::Info, QStringLiteral("distributed: gradient all-reduce %1 ms per step (mean of %2 steps, waiting for the other ranks included)")
+        m_job.emitMessage(MessageLevel::Info, QStringLiteral("distributed: gradient all-reduce %1 ms per step after the backward "
+                                                             "(%2 buckets overlapped with it; mean of %3 steps, waiting for the other ranks included)")
                                                   .arg(1000.0 * m_allreduceSeconds / double(m_allreduceSteps), 0, 'f', 2)
+                                                  .arg(m_gradientBuckets->bucketCount())
                                                   .arg(m_allreduceSteps));
-    if (!ownsRunFolder()) {
-        FinishReport done; // rank 0 evaluates, exports and reports
-        done.ok = true;
-        done.runDir = m_job.runDir();
-        done.reason = QStringLiteral("%1 trained its share of %2 steps").arg(m_group->env().describe()).arg(m_state.step);
-        return done;
+    try {
+        return finishRun(stoppedEarly, lastValLoss, lastValAccuracy, lastValRecall);
+    } catch (const std::exception &e) {
+        // A distributed evaluation throws when a rank died or stayed silent past the timeout.
+        failed.reason = QStringLiteral("the final evaluation failed%1: %2")
+                            .arg(m_group ? QStringLiteral(" on ") + m_group->env().describe() : QString(), torchErrorSentence(e));
+        return failed;
     }
-    return finishRun(stoppedEarly, lastValLoss, lastValAccuracy, lastValRecall);
 }

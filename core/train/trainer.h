@@ -22,6 +22,7 @@
 #include <vector>
 
 class BatchLoader;
+class GradientBuckets;
 struct RunOutcome;
 class TrainingJob;
 
@@ -78,6 +79,8 @@ private:
     bool joinDistributed(QString *error);
     /** Every parameter and buffer as rank 0 has it (at the start and after a resume). */
     void broadcastModel();
+    /** A distributed run's gradient buckets over m_parameters, their hooks armed (trainerdistributed.cpp). */
+    void armGradientBuckets();
     /** A distributed run's step: this rank's rows' loss sum, gradients and normaliser summed over the ranks. */
     bool distributedStep(const Batch &batch, double *loss, QString *error);
     /** Clips the gradients (when configured) and steps AdamW; false with *error on a non-finite norm. */
@@ -92,7 +95,10 @@ private:
                                 const Batch &batch) const;
     /** Contrastive runs: mean R@1 of cross-modal retrieval over the validation split. */
     double validationRecall();
-    bool writeCheckpoint(QString *error);
+    /** checkpoints/last.pt by rank 0; `gatherRanks`: with every rank's generator (a collective: not on a cancel). */
+    bool writeCheckpoint(QString *error, bool gatherRanks = true);
+    /** After a distributed resume: this rank's own generator from the checkpoint, or a fresh one when it has none. */
+    void restoreRankGenerator(const at::Tensor &saved);
     FinishReport stopCancelled();
     /** multilabel: the per-tag thresholds with the best validation F1, into the task meta.json records. */
     bool tuneThresholds(QString *error);
@@ -123,7 +129,8 @@ private:
     MaskedReconstruction m_reconstruction; ///< reconstruct runs: the decoders
     torch::Tensor m_labelKept;  ///< semi-supervised runs with label_fraction < 1: [N] bool, the labels the task learns from
     std::unique_ptr<ProcessGroup> m_group; ///< a distributed run's ranks; null for one process
-    double m_allreduceSeconds = 0.0;      ///< this session's time in the gradient all-reduce (waiting included)
+    std::unique_ptr<GradientBuckets> m_gradientBuckets; ///< a distributed run's gradient sums, overlapped with the backward
+    double m_allreduceSeconds = 0.0;      ///< this session's wait for the sums after the backward (what it did not hide)
     std::int64_t m_allreduceSteps = 0;
     MetricsLog m_metrics;
     TrainState m_state;

@@ -2,6 +2,8 @@
 // ranks, each of which has read only its stride of the global batch (DESIGN.md "Distributed").
 #include "core/train/trainer.h"
 
+#include "core/dist/gradientbuckets.h"
+
 #include "core/eval/regressionevaluator.h"
 #include "core/eval/multilabelevaluator.h"
 #include "core/train/modalitydropout.h"
@@ -48,6 +50,14 @@ void Trainer::broadcastModel()
     m_group->broadcast(state);
 }
 
+void Trainer::armGradientBuckets()
+{
+    // By default 1 MB of gradients per bucket (DDP's first bucket is 1 MB too): the first sums
+    // start early in the backward, and a step issues a handful of collectives, not hundreds.
+    const std::int64_t bucketElements = std::int64_t(m_group->env().bucketMegabytes) * 1024 * 1024 / std::int64_t(sizeof(float));
+    m_gradientBuckets = std::make_unique<GradientBuckets>(*m_group, m_parameters, bucketElements);
+}
+
 std::pair<torch::Tensor, torch::Tensor> Trainer::taskLossParts(const torch::Tensor &logits, const Batch &batch) const
 {
     const TaskSpec &task = m_job.m_task;
@@ -84,36 +94,18 @@ bool Trainer::distributedStep(const Batch &batch, double *lossValue, QString *er
     }
     auto [sum, normaliser] = taskLossParts(logits, m_labelKept.defined() ? keptLabels(batch) : batch);
     m_optimizer->zero_grad();
+    // The loss sum and normaliser start summing now; each bucket of gradients as soon as the
+    // backward has filled it, while the backward goes on (GradientBuckets).
+    m_gradientBuckets->startStep(torch::stack({sum.detach().to(torch::kFloat32), normaliser.to(torch::kFloat32)}));
     sum.backward();
-
-    // One flat bucket per step: every gradient, then the loss sum and the normaliser.
-    std::vector<torch::Tensor> pieces;
-    pieces.reserve(m_parameters.size() + 2);
-    for (const torch::Tensor &parameter : m_parameters)
-        pieces.push_back(parameter.grad().defined() ? parameter.grad().reshape(-1) : torch::zeros({parameter.numel()}, parameter.options()));
-    pieces.push_back(sum.detach().reshape(1).to(torch::kFloat32));
-    pieces.push_back(normaliser.reshape(1));
-    torch::Tensor bucket = torch::cat(pieces).contiguous();
-    const auto reduceStart = std::chrono::steady_clock::now();
-    m_group->allreduceSum(bucket);
-    m_allreduceSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - reduceStart).count();
+    double exposedSeconds = 0.0;
+    const torch::Tensor scalars = m_gradientBuckets->finishStep(&exposedSeconds);
+    m_allreduceSeconds += exposedSeconds;
     ++m_allreduceSteps;
-    const double total = bucket[bucket.size(0) - 1].item<double>();
-    const double lossSum = bucket[bucket.size(0) - 2].item<double>();
+    const double lossSum = scalars[0].item<double>();
+    const double total = scalars[1].item<double>();
     const double scale = total > 0.0 ? 1.0 / total : 0.0;
-    std::int64_t offset = 0;
-    {
-        torch::NoGradGuard noGrad;
-        for (torch::Tensor &parameter : m_parameters) {
-            const std::int64_t n = parameter.numel();
-            torch::Tensor averaged = bucket.slice(0, offset, offset + n).view(parameter.sizes()) * scale;
-            if (parameter.grad().defined())
-                parameter.mutable_grad().copy_(averaged);
-            else
-                parameter.mutable_grad() = averaged;
-            offset += n;
-        }
-    }
+    m_gradientBuckets->writeGradients(scale);
     *lossValue = lossSum * scale;
     if (!std::isfinite(*lossValue)) {
         *error = nonFiniteError("training loss", *lossValue);

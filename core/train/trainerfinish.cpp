@@ -46,10 +46,22 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
     const QString runDir = m_job.runDir();
     FinishReport result;
     result.runDir = runDir;
-    bool revalidate = !std::isfinite(lastValLoss); // a resume after the last epoch
-    if (config.earlyStoppingPatience > 0 && QFile::exists(runfiles::bestWeightsPath(runDir))) {
-        if (!loadWeights(runfiles::bestWeightsPath(runDir), m_module, &result.reason))
-            return result;
+    bool revalidate = !std::isfinite(lastValLoss); // a resume after the last epoch (every rank alike)
+    // Rank 0 reads the best weights from its run folder and hands them to the other ranks.
+    const QString bestWeights = runfiles::bestWeightsPath(runDir);
+    std::int64_t useBest = config.earlyStoppingPatience > 0 && ownsRunFolder() && QFile::exists(bestWeights) ? 1 : 0;
+    if (useBest == 1 && !loadWeights(bestWeights, m_module, &result.reason))
+        useBest = -1;
+    if (m_group)
+        useBest = m_group->broadcastValue(useBest);
+    if (useBest < 0) {
+        if (!ownsRunFolder())
+            result.reason = QStringLiteral("rank 0 could not read the best weights");
+        return result;
+    }
+    if (useBest == 1) {
+        if (m_group)
+            broadcastModel();
         m_job.emitMessage(MessageLevel::Info, QStringLiteral("using the weights with the lowest validation loss (%1)")
                                                   .arg(m_state.bestValLoss, 0, 'f', 4));
         revalidate = true;
@@ -84,7 +96,8 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
     if (!config.supervised) {
         // No task outputs to test: the retrieval table (contrastive) and the probe below are the test.
     } else if (m_testIndices.empty()) {
-        m_job.emitMessage(MessageLevel::Warning, QStringLiteral("the dataset has no labeled test samples; report.json has no test metrics"));
+        if (ownsRunFolder())
+            m_job.emitMessage(MessageLevel::Warning, QStringLiteral("the dataset has no labeled test samples; report.json has no test metrics"));
     } else {
         outcome.hasTest = true;
         const PrecisionScope precision(m_job.m_precision);
@@ -109,6 +122,11 @@ FinishReport Trainer::finishRun(bool stoppedEarly, double lastValLoss, double la
         return m_job.m_cancel.load() ? stopCancelled() : result;
     if (!config.supervised && !measureTestProbe(&outcome, &result.reason))
         return m_job.m_cancel.load() ? stopCancelled() : result;
+    if (!ownsRunFolder()) { // rank 0 writes the model and the report of what every rank evaluated
+        result.ok = true;
+        result.reason = QStringLiteral("%1 trained and evaluated its share of %2 steps").arg(m_group->env().describe()).arg(m_state.step);
+        return result;
+    }
     if (!writeRunResults(runDir, m_module, m_meta, m_dataset, config, outcome, &result.reason))
         return result;
     result.ok = true;
