@@ -39,7 +39,7 @@ PY
 one=$(ours one --threads 2)
 two=$(ours two --nproc-per-node 2)
 # One bucket as large as the model: its sum starts when the backward ends (no overlap).
-whole=$(FUSIONSCOPE_DIST_BUCKET_MB=100000 ours whole --nproc-per-node 2)
+whole=$(FUSIONSCOPE_DIST_BUCKET_KB=100000000 ours whole --nproc-per-node 2)
 peer_default=$(/usr/bin/python3 bench/distributed_peer.py "$out/model.pt" "$out/batches.pt" 2)
 peer_tuned=$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/distributed_peer.py "$out/model.pt" "$out/batches.pt" 2)
 

@@ -16,6 +16,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QFile>
 #include <QtCore/QJsonDocument>
@@ -120,6 +121,8 @@ private Q_SLOTS:
         QVERIFY(!readDistributedEnv(broken, &env, &error) && error.contains(QLatin1String("rank 2 is outside a world of 2")));
         broken.insert(QStringLiteral("MASTER_PORT"), QStringLiteral("http"));
         QVERIFY(!readDistributedEnv(broken, &env, &error) && error.contains(QLatin1String("MASTER_PORT=http")));
+        broken.insert(QStringLiteral("FUSIONSCOPE_DIST_BUCKET_KB"), QStringLiteral("2"));
+        QVERIFY(!readDistributedEnv(broken, &env, &error) && error.contains(QLatin1String("FUSIONSCOPE_DIST_BUCKET_KB=2 is not a whole number of at least 4")));
     }
 
     void shardedEvaluationGivesEveryRankTheWholeBatch()
@@ -186,8 +189,15 @@ private Q_SLOTS:
         const std::vector<at::Tensor> expected = parameters(single + QStringLiteral("/model.pt"));
         QCOMPARE(int(reference.size()), 30);
         for (int ranks : {2, 3}) {
+            // 2 ranks sum the model's gradients in one bucket; 3 in buckets of 64 KB, each started
+            // as soon as the backward has filled it.
+            if (ranks == 3)
+                qputenv("FUSIONSCOPE_DIST_BUCKET_KB", "64");
             const QString run = train(QStringLiteral("ranks%1").arg(ranks), ranks);
+            qunsetenv("FUSIONSCOPE_DIST_BUCKET_KB");
             QVERIFY(!run.isEmpty());
+            const QRegularExpressionMatch buckets = QRegularExpression(QStringLiteral("\\((\\d+) bucket\\(s\\) overlapped")).match(QString::fromUtf8(m_lastErr));
+            QVERIFY2(buckets.hasMatch() && (buckets.captured(1).toInt() == 1) == (ranks == 2), m_lastErr.constData());
             const std::vector<double> losses = stepLosses(run);
             QCOMPARE(losses.size(), reference.size());
             for (std::size_t k = 0; k < losses.size(); ++k)
@@ -268,6 +278,7 @@ private Q_SLOTS:
     {
         // With model dropout every rank draws its own masks: the checkpoint keeps every rank's
         // generator, so rank 1 goes on with its own stream, not rank 0's, and the run is bit-exact.
+        qputenv("FUSIONSCOPE_DIST_BUCKET_KB", "64"); // and gradients in several buckets
         const QString dropoutConfig = m_dir.filePath(QStringLiteral("dropout.json"));
         testsupport::writeFile(dropoutConfig, kDropoutConfig);
         const QString uninterrupted = train(QStringLiteral("dropout-whole"), 2, dropoutConfig);
@@ -278,6 +289,7 @@ private Q_SLOTS:
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QCOMPARE(relativeDistance(parameters(uninterrupted + QStringLiteral("/model.pt")), parameters(run + QStringLiteral("/model.pt"))), 0.0);
         QCOMPARE(stepLosses(run).back(), stepLosses(uninterrupted).back());
+        qunsetenv("FUSIONSCOPE_DIST_BUCKET_KB");
     }
 
     void contrastiveRunsAreRefusedWithTheReason()
@@ -301,6 +313,7 @@ private:
         if (ranks > 1)
             arguments << QStringLiteral("--nproc-per-node") << QString::number(ranks);
         const auto result = testsupport::runFusionscope(arguments);
+        m_lastErr = result.err;
         if (result.exitCode != 0) {
             qWarning("%s", result.err.constData());
             return {};
@@ -377,6 +390,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_twoRanks; ///< the uninterrupted 2-rank run
+    QByteArray m_lastErr; ///< train()'s standard error
     QString m_data;
     QString m_config;
 };

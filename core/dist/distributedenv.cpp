@@ -50,7 +50,7 @@ bool readDistributedEnv(const QProcessEnvironment &environment, DistributedEnv *
 {
     *env = DistributedEnv();
     if (!readInt(environment, QStringLiteral("FUSIONSCOPE_DIST_TIMEOUT"), 1, &env->timeoutSeconds, error)
-        || !readInt(environment, QStringLiteral("FUSIONSCOPE_DIST_BUCKET_MB"), 1, &env->bucketMegabytes, error))
+        || !readInt(environment, QStringLiteral("FUSIONSCOPE_DIST_BUCKET_KB"), 4, &env->bucketKilobytes, error))
         return false;
     env->socketInterface = environment.value(QStringLiteral("GLOO_SOCKET_IFNAME")).trimmed();
     if (environment.contains(QStringLiteral("WORLD_SIZE"))) {

@@ -20,7 +20,7 @@ struct DistributedEnv
     int restartCount = 0;
     QString socketInterface;   ///< GLOO_SOCKET_IFNAME: the interface Gloo's pairs bind to
     int timeoutSeconds = 60;   ///< FUSIONSCOPE_DIST_TIMEOUT: a rank silent this long fails the others
-    int bucketMegabytes = 1;   ///< FUSIONSCOPE_DIST_BUCKET_MB: gradients per all-reduce bucket (DDP's bucket_cap_mb)
+    int bucketKilobytes = 1024; ///< FUSIONSCOPE_DIST_BUCKET_KB: gradients per all-reduce bucket (DDP's bucket_cap_mb)
     QString launcher;          ///< "torchrun", "slurm", "environment"; empty for one process
 
     bool isDistributed() const { return worldSize > 1; }

@@ -622,7 +622,7 @@ FinishReport Trainer::train(bool resume)
     }
     if (m_group && m_allreduceSteps > 0) // what the distribution costs; bench/distributed.sh reads it
         m_job.emitMessage(MessageLevel::Info, QStringLiteral("distributed: gradient all-reduce %1 ms per step after the backward "
-                                                             "(%2 buckets overlapped with it; mean of %3 steps, waiting for the other ranks included)")
+                                                             "(%2 bucket(s) overlapped with it; mean of %3 steps, waiting for the other ranks included)")
                                                   .arg(1000.0 * m_allreduceSeconds / double(m_allreduceSteps), 0, 'f', 2)
                                                   .arg(m_gradientBuckets->bucketCount())
                                                   .arg(m_allreduceSteps));

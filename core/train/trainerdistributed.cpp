@@ -54,7 +54,7 @@ void Trainer::armGradientBuckets()
 {
     // By default 1 MB of gradients per bucket (DDP's first bucket is 1 MB too): the first sums
     // start early in the backward, and a step issues a handful of collectives, not hundreds.
-    const std::int64_t bucketElements = std::int64_t(m_group->env().bucketMegabytes) * 1024 * 1024 / std::int64_t(sizeof(float));
+    const std::int64_t bucketElements = std::int64_t(m_group->env().bucketKilobytes) * 1024 / std::int64_t(sizeof(float));
     m_gradientBuckets = std::make_unique<GradientBuckets>(*m_group, m_parameters, bucketElements);
 }
 
