@@ -1,5 +1,7 @@
 #include "core/util/threads.h"
 
+#include "core/util/sanitizedheap.h"
+
 #include <QtCore/QThread>
 #include <dlfcn.h>
 #include <malloc.h>
@@ -46,4 +48,5 @@ void keepLargeBlocksInTheHeap()
     // cost is that memory freed after the peak stays with the process until it exits.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+    keepTensorBlocksUnderAddressSanitizer(); // mallopt means nothing to ASan's allocator
 }
