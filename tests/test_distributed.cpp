@@ -129,7 +129,9 @@ private Q_SLOTS:
     {
         // N ranks in this process (threads) on loopback: each forwards ceil(B/N) rows — its stride,
         // padded with the last row — and every rank gets the batch's B rows back in order.
-        for (const auto &[world, rows] : std::vector<std::pair<int, int>>{{2, 5}, {3, 7}, {3, 1}}) {
+        for (const auto &[worldSize, rowCount] : std::vector<std::pair<int, int>>{{2, 5}, {3, 7}, {3, 1}}) {
+            const int world = worldSize; // a lambda may not capture a structured binding (C++17)
+            const int rows = rowCount;
             const int port = 20000 + int((QCoreApplication::applicationPid() + 7 * world + rows) % 20000);
             std::vector<at::Tensor> results(static_cast<std::size_t>(world));
             std::vector<std::vector<int>> forwarded(static_cast<std::size_t>(world));

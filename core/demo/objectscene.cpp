@@ -15,8 +15,11 @@ const char *const kCaptionsEn[] = {
 };
 const char *const kCaptionsZh[] = {"一个%1的%2", "这是一个%1的%2", "图片里有一个%1的%2", "一个大的%1%2", "看，一个%1的%2"};
 constexpr double kChineseShare = 0.3;
-// Which modality a sample lacks (at most one): text, audio, image, none.
-constexpr double kNoText = 0.12;
+// Which modality a sample lacks (at most one): text, audio, image, none. One caption in four is
+// missing: the caption alone names the class, so with fewer gaps a classifier trained from a
+// few labels reads the caption and ignores the image and the voice, and pretraining has
+// nothing left to add (at 12 %: scratch 91.5 % with 10 % of the labels, fine-tuned 99.8 %).
+constexpr double kNoText = 0.25;
 constexpr double kNoAudio = 0.12;
 constexpr double kNoImage = 0.08;
 

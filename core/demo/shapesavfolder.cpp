@@ -42,7 +42,7 @@ about 30 % of the captions), and a recording of its name ("red circle"). The lab
 name: one of 36 classes (6 colours x 6 shapes). Unlike Shapes-AV, every modality describes
 the same object, so each alone can tell the class: the dataset is for aligning the
 modalities (contrastive training, text <-> image <-> audio retrieval) and for learning from
-few labels. About 12 % of the samples have no caption, 12 % no recording and 8 % no image
+few labels. About 25 % of the samples have no caption, 12 % no recording and 8 % no image
 (never more than one missing).
 
 FILES
