@@ -16,6 +16,7 @@
 #include "ui/embed/retrievalhitrow.h"
 #include "ui/embed/retrievalpanel.h"
 #include "ui/inspect/inspectpanel.h"
+#include "ui/inspect/navigatormodel.h"
 #include "ui/inspect/sampleinspector.h"
 #include "ui/inspect/samplenavigator.h"
 #include "ui/mainwindow.h"
@@ -211,6 +212,16 @@ private Q_SLOTS:
         QVERIFY(explained.imageHeat() && explained.imageHeat()->source.startsWith(QLatin1String("gradient x input of image~others")));
         QVERIFY2(inspector->findChild<QLabel *>(QStringLiteral("sampleTitle"))->text().contains(QStringLiteral("no prediction (learnt without labels)")),
                  qPrintable(inspector->findChild<QLabel *>(QStringLiteral("sampleTitle"))->text()));
+        // The navigator does not wait for predictions that never come: no Predicted or per-modality
+        // columns, no outcome filters (disabled, saying why), no "· 0 predicted" in its count.
+        SampleNavigator *navigator = inspect->navigator();
+        for (int column : {int(NavigatorModel::PredictedColumn), int(NavigatorModel::TextColumn), int(NavigatorModel::AudioColumn)})
+            QVERIFY(navigator->table()->isColumnHidden(column));
+        QVERIFY(!navigator->table()->isColumnHidden(NavigatorModel::LabelColumn));
+        auto *outcome = navigator->findChild<QComboBox *>(QStringLiteral("outcomeFilter"));
+        QVERIFY(!outcome->isEnabled() && outcome->toolTip().contains(QLatin1String("learnt without labels")));
+        const QString count = navigator->findChild<QLabel *>(QStringLiteral("navigatorCount"))->text();
+        QVERIFY2(!count.contains(QLatin1String("predicted")), qPrintable(count));
     }
 
     void cleanupTestCase()

@@ -17,6 +17,7 @@ struct ExplainModelInfo
     QString fusion;          ///< "attention", ... or "external"
     QStringList classNames;  ///< logit columns
     bool hasMeta = false;
+    bool predicts = true;    ///< false for a model learnt without labels: it has no class to predict
     QString summary;         ///< one line for people: fusion, classes, recorded test accuracy
 };
 

@@ -195,6 +195,10 @@ void InspectPanel::startPredictions()
         m_navigator->setPredictionProgress(0, 0);
         return;
     }
+    const bool predicts = m_controller->model().predicts;
+    m_navigator->setPredicts(predicts);
+    if (!predicts) // learnt without labels: no class to predict, nothing to list or filter by
+        return;
     const std::vector<int> indices = m_navigator->splitIndices();
     m_navigator->setPredictionProgress(0, qint64(indices.size()));
     m_controller->predict(indices);

@@ -226,6 +226,23 @@ void SampleNavigator::setPredictionProgress(qint64 done, qint64 total)
     m_progress->show();
 }
 
+void SampleNavigator::setPredicts(bool predicts)
+{
+    m_predicts = predicts;
+    for (int column = NavigatorModel::PredictedColumn; column < NavigatorModel::ColumnCount; ++column)
+        m_table->setColumnHidden(column, !predicts);
+    if (!predicts) { // a filter left on from a classifier would hide every row
+        m_outcome->setCurrentIndex(0);
+        m_disagree->setChecked(false);
+    }
+    m_outcome->setEnabled(predicts);
+    m_disagree->setEnabled(predicts);
+    const QString why = tr("This model learnt without labels: it predicts no class, so there is nothing to filter by");
+    m_outcome->setToolTip(predicts ? tr("Only samples the model predicts correctly, or incorrectly") : why);
+    m_disagree->setToolTip(predicts ? tr("Only samples where the modalities, each alone, predict different classes") : why);
+    updateCount();
+}
+
 void SampleNavigator::setPredictionNote(const QString &text)
 {
     m_count->setToolTip(text);
@@ -305,7 +322,7 @@ void SampleNavigator::updateCount()
     const int shown = m_filter->rowCount();
     const int total = m_model->rowCount();
     QString text = shown == total ? tr("%n sample(s)", nullptr, total) : tr("%1 of %2 samples").arg(shown).arg(total);
-    if (total > 0 && m_model->predictedCount() < total)
+    if (m_predicts && total > 0 && m_model->predictedCount() < total)
         text += tr(" · %1 predicted").arg(m_model->predictedCount());
     m_count->setText(text);
 }

@@ -39,6 +39,8 @@ public:
     /** Shows the predictions pass's progress; done ≥ total hides it. */
     void setPredictionProgress(qint64 done, qint64 total);
     void setPredictionNote(const QString &text);
+    /** False for a model learnt without labels: no prediction columns, no outcome filters, no "predicted" count. */
+    void setPredicts(bool predicts);
 
     /** Shows exactly these samples (other filters cleared) under `title`, switching to all splits if needed. */
     void showSamples(const QVector<int> &datasetIndices, const QString &title);
@@ -71,6 +73,7 @@ private:
     QComboBox *m_class;
     QComboBox *m_outcome;
     QCheckBox *m_disagree;
+    bool m_predicts = true;
     QFrame *m_explicitBar;
     QLabel *m_explicitLabel;
     QToolButton *m_explicitClear;
