@@ -29,12 +29,6 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-/** Seed of the torch CPU generator (model dropout), apart from the model's init seed. */
-std::uint64_t trainingRngSeed(std::uint64_t seed)
-{
-    return (seed ^ 0x5DEECE66Dull) & 0x7FFFFFFFFFFFFFFFull;
-}
-
 /**
  * `fraction` of `indices`, the same share of every class (at least one each), drawn with
  * `seed`; in the order they came. Samples without a class form one group of their own.
@@ -174,7 +168,7 @@ bool Trainer::setUp(bool resume, QString *error)
                                                   .arg(m_state.batchInEpoch));
     } else {
         // Rank r > 0 draws its own dropout masks; rank 0 draws what one process would.
-        torch::manual_seed(trainingRngSeed(config.seed) + std::uint64_t(m_group ? m_group->rank() : 0));
+        torch::manual_seed(trainersupport::trainingRngSeed(config.seed) + std::uint64_t(m_group ? m_group->rank() : 0));
         if (ownsRunFolder() && !m_metrics.open(-1, 0, error))
             return false;
         // A checkpoint before the first step, so even a NaN at step 1 leaves a good one behind.
@@ -191,23 +185,6 @@ bool Trainer::setUp(bool resume, QString *error)
         }
     }
     return true;
-}
-
-void Trainer::restoreRankGenerator(const at::Tensor &saved)
-{
-    const int rank = m_group->rank();
-    const int world = m_group->worldSize();
-    if (saved.defined() && rank < saved.size(0)) {
-        setCpuGeneratorState(saved[rank].contiguous());
-    } else if (rank > 0) {
-        // No stream of its own to continue (more ranks than before, or a checkpoint of a cancel):
-        // a fresh one that depends only on the seed, the rank and the step.
-        torch::manual_seed(trainingRngSeed(m_job.m_train.seed) + std::uint64_t(rank) + std::uint64_t(m_state.step) * 0x9E3779B97F4A7C15ull);
-    }
-    if (saved.defined() && saved.size(0) != world && rank == 0)
-        m_job.emitMessage(MessageLevel::Info, QStringLiteral("the checkpoint was written by %1 ranks and resumes on %2: the global batches "
-                                                             "are the same, each rank's share of them is new")
-                                                  .arg(saved.size(0)).arg(world));
 }
 
 void Trainer::buildOptimizer()
@@ -357,90 +334,6 @@ Batch Trainer::keptLabels(const Batch &batch) const
     if (batch.targets.defined()) // NaN: a missing target, left out of the loss
         kept.targets = batch.targets.masked_fill(hidden.unsqueeze(1), std::nanf(""));
     return kept;
-}
-
-bool Trainer::forEachValidationBatch(const std::function<void(const Batch &)> &visit)
-{
-    m_valLoader->startEpoch(0);
-    Batch batch;
-    while (m_valLoader->next(&batch)) {
-        if (m_job.m_cancel.load())
-            return false;
-        visit(batch);
-    }
-    return true;
-}
-
-Trainer::Validation Trainer::validate()
-{
-    Validation result;
-    if (m_valIndices.empty())
-        return result;
-    m_module.eval();
-    if (!m_job.m_train.supervised) {
-        c10::InferenceMode inference;
-        const PrecisionScope precision(m_job.m_precision);
-        result = m_job.m_train.reconstruct ? validateReconstruction() : validateAlignment();
-        m_module.train(true);
-        return result;
-    }
-    c10::InferenceMode inference; // thread-local, like grad mode: this guard is on the worker's thread
-    const PrecisionScope precision(m_job.m_precision);
-    const TaskSpec &task = m_job.m_task;
-    TargetColumns columns(task.targets);
-    TagMatrix tags;
-    tags.tags = int(task.targets.size());
-    double lossSum = 0.0;
-    std::int64_t correct = 0;
-    std::int64_t count = 0;
-    result.cancelled = !forEachValidationBatch([&](const Batch &batch) {
-        const torch::Tensor logits = forwardLogits(m_module, batch, batch.present);
-        if (task.isRegression()) {
-            const auto [sum, given] = regressionLoss(logits, batch.targets, task);
-            lossSum += sum.item<double>();
-            count += given.item<std::int64_t>();
-            const torch::Tensor values = targetValues(logits, task).contiguous();
-            const auto predicted = values.accessor<float, 2>();
-            const auto truth = batch.targets.accessor<float, 2>();
-            for (std::int64_t row = 0; row < values.size(0); ++row)
-                for (std::int64_t k = 0; k < values.size(1); ++k)
-                    columns.add(std::size_t(k), truth[row][k], predicted[row][k]);
-            return;
-        }
-        if (task.isMultilabel()) {
-            const auto [sum, given] = tagLoss(logits, batch.targets, task);
-            lossSum += sum.item<double>();
-            count += given.item<std::int64_t>();
-            const torch::Tensor probabilities = torch::sigmoid(logits).contiguous();
-            const torch::Tensor truth = batch.targets.contiguous();
-            for (std::int64_t row = 0; row < batch.size(); ++row)
-                tags.add(truth.data_ptr<float>() + row * tags.tags, probabilities.data_ptr<float>() + row * tags.tags);
-            return;
-        }
-        const torch::Tensor rows = batch.labels.ge(0).nonzero().squeeze(1); // a contrastive run validates unlabelled samples too
-        if (rows.numel() == 0)
-            return;
-        const torch::Tensor kept = logits.index_select(0, rows);
-        const torch::Tensor labels = batch.labels.index_select(0, rows);
-        lossSum += F::cross_entropy(kept, labels, F::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
-        correct += kept.argmax(1).eq(labels).sum().item<std::int64_t>();
-        count += rows.size(0);
-    });
-    if (!result.cancelled && m_job.m_train.contrastiveWeight > 0.0)
-        result.recallAt1 = validationRecall();
-    m_module.train(true);
-    if (!result.cancelled && count > 0) {
-        result.ran = true;
-        result.loss = lossSum / double(count);
-        // A regression's score is its mean R² over the targets, a multi-label's its mAP: higher is better, as accuracy.
-        if (task.isRegression())
-            result.accuracy = meanR2(columns.scores());
-        else if (task.isMultilabel())
-            result.accuracy = MultilabelReport::compute(task.targets, tags, task.thresholds).meanAveragePrecision;
-        else
-            result.accuracy = double(correct) / double(count);
-    }
-    return result;
 }
 
 bool Trainer::writeCheckpoint(QString *error, bool gatherRanks)

@@ -113,3 +113,20 @@ bool Trainer::distributedStep(const Batch &batch, double *lossValue, QString *er
     }
     return clipAndStep(error); // after the sum, on the gradient every rank now holds: one process's
 }
+
+void Trainer::restoreRankGenerator(const at::Tensor &saved)
+{
+    const int rank = m_group->rank();
+    const int world = m_group->worldSize();
+    if (saved.defined() && rank < saved.size(0)) {
+        setCpuGeneratorState(saved[rank].contiguous());
+    } else if (rank > 0) {
+        // No stream of its own to continue (more ranks than before, or a checkpoint of a cancel):
+        // a fresh one that depends only on the seed, the rank and the step.
+        torch::manual_seed(trainersupport::trainingRngSeed(m_job.m_train.seed) + std::uint64_t(rank) + std::uint64_t(m_state.step) * 0x9E3779B97F4A7C15ull);
+    }
+    if (saved.defined() && saved.size(0) != world && rank == 0)
+        m_job.emitMessage(MessageLevel::Info, QStringLiteral("the checkpoint was written by %1 ranks and resumes on %2: the global batches "
+                                                             "are the same, each rank's share of them is new")
+                                                  .arg(saved.size(0)).arg(world));
+}

@@ -9,9 +9,16 @@
 #include <torch/script.h>
 
 #include <array>
+#include <cstdint>
 #include <vector>
 
 namespace trainersupport {
+
+/** Seed of the torch CPU generator (model dropout), apart from the model's init seed. */
+inline std::uint64_t trainingRngSeed(std::uint64_t seed)
+{
+    return (seed ^ 0x5DEECE66Dull) & 0x7FFFFFFFFFFFFFFFull;
+}
 
 /** The split's samples that have what the task learns from (a class, a target, a tag set). */
 std::vector<int> labeledIndices(const Dataset &dataset, Split split);
