@@ -15,7 +15,10 @@
 #        (InfoNCE between the modalities, no labels) on Objects-AV; the peer computes the
 #        same loss from the same export's embed/* outputs and each batch's file ids
 # env: ROUNDS=N  interleaved rounds of the steady configurations (default 3)
-#      REPEAT=N  also measure our default steady state N times in a row (spread, min/max)
+#      REPEAT=N  also measure our default steady state N times in a row (spread, min/max), each
+#                followed by the tuned peer in the same precision: this machine's speed drifts by
+#                a third over minutes (our CPU time per sample moves with it, the sgemm peak does
+#                not), so the pair's ratio shows whether the variation is ours or the machine's
 set -euo pipefail
 cd "$(dirname "$0")/.."
 samples=${1:-4000}
@@ -57,16 +60,20 @@ for ((r = 0; r < rounds; ++r)); do
   peer_bf16+=("$(OPENBLAS_NUM_THREADS=1 PRECISION=bf16 peer steady "$out/model.pt" "$out/batches.pt")")
 done
 as_array() { local IFS=,; echo "[$*]"; }
-repeats=()
-for ((i = 0; i < repeat; ++i)); do repeats+=("$(ours steady)"); done
+repeats=() repeat_peers=()
+auto_precision=$(echo "${ours_auto[0]}" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["precision"])')
+for ((i = 0; i < repeat; ++i)); do
+  repeats+=("$(ours steady)")
+  repeat_peers+=("$(OPENBLAS_NUM_THREADS=1 PRECISION=$auto_precision peer steady "$out/model.pt" "$out/batches.pt")")
+done
 
 /usr/bin/python3 - "$ours_first" "$peer_first" "$peer_first_tuned" "$(as_array "${ours_fp32[@]}")" \
   "$(as_array "${ours_auto[@]}")" "$(as_array "${peer_default[@]}")" "$(as_array "${peer_tuned[@]}")" \
-  "$(as_array "${peer_bf16[@]}")" "${repeats[@]}" <<'PY'
+  "$(as_array "${peer_bf16[@]}")" "$(as_array "${repeats[@]}")" "$(as_array "${repeat_peers[@]}")" <<'PY'
 import json, sys
 of, pf, pft, *rest = (json.loads(a) for a in sys.argv[1:])
 runs = dict(zip(("o32", "oauto", "pd", "pt", "pb"), rest[:5]))
-reps = rest[5:]
+reps, rep_peers = rest[5:7]
 
 
 class Median(dict):
@@ -99,7 +106,10 @@ for who, r in (("fusionscope fp32", rate(o32)), ("python peer tuned fp32", rate(
     print(f"{who}: {achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of the {peak:.0f} GFLOP/s fp32 sgemm peak "
           f"({flops / 1e6:.0f} MFLOP per training sample, 3x the profiled forward)")
 if reps:
-    values = [rate(r) for r in reps]
-    print(f"default steady, {len(values)} runs in a row: " + ", ".join(f"{v:.0f}" for v in values)
-          + f"; min/max = {min(values) / max(values):.2f}")
+    spread = lambda values: ", ".join(f"{v:.0f}" for v in values) + f"; min/max = {min(values) / max(values):.2f}"
+    values, peers = [rate(r) for r in reps], [rate(r) for r in rep_peers]
+    print(f"default steady, {len(values)} runs in a row: {spread(values)}")
+    print(f"  the tuned {oauto['precision']} peer after each: {spread(peers)}")
+    ratios = [v / p for v, p in zip(values, peers)]
+    print("  ours / that peer: " + ", ".join(f"{v:.2f}" for v in ratios) + f"; min/max = {min(ratios) / max(ratios):.2f}")
 PY
