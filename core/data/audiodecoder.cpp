@@ -1,11 +1,11 @@
 // decodeAudio: the first audio stream of anything FFmpeg opens → mono float at one rate.
 // Runs in several decoding threads at once: every FFmpeg object is local to the call.
 #include "core/data/audiodecoder.h"
+#include "core/data/audiocontainer.h"
 #include "core/data/oggvorbis.h"
 #include "core/data/vorbisdecoderpool.h"
 
 #include <QtCore/QFile>
-#include <QtCore/QSet>
 #include <QtCore/QStringList>
 
 #include <algorithm>
@@ -13,10 +13,6 @@
 #include <cstring>
 #include <mutex>
 #include <utility>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -52,94 +48,6 @@ QString unsupportedShape(int rate, const AVChannelLayout &layout)
     if (!av_channel_layout_check(&layout))
         return QStringLiteral("inconsistent channel layout (%1 channels)").arg(layout.nb_channels);
     return {};
-}
-
-/**
- * Demuxers allowed to read a dataset's audio: containers that hold their media in the one
- * file. Playlists and manifests (hls, dash, concat, sdp, rtp/rtsp, image2 patterns …) open
- * further files or URLs named inside them, which would read outside the dataset folder or
- * the network, and a live HLS playlist waits for segments forever.
- */
-bool allowedDemuxer(const AVInputFormat *format)
-{
-    static const QSet<QByteArray> allowed = {
-        "wav", "w64", "flac", "ogg", "mp3", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "aac", "ac3",
-        "eac3", "aiff", "au", "caf", "amr", "amrnb", "amrwb", "ape", "asf", "avi", "flv", "mpeg",
-        "mpegts", "wv", "tta", "dts", "dtshd", "truehd", "mlp", "voc", "mpc", "mpc8", "tak", "shn",
-        "mxf", "nut", "rm", "sox", "dsf", "iff", "loas", "xwma", "ircam", "nistsphere", "vqf", "wsd", "gsm"};
-    return format && allowed.contains(QByteArray(format->name));
-}
-
-/** Demuxers that open what their input names (for the message: either way they are refused). */
-bool readsOtherInputs(const AVInputFormat *format)
-{
-    static const QSet<QByteArray> named = {"hls", "dash", "concat", "ffconcat", "sdp", "rtp", "rtsp",
-                                           "image2", "hds", "webm_dash_manifest", "mpd", "smil"};
-    return named.contains(QByteArray(format->name));
-}
-
-/** FFmpeg's WAV demuxer quietly shrinks a data chunk that runs past the end of the file,
- *  so a cut-off WAV is recognised here from its own header. */
-QString wavTruncation(const QByteArray &path)
-{
-    QFile file(QFile::decodeName(path));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray head = file.read(1 << 16);
-    const auto u32 = [&](qsizetype at) {
-        const auto *b = reinterpret_cast<const unsigned char *>(head.constData() + at);
-        return quint32(b[0]) | quint32(b[1]) << 8 | quint32(b[2]) << 16 | quint32(b[3]) << 24;
-    };
-    if (head.size() < 12 || !head.startsWith("RIFF") || head.mid(8, 4) != "WAVE")
-        return {};
-    for (qsizetype at = 12; at + 8 <= head.size();) {
-        const quint32 size = u32(at + 4);
-        if (head.mid(at, 4) == "data") {
-            const qint64 present = file.size() - (at + 8);
-            // 0 and 0xFFFFFFFF are what streaming writers leave when the length is unknown.
-            if (size != 0 && size != 0xFFFFFFFFu && present < qint64(size))
-                return QStringLiteral("truncated file: the WAV header declares %1 bytes of audio, the file holds %2")
-                    .arg(size).arg(present);
-            return {};
-        }
-        at += 8 + qsizetype(size) + (size & 1);
-    }
-    return {};
-}
-
-// Ogg clips up to this size are read whole for the fast path (10 s of speech is ~50 KB).
-constexpr qint64 kWholeFileBytes = qint64(4) << 20;
-
-/** The container, when the file's first bytes name it unambiguously (the same test the
- *  demuxer's own probe makes), so FFmpeg need not try all ~300 demuxers' probes on it; for
- *  a small Ogg file also its bytes, for OggVorbisStream. */
-const AVInputFormat *sniffContainer(const QByteArray &path, QByteArray *whole)
-{
-    const int fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return nullptr; // avformat_open_input reports why
-    auto readInto = [fd](QByteArray *bytes, qsizetype from) {
-        qsizetype got = from;
-        while (got < bytes->size()) {
-            const ssize_t n = ::read(fd, bytes->data() + got, std::size_t(bytes->size() - got));
-            if (n <= 0)
-                break;
-            got += qsizetype(n);
-        }
-        return got;
-    };
-    QByteArray bytes(8, Qt::Uninitialized);
-    const auto *head = reinterpret_cast<const unsigned char *>(bytes.constData());
-    const bool ogg = readInto(&bytes, 0) == bytes.size() && std::memcmp(head, "OggS", 5) == 0 && head[5] <= 7;
-    struct stat info;
-    if (ogg && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= kWholeFileBytes) {
-        bytes.resize(qsizetype(info.st_size));
-        if (readInto(&bytes, 8) == bytes.size())
-            *whole = std::move(bytes);
-    }
-    ::close(fd);
-    static const AVInputFormat *const oggFormat = av_find_input_format("ogg");
-    return ogg ? oggFormat : nullptr;
 }
 
 /** Owns every FFmpeg object of one decode, so each early return cleans up. */
