@@ -106,10 +106,9 @@ for who, r in (("fusionscope fp32", rate(o32)), ("python peer tuned fp32", rate(
     print(f"{who}: {achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of the {peak:.0f} GFLOP/s fp32 sgemm peak "
           f"({flops / 1e6:.0f} MFLOP per training sample, 3x the profiled forward)")
 if reps:
-    spread = lambda values: ", ".join(f"{v:.0f}" for v in values) + f"; min/max = {min(values) / max(values):.2f}"
+    spread = lambda values, form=".0f": ", ".join(f"{v:{form}}" for v in values) + f"; min/max = {min(values) / max(values):.2f}"
     values, peers = [rate(r) for r in reps], [rate(r) for r in rep_peers]
     print(f"default steady, {len(values)} runs in a row: {spread(values)}")
     print(f"  the tuned {oauto['precision']} peer after each: {spread(peers)}")
-    ratios = [v / p for v, p in zip(values, peers)]
-    print("  ours / that peer: " + ", ".join(f"{v:.2f}" for v in ratios) + f"; min/max = {min(ratios) / max(ratios):.2f}")
+    print(f"  ours / that peer: {spread([v / p for v, p in zip(values, peers)], '.2f')}")
 PY

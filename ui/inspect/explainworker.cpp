@@ -80,7 +80,7 @@ ExplainModelInfo ExplainWorker::modelInfo() const
     parts << (info.fusion == QLatin1String("external") ? tr("external model") : tr("%1 fusion").arg(info.fusion));
     const TaskKind task = m_explainer->task();
     const TaskSpec &spec = m_explainer->meta().task;
-    info.predicts = !(info.hasMeta && !spec.hasTaskOutputs());
+    info.predicts = !info.hasMeta || spec.hasTaskOutputs(); // no meta: an external model, logits assumed
     if (!info.predicts)
         parts << tr("%1: learnt without labels, explained through its %2 embedding")
                      .arg(objectiveName(spec.objective), spec.isAligned() ? tr("joint") : tr("fused"));

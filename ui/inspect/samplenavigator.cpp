@@ -23,6 +23,14 @@ constexpr int kAllSplits = -1;
 
 } // namespace
 
+namespace {
+
+// The outcome filters' tooltips while the model predicts classes (setPredicts says otherwise).
+QString outcomeToolTip() { return SampleNavigator::tr("Only samples the model predicts correctly, or incorrectly"); }
+QString disagreeToolTip() { return SampleNavigator::tr("Only samples where the modalities, each alone, predict different classes"); }
+
+} // namespace
+
 SampleNavigator::SampleNavigator(QWidget *parent) : QWidget(parent)
 {
     m_model = new NavigatorModel(this);
@@ -40,9 +48,10 @@ SampleNavigator::SampleNavigator(QWidget *parent) : QWidget(parent)
     m_outcome->addItem(tr("Correct and incorrect"), int(NavigatorFilter::AnyOutcome));
     m_outcome->addItem(tr("Correct"), int(NavigatorFilter::CorrectOnly));
     m_outcome->addItem(tr("Incorrect"), int(NavigatorFilter::IncorrectOnly));
+    m_outcome->setToolTip(outcomeToolTip());
     m_disagree = new QCheckBox(tr("Modalities disagree"), this);
     m_disagree->setObjectName(QStringLiteral("disagreeFilter"));
-    m_disagree->setToolTip(tr("Only samples where the modalities, each alone, predict different classes"));
+    m_disagree->setToolTip(disagreeToolTip());
 
     m_explicitBar = new QFrame(this);
     m_explicitBar->setObjectName(QStringLiteral("explicitFilterBar"));
@@ -238,8 +247,8 @@ void SampleNavigator::setPredicts(bool predicts)
     m_outcome->setEnabled(predicts);
     m_disagree->setEnabled(predicts);
     const QString why = tr("This model learnt without labels: it predicts no class, so there is nothing to filter by");
-    m_outcome->setToolTip(predicts ? tr("Only samples the model predicts correctly, or incorrectly") : why);
-    m_disagree->setToolTip(predicts ? tr("Only samples where the modalities, each alone, predict different classes") : why);
+    m_outcome->setToolTip(predicts ? outcomeToolTip() : why);
+    m_disagree->setToolTip(predicts ? disagreeToolTip() : why);
     updateCount();
 }
 
