@@ -9,6 +9,7 @@
 # Usage: bench/precision_accuracy.sh [FUSION ...]   (default: attention)
 # env: SEEDS="1 2 3"   the seeds (default 1 2 3)
 #      SAMPLES=N       demo size (default 24000, README's demo; written once to /tmp)
+#      DATA=DIR        your own classification dataset instead of the demo
 #      KEEP=DIR        keep every run folder under DIR (default: deleted at exit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +20,8 @@ samples=${SAMPLES:-24000}
 build=${FUSIONSCOPE_BUILD_DIR:-build}
 tools/build.sh fusionscope >/dev/null
 app=$build/app/fusionscope
-data=/tmp/fusionscope-bench-demo-cells-$samples
-[ -f "$data/manifest.jsonl" ] || "$app" demo-data --out "$data" --samples "$samples" >/dev/null
+data=${DATA:-/tmp/fusionscope-bench-demo-cells-$samples}
+[ -n "${DATA:-}" ] || [ -f "$data/manifest.jsonl" ] || "$app" demo-data --out "$data" --samples "$samples" >/dev/null
 runs=${KEEP:-$(mktemp -d /tmp/fusionscope-precision-bench.XXXXXX)}
 mkdir -p "$runs"
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$runs"' EXIT
@@ -31,7 +32,10 @@ accuracy() {
   local log
   log=$("$app" train "$data" --fusion "$1" --precision "$2" --seed "$3" --out "$out" 2>&1) || {
     echo "$log" >&2; echo "precision_accuracy.sh: $1 --precision $2 --seed $3 failed" >&2; exit 1; }
-  sed -n 's/^test: accuracy \([0-9.]*\) %.*/\1/p' <<<"$log"
+  local value
+  value=$(sed -n 's/^test: accuracy \([0-9.]*\) %.*/\1/p' <<<"$log")
+  [ -n "$value" ] || { echo "$log" >&2; echo "precision_accuracy.sh: no test accuracy in the output above (a classification dataset with a test split is needed)" >&2; exit 1; }
+  echo "$value"
 }
 
 for fusion in "${fusions[@]}"; do
