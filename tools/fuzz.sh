@@ -13,6 +13,7 @@
 #                               longer vouches for CI's shorter run, and CI's verdict is about
 #                               the change, not about luck.
 #      FUSIONSCOPE_FUZZ_FRESH=1 start from the seeds and regressions only (as a fresh clone does)
+#      FUSIONSCOPE_FUZZ_JOBS    harnesses run at once (default: one per core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-asan
@@ -37,17 +38,22 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tools/lsan.supp:print_suppressions=0}
 export QT_QPA_PLATFORM=offscreen
 
-failed=()
-for h in "${harnesses[@]}"; do
-  corpus=$work/corpus/$h
-  crashes=$work/crashes/$h
+# One harness runs to completion on one core (libFuzzer's default, -jobs=1), so harnesses run
+# side by side, one per core: the same walks, the same seconds each, in half the wall time on
+# two cores. Each writes its own log and verdict; the verdicts are read in harness order.
+jobs=${FUSIONSCOPE_FUZZ_JOBS:-$(nproc)}
+# A harness gets one core, so LibTorch's pool in fuzz_checkpoint must not spin on the other's.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+fuzz_one() {
+  local h=$1
+  local corpus=$work/corpus/$h crashes=$work/crashes/$h
   mkdir -p "$corpus" "$crashes"
-  dirs=("$corpus")
+  local dirs=("$corpus")
   [ -d "$work/seeds/$h" ] && dirs+=("$work/seeds/$h")
   [ -d "fuzz/regressions/$h" ] && dirs+=("fuzz/regressions/$h")
-  asan_options=$ASAN_OPTIONS
-  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
-           -artifact_prefix="$crashes/")
+  local asan_options=$ASAN_OPTIONS
+  local options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
+                 -artifact_prefix="$crashes/")
   [ -n "${FUSIONSCOPE_FUZZ_SEED:-}" ] && options+=(-seed="$FUSIONSCOPE_FUZZ_SEED")
   case $h in
     fuzz_manifest_*|fuzz_config_json) options+=(-dict=fuzz/json.dict) ;;
@@ -58,16 +64,31 @@ for h in "${harnesses[@]}"; do
     # ASAN_OPTIONS too.
     fuzz_checkpoint) options+=(-detect_leaks=0); asan_options+=":detect_leaks=0" ;;
   esac
-  log=$work/$h.log
   echo "fuzz.sh: $h for ${seconds} s"
-  if ASAN_OPTIONS=$asan_options "$build/fuzz/$h" "${options[@]}" "${dirs[@]}" >"$log" 2>&1; then
-    grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$log" | tr '\n' ' '
-    echo
+  if ASAN_OPTIONS=$asan_options "$build/fuzz/$h" "${options[@]}" "${dirs[@]}" >"$work/$h.log" 2>&1; then
+    echo passed >"$work/$h.verdict"
+  else
+    echo failed >"$work/$h.verdict"
+  fi
+}
+
+rm -f "$work"/*.verdict
+for h in "${harnesses[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  fuzz_one "$h" &
+done
+wait
+
+failed=()
+for h in "${harnesses[@]}"; do
+  log=$work/$h.log
+  if [ "$(cat "$work/$h.verdict" 2>/dev/null)" = passed ]; then
+    echo "$h: $(grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$log" | tr '\n' ' ')"
   else
     failed+=("$h")
     tail -n 60 "$log"
-    echo "fuzz.sh: $h FAILED; inputs kept in $crashes/ (full log: $log)"
-    echo "  reproduce: $build/fuzz/$h $crashes/<file>"
+    echo "fuzz.sh: $h FAILED; inputs kept in $work/crashes/$h/ (full log: $log)"
+    echo "  reproduce: $build/fuzz/$h $work/crashes/$h/<file>"
   fi
 done
 
