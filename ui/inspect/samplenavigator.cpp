@@ -21,10 +21,6 @@ namespace {
 
 constexpr int kAllSplits = -1;
 
-} // namespace
-
-namespace {
-
 // The outcome filters' tooltips while the model predicts classes (setPredicts says otherwise).
 QString outcomeToolTip() { return SampleNavigator::tr("Only samples the model predicts correctly, or incorrectly"); }
 QString disagreeToolTip() { return SampleNavigator::tr("Only samples where the modalities, each alone, predict different classes"); }
